@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Data flows one way and so do imports: LogFormats <- Ingest <- Analytics <- netbar.
+let package = Package(
+    name: "netbar",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "netbar", targets: ["netbar"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "LogFormats"),
+        .target(name: "Ingest", dependencies: ["LogFormats", "CZstd", "CZlib", "CSQLite"]),
+        .target(
+            name: "Analytics",
+            dependencies: ["LogFormats", "Ingest", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "DumpGenerator", dependencies: ["LogFormats"]),
+        .executableTarget(
+            name: "netbar",
+            dependencies: [
+                "LogFormats", "Ingest", "Analytics", "DumpGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats"]),
+        .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -22,7 +22,7 @@ let package = Package(
             name: "Analytics",
             dependencies: ["LogFormats", "Ingest", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "DumpGenerator", dependencies: ["LogFormats"]),
+        .target(name: "DumpGenerator", dependencies: ["LogFormats", "CZstd", "CZlib"]),
         .executableTarget(
             name: "netbar",
             dependencies: [

@@ -1,0 +1,1 @@
+// Analytics: stored batches (VenueSlice) -> detectors -> findings -> reports.

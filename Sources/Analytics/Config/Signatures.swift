@@ -1,0 +1,2 @@
+// Being written by the detectors work; minimal so the package builds.
+package struct Signatures: Sendable { package init() {} }

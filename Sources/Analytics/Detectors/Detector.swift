@@ -1,0 +1,27 @@
+/// What every detector sees besides the venue slices: thresholds, signature lists, the registry and
+/// the text behind symbol ids.
+package struct DetectionContext: Sendable {
+    package var config: DetectorConfig
+    /// nil when no signature lists could be read.
+    package var signatures: Signatures?
+    /// nil when no registry was imported.
+    package var registry: Registry?
+    package var symbols: SymbolTable
+
+    package init(config: DetectorConfig, signatures: Signatures?, registry: Registry?, symbols: SymbolTable) {
+        self.config = config
+        self.signatures = signatures
+        self.registry = registry
+        self.symbols = symbols
+    }
+}
+
+/// One rule of FORMATS.md §4. `consume` is called once per venue (in venue-code order), then `finish`.
+/// Detectors are pure: no I/O, no clock, no randomness (STYLE.md §3).
+package protocol Detector {
+    static var id: DetectorID { get }
+    /// Inputs the rule needs that this run lacks (e.g. "registry"), said in the run summary; empty when complete.
+    func missingInputs(_ context: DetectionContext) -> [String]
+    mutating func consume(_ venue: VenueSlice, context: DetectionContext)
+    mutating func finish(context: DetectionContext) -> [Finding]
+}

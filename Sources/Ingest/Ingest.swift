@@ -1,0 +1,1 @@
+// Ingest: bytes -> records -> columnar batches -> SQLite store.

@@ -33,7 +33,8 @@ let package = Package(
         .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats"]),
-        .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator"]),
+        .testTarget(name: "DumpGeneratorTests", dependencies: ["DumpGenerator", "LogFormats"]),
+        .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator", "LogFormats"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,286 @@
+// Field parsers straight from UTF-8 bytes (STYLE.md §7): no String, formatter or regex per field.
+// A field is an `UnsafeRawBufferPointer` slice of its record, valid only while the record is.
+
+extension UnsafeRawBufferPointer {
+    /// The slice without leading and trailing spaces and tabs.
+    @inline(__always)
+    package func trimmed() -> UnsafeRawBufferPointer {
+        var lower = 0
+        var upper = count
+        while lower < upper, self[lower] == 0x20 || self[lower] == 0x09 { lower += 1 }
+        while upper > lower, self[upper - 1] == 0x20 || self[upper - 1] == 0x09 { upper -= 1 }
+        return UnsafeRawBufferPointer(rebasing: self[lower..<upper])
+    }
+
+    /// Whether the bytes equal the UTF-8 of `literal`.
+    @inline(__always)
+    package func equals(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        guard count > 0, let base = baseAddress else { return count == 0 }
+        return memcmpBytes(base, UnsafeRawPointer(literal.utf8Start), count)
+    }
+
+    /// Whether the bytes start with the UTF-8 of `literal`.
+    @inline(__always)
+    package func hasPrefix(_ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard count >= length, let base = baseAddress else { return length == 0 }
+        return memcmpBytes(base, UnsafeRawPointer(literal.utf8Start), length)
+    }
+
+    /// The text, for messages and rare fields only.
+    package var text: String { String(decoding: self, as: UTF8.self) }
+}
+
+@inline(__always)
+private func memcmpBytes(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, _ count: Int) -> Bool {
+    var index = 0
+    while index < count {
+        if lhs.load(fromByteOffset: index, as: UInt8.self) != rhs.load(fromByteOffset: index, as: UInt8.self) {
+            return false
+        }
+        index += 1
+    }
+    return true
+}
+
+/// Parsers of the common field forms of FORMATS.md §2.
+package enum FieldParser {
+    /// A non-negative decimal integer, nil when empty, not all digits or over 18 digits.
+    @inline(__always)
+    package static func integer(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        guard bytes.count > 0, bytes.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            let digit = byte &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+        }
+        return value
+    }
+
+    /// A signed decimal integer.
+    package static func signedInteger(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        guard let first = bytes.first else { return nil }
+        if first == UInt8(ascii: "-") {
+            return integer(UnsafeRawBufferPointer(rebasing: bytes[1...])).map { -$0 }
+        }
+        return integer(bytes)
+    }
+
+    /// Local date-time (China Standard Time unless an offset is written) as epoch seconds.
+    ///
+    /// Accepts `2026-11-28 14:03:22`, `2026/11/28 14:03:22`, `2026/11/8 4:03:22`, `2026-11-28 14:03`,
+    /// and ISO 8601 `2026-11-28T14:03:22.123+08:00` / `Z` / `+0800` / `+08`. Fractions of a second are dropped.
+    package static func timestamp(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        let count = bytes.count
+        var index = 0
+
+        @inline(__always) func number(maxDigits: Int) -> Int? {
+            var value = 0
+            var digits = 0
+            while index < count, digits < maxDigits {
+                let digit = bytes[index] &- 0x30
+                if digit >= 10 { break }
+                value = value * 10 + Int(digit)
+                index += 1
+                digits += 1
+            }
+            return digits == 0 ? nil : value
+        }
+        @inline(__always) func expect(_ a: UInt8, _ b: UInt8 = 0) -> Bool {
+            guard index < count, bytes[index] == a || (b != 0 && bytes[index] == b) else { return false }
+            index += 1
+            return true
+        }
+
+        guard let year = number(maxDigits: 4), index == 4 else { return nil }
+        let separator = index < count ? bytes[index] : 0
+        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") else { return nil }
+        index += 1
+        guard let month = number(maxDigits: 2), expect(separator), let day = number(maxDigits: 2) else { return nil }
+        guard expect(UInt8(ascii: " "), UInt8(ascii: "T")) else { return nil }
+        while index < count, bytes[index] == 0x20 { index += 1 }
+        guard let hour = number(maxDigits: 2), expect(UInt8(ascii: ":")), let minute = number(maxDigits: 2)
+        else { return nil }
+        var second = 0
+        if expect(UInt8(ascii: ":")) {
+            guard let value = number(maxDigits: 2) else { return nil }
+            second = value
+            if expect(UInt8(ascii: "."), UInt8(ascii: ",")) {
+                guard number(maxDigits: 9) != nil else { return nil }
+            }
+        }
+        var offsetSeconds = CivilTime.chinaOffsetSeconds
+        if index < count {
+            let sign = bytes[index]
+            if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
+                offsetSeconds = 0
+                index += 1
+            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                index += 1
+                let start = index
+                guard let offsetHours = number(maxDigits: 2), index - start == 2 else { return nil }
+                var offsetMinutes = 0
+                if index < count {
+                    _ = expect(UInt8(ascii: ":"))
+                    let minuteStart = index
+                    guard let value = number(maxDigits: 2), index - minuteStart == 2 else { return nil }
+                    offsetMinutes = value
+                }
+                guard offsetHours <= 14, offsetMinutes < 60 else { return nil }
+                let magnitude = Int64(offsetHours * 3600 + offsetMinutes * 60)
+                offsetSeconds = sign == UInt8(ascii: "+") ? magnitude : -magnitude
+            }
+        }
+        guard index == count else { return nil }
+        guard year >= 1970, year <= 2200, CivilTime.isValidDate(year: year, month: month, day: day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        return CivilTime.epochSeconds(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+            offsetSeconds: offsetSeconds)
+    }
+
+    /// Yuan amount (`12.50`, `12.5`, `12`, `-3.00`) as integer fen; nil when malformed or over two decimals.
+    package static func moneyFen(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        var index = 0
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var yuan: Int64 = 0
+        var digits = 0
+        while index < bytes.count, bytes[index] &- 0x30 < 10 {
+            yuan = yuan * 10 + Int64(bytes[index] - 0x30)
+            index += 1
+            digits += 1
+            if digits > 15 { return nil }
+        }
+        var fen: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var decimals = 0
+            while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                decimals += 1
+                if decimals > 2 { return nil }
+                fen = fen * 10 + Int64(bytes[index] - 0x30)
+                index += 1
+            }
+            if decimals == 1 { fen *= 10 }
+            if decimals == 0 && digits == 0 { return nil }
+        } else if digits == 0 {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let total = yuan * 100 + fen
+        return negative ? -total : total
+    }
+
+    /// 证件类型 as a code (`111`) or a name (`身份证`, `居民身份证`, ...); `.unknown` when empty; nil when unrecognised.
+    package static func certType(_ field: UnsafeRawBufferPointer) -> CertType? {
+        let bytes = field.trimmed()
+        if bytes.isEmpty { return .unknown }
+        if let code = integer(bytes) {
+            return code <= Int64(UInt16.max) ? CertType(rawValue: UInt16(code)) : nil
+        }
+        if bytes.equals("身份证") || bytes.equals("居民身份证") || bytes.equals("二代身份证") { return .residentID }
+        if bytes.equals("临时身份证") { return .temporaryID }
+        if bytes.equals("驾驶证") || bytes.equals("机动车驾驶证") { return .drivingLicence }
+        if bytes.equals("护照") { return .passport }
+        if bytes.equals("其他") || bytes.equals("其它") { return .other }
+        return nil
+    }
+
+    /// IPv4 dotted quad as a host-order integer.
+    package static func ipv4(_ field: UnsafeRawBufferPointer) -> UInt32? {
+        let bytes = field.trimmed()
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else {
+                let digit = byte &- 0x30
+                guard digit < 10, digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(digit)
+                guard octet <= 255 else { return nil }
+                digits += 1
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
+    }
+
+    /// MAC in any of `00-1A-2B-3C-4D-5E`, `00:1a:2b:3c:4d:5e`, `001A2B3C4D5E` as its 48-bit value.
+    package static func mac(_ field: UnsafeRawBufferPointer) -> UInt64? {
+        let bytes = field.trimmed()
+        guard bytes.count == 12 || bytes.count == 17 else { return nil }
+        let separated = bytes.count == 17
+        var value: UInt64 = 0
+        var index = 0
+        for position in 0..<6 {
+            if separated && position > 0 {
+                let separator = bytes[index]
+                guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: ":") else { return nil }
+                index += 1
+            }
+            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return nil }
+            value = value << 8 | UInt64(high << 4 | low)
+            index += 2
+        }
+        return value
+    }
+
+    @inline(__always)
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Whether the field is a 14-digit 场所编码.
+    @inline(__always)
+    package static func isVenueCode(_ field: UnsafeRawBufferPointer) -> Bool {
+        guard field.count == 14 else { return false }
+        for byte in field where byte &- 0x30 >= 10 { return false }
+        return true
+    }
+}
+
+/// Text forms of normalised values.
+package enum FieldText {
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// `00-1A-2B-3C-4D-5E`.
+    package static func mac(_ value: UInt64) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(17)
+        for position in (0..<6).reversed() {
+            let octet = UInt8(truncatingIfNeeded: value >> (UInt64(position) * 8))
+            bytes.append(hexDigits[Int(octet >> 4)])
+            bytes.append(hexDigits[Int(octet & 0xF)])
+            if position > 0 { bytes.append(UInt8(ascii: "-")) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `192.168.1.23`.
+    package static func ipv4(_ value: UInt32) -> String {
+        "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+    }
+}

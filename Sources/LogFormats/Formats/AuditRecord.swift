@@ -1,0 +1,189 @@
+/// One audit event (FORMATS.md §3.3–3.4), typed. Text fields point into the line or the parser's
+/// scratch buffer and are valid only inside the callback that receives the record.
+package struct AuditRecord {
+    package var kind: AuditEventKind
+    /// Epoch seconds.
+    package var timeSeconds: Int64
+    /// 场所编码 (14 digits).
+    package var venue: UnsafeRawBufferPointer
+    /// Terminal number; empty for SWIPE and AUDIT.
+    package var terminal = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Host-order IPv4; nil when absent.
+    package var ipv4: UInt32?
+    /// 48-bit MAC; nil when absent.
+    package var mac: UInt64?
+    package var certType = CertType.unknown
+    /// Cert number as written (normalising `x` is the batch builder's job).
+    package var cert = UnsafeRawBufferPointer(start: nil, count: 0)
+    package var name = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// PROC executable.
+    package var exe = UnsafeRawBufferPointer(start: nil, count: 0)
+    package var md5 = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// SWIPE card reader serial.
+    package var readerSerial = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// AUDIT detail.
+    package var detail = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The event's small code: `HeartbeatState`, `SwipeResult`, `AuditStatus` or `ProcessAction` raw value;
+    /// for SNAP 1 = OK, 0 = FAIL.
+    package var code: UInt8 = 0
+    /// FLOW destination.
+    package var destinationIPv4: UInt32?
+    package var destinationPort: Int64 = 0
+    package var bytesUp: Int64 = 0
+    package var bytesDown: Int64 = 0
+    /// SNAP upload size.
+    package var bytes: Int64 = 0
+
+    package init(kind: AuditEventKind, timeSeconds: Int64, venue: UnsafeRawBufferPointer) {
+        self.kind = kind
+        self.timeSeconds = timeSeconds
+        self.venue = venue
+    }
+
+    /// Number of fields after the EVENT in `audit-pipe`.
+    package static func fieldCount(_ kind: AuditEventKind) -> Int {
+        switch kind {
+        case .online, .offline, .process, .flow: kind == .flow ? 7 : 6
+        case .heartbeat: 4
+        case .snapshot, .swipe: 5
+        case .audit: 2
+        }
+    }
+
+    /// The event named by `name`, in either case (pipe files write `HEARTBEAT`, JSON Lines `heartbeat`).
+    package static func kind(named name: UnsafeRawBufferPointer) -> AuditEventKind? {
+        var folded: UInt64 = 0
+        guard name.count <= 9 else { return nil }
+        for byte in name {
+            let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            folded = folded << 8 | UInt64(upper)
+        }
+        switch folded {
+        case packed("ONLINE"): return .online
+        case packed("OFFLINE"): return .offline
+        case packed("HEARTBEAT"): return .heartbeat
+        case packed("PROC"): return .process
+        case packed("SNAP"): return .snapshot
+        case packed("SWIPE"): return .swipe
+        case packed("AUDIT"): return .audit
+        case packed("FLOW"): return .flow
+        default: return nil
+        }
+    }
+
+    private static func packed(_ text: StaticString) -> UInt64 {
+        var value: UInt64 = 0
+        var pointer = text.utf8Start
+        for _ in 0..<text.utf8CodeUnitCount {
+            value = value << 8 | UInt64(pointer.pointee)
+            pointer += 1
+        }
+        return value
+    }
+}
+
+/// What one audit line turned out to be.
+package enum AuditLineOutcome {
+    case event
+    case unknownEvent(name: String)
+}
+
+/// Fills the event-specific fields of an `AuditRecord` from its fields in pipe order; shared by both
+/// audit formats so that they accept exactly the same values.
+package enum AuditFieldReader {
+    /// `fields` are the event's fields after EVENT, in the order of FORMATS.md §3.3.
+    package static func fill(
+        _ record: inout AuditRecord, fields: (Int) -> UnsafeRawBufferPointer
+    ) throws(RowIssue) {
+        func address(_ first: Int) throws(RowIssue) {
+            record.terminal = fields(first).trimmed()
+            guard !record.terminal.isEmpty else { throw RowIssue(.missingField, "terminal is empty.") }
+            let ip = fields(first + 1).trimmed()
+            if !ip.isEmpty {
+                guard let value = FieldParser.ipv4(ip) else {
+                    throw RowIssue(.badIP, "ip '\(ip.text.prefix(40))' is not an IPv4 address.")
+                }
+                record.ipv4 = value
+            }
+            let mac = fields(first + 2).trimmed()
+            if !mac.isEmpty {
+                guard let value = FieldParser.mac(mac) else {
+                    throw RowIssue(.badMAC, "mac '\(mac.text.prefix(40))' is not a MAC address.")
+                }
+                record.mac = value
+            }
+        }
+        func certType(_ field: UnsafeRawBufferPointer) throws(RowIssue) -> CertType {
+            guard let value = FieldParser.certType(field) else {
+                throw RowIssue(.badValue, "cert_type '\(field.text.prefix(40))' is not a known cert type.")
+            }
+            return value
+        }
+        func code(_ field: UnsafeRawBufferPointer, _ name: String, _ table: [(StaticString, UInt8)]) throws(RowIssue)
+            -> UInt8
+        {
+            let value = field.trimmed()
+            for (text, code) in table where value.equals(text) { return code }
+            throw RowIssue(.badValue, "\(name) '\(value.text.prefix(40))' is not one of the known values.")
+        }
+        func integer(_ field: UnsafeRawBufferPointer, _ name: String) throws(RowIssue) -> Int64 {
+            let value = field.trimmed()
+            if value.isEmpty { return 0 }
+            guard let number = FieldParser.integer(value) else {
+                throw RowIssue(.badNumber, "\(name) '\(value.text.prefix(40))' is not a whole number.")
+            }
+            return number
+        }
+
+        switch record.kind {
+        case .online, .offline:
+            try address(0)
+            record.certType = try certType(fields(3))
+            record.cert = fields(4).trimmed()
+            record.name = fields(5).trimmed()
+        case .heartbeat:
+            try address(0)
+            record.code = try code(
+                fields(3), "state",
+                [("INUSE", HeartbeatState.inUse.rawValue), ("IDLE", HeartbeatState.idle.rawValue),
+                 ("LOCKED", HeartbeatState.locked.rawValue)])
+        case .process:
+            try address(0)
+            record.exe = fields(3).trimmed()
+            record.md5 = fields(4).trimmed()
+            record.code = try code(
+                fields(5), "action", [("START", ProcessAction.start.rawValue), ("STOP", ProcessAction.stop.rawValue)])
+        case .snapshot:
+            try address(0)
+            record.code = try code(fields(3), "result", [("OK", 1), ("FAIL", 0)])
+            record.bytes = try integer(fields(4), "bytes")
+        case .swipe:
+            record.readerSerial = fields(0).trimmed()
+            record.certType = try certType(fields(1))
+            record.cert = fields(2).trimmed()
+            record.name = fields(3).trimmed()
+            record.code = try code(
+                fields(4), "result",
+                [("OK", SwipeResult.ok.rawValue), ("READ_FAIL", SwipeResult.readFail.rawValue),
+                 ("DEMAG", SwipeResult.demagnetised.rawValue), ("EXPIRED", SwipeResult.expired.rawValue)])
+        case .audit:
+            record.code = try code(
+                fields(0), "status",
+                [("START", AuditStatus.start.rawValue), ("STOP", AuditStatus.stop.rawValue),
+                 ("TAMPER", AuditStatus.tamper.rawValue), ("CONFIG", AuditStatus.config.rawValue)])
+            record.detail = fields(1).trimmed()
+        case .flow:
+            try address(0)
+            let destination = fields(3).trimmed()
+            if !destination.isEmpty {
+                guard let value = FieldParser.ipv4(destination) else {
+                    throw RowIssue(.badIP, "dst_ip '\(destination.text.prefix(40))' is not an IPv4 address.")
+                }
+                record.destinationIPv4 = value
+            }
+            record.destinationPort = try integer(fields(4), "dst_port")
+            record.bytesUp = try integer(fields(5), "bytes_up")
+            record.bytesDown = try integer(fields(6), "bytes_down")
+        }
+    }
+}

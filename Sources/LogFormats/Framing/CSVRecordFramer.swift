@@ -1,0 +1,117 @@
+/// One CSV record (RFC 4180) with its fields unescaped into one byte buffer.
+package struct CSVRecord: Sendable {
+    /// The unescaped bytes of every field, back to back.
+    package var bytes = ContiguousArray<UInt8>()
+    /// `fieldEnds[k]` is the end offset in `bytes` of field k; field k starts at `fieldEnds[k-1]` (or 0).
+    package var fieldEnds = ContiguousArray<Int>()
+    /// The record's physical lines joined by LF, as read (for quarantine).
+    package var raw = ContiguousArray<UInt8>()
+    /// 1-based line of the record's first physical line.
+    package var firstLine = 0
+    /// Physical lines the record spans (more than 1 when a quoted field holds a line break).
+    package var lineCount = 0
+
+    package init() {}
+
+    package var fieldCount: Int { fieldEnds.count }
+
+    /// The range of field `index` in `bytes`.
+    @inline(__always)
+    package func fieldRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]
+    }
+
+    mutating func reset(line: Int) {
+        bytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        raw.removeAll(keepingCapacity: true)
+        firstLine = line
+        lineCount = 0
+    }
+}
+
+/// Frames physical lines into CSV records: quoted fields may hold commas, `""` and line breaks.
+///
+/// Lines are fed one at a time without their line terminator; a record whose quote is still open at
+/// the end of a line takes the next line too. A record that grows past `maximumRecordBytes` with its
+/// quote still open is given up as `unterminated-quote`, so one stray quote cannot swallow a file.
+package struct CSVRecordFramer {
+    /// Cap on a record still open across lines (STYLE.md §5: oversized records are capped).
+    package static let maximumRecordBytes = 64 * 1024
+
+    package enum Output {
+        /// A whole record is ready in `record`.
+        case record
+        /// The line was taken into a record that continues on the next line.
+        case pending
+        /// The open record was given up (its lines are in `record.raw`).
+        case unterminated
+    }
+
+    package private(set) var record = CSVRecord()
+    private var inQuotes = false
+    private var fieldStart = true
+
+    package init() {}
+
+    /// Whether a record is open across lines.
+    package var hasPendingRecord: Bool { inQuotes }
+
+    /// Takes one physical line (no CR/LF) numbered `line`.
+    package mutating func feed(_ line: UnsafeRawBufferPointer, line lineNumber: Int) -> Output {
+        if !inQuotes {
+            record.reset(line: lineNumber)
+            fieldStart = true
+        } else {
+            record.raw.append(0x0A)
+            record.bytes.append(0x0A)
+        }
+        record.lineCount += 1
+        record.raw.append(contentsOf: line)
+
+        var index = 0
+        let count = line.count
+        while index < count {
+            let byte = line[index]
+            if inQuotes {
+                if byte == 0x22 {
+                    if index + 1 < count, line[index + 1] == 0x22 {
+                        record.bytes.append(0x22)
+                        index += 2
+                        continue
+                    }
+                    inQuotes = false
+                } else {
+                    record.bytes.append(byte)
+                }
+            } else if byte == 0x2C {
+                record.fieldEnds.append(record.bytes.count)
+                fieldStart = true
+                index += 1
+                continue
+            } else if byte == 0x22 && fieldStart {
+                inQuotes = true
+            } else {
+                // A quote inside an unquoted field is kept literally, as spreadsheet exports write them.
+                record.bytes.append(byte)
+            }
+            fieldStart = false
+            index += 1
+        }
+        if inQuotes {
+            if record.raw.count > Self.maximumRecordBytes {
+                inQuotes = false
+                return .unterminated
+            }
+            return .pending
+        }
+        record.fieldEnds.append(record.bytes.count)
+        return .record
+    }
+
+    /// At the end of the input: whether a record was left open (its lines are in `record.raw`).
+    package mutating func finish() -> Bool {
+        defer { inQuotes = false }
+        return inQuotes
+    }
+}

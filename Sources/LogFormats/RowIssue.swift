@@ -1,0 +1,63 @@
+/// Why a row was quarantined (FORMATS.md §6). A closed, low-cardinality set used as summary keys;
+/// the specifics go in `RowIssue.detail` (STYLE.md §5).
+package enum RowIssueReason: String, Sendable, CaseIterable, Codable, Comparable {
+    case wrongFieldCount = "wrong-field-count"
+    case badTime = "bad-time"
+    case invalidEncoding = "invalid-encoding"
+    case missingField = "missing-field"
+    case missingColumn = "missing-column"
+    case badMoney = "bad-money"
+    case badNumber = "bad-number"
+    case badMAC = "bad-mac"
+    case badIP = "bad-ip"
+    case badVenue = "bad-venue"
+    case badValue = "bad-value"
+    case badJSON = "bad-json"
+    case endBeforeStart = "end-before-start"
+    case unterminatedQuote = "unterminated-quote"
+    case lineTooLong = "line-too-long"
+    case truncated = "truncated"
+
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A row that could not be used: the reason and one English sentence naming the column.
+package struct RowIssue: Error, Sendable {
+    package var reason: RowIssueReason
+    package var detail: String
+
+    package init(_ reason: RowIssueReason, _ detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// Lines knowingly not used, by kind (FORMATS.md §6: every line is used, quarantined or skipped).
+package enum SkipKind: String, Sendable, CaseIterable, Codable, Comparable {
+    case blank
+    case comment
+    case title
+    case header
+    case totals
+    /// An audit line whose EVENT netbar does not know (counted per name as well).
+    case unknownEvent = "unknown-event"
+    /// A further physical line of a CSV record whose quoted field holds a line break.
+    case recordContinuation = "record-continuation"
+    /// A line of a file whose format was not recognised.
+    case unrecognised
+
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+extension ContiguousArray<UInt8> {
+    /// `withUnsafeBytes` for a body that throws only `RowIssue` (the standard one rethrows `any Error`).
+    @inline(__always)
+    package func withRowBytes<Result>(
+        _ body: (UnsafeRawBufferPointer) throws(RowIssue) -> Result
+    ) throws(RowIssue) -> Result {
+        let outcome: Swift.Result<Result, RowIssue> = withUnsafeBytes { bytes in
+            Swift.Result { () throws(RowIssue) -> Result in try body(bytes) }
+        }
+        return try outcome.get()
+    }
+}

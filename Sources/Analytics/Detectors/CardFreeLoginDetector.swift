@@ -1,0 +1,138 @@
+import LogFormats
+
+/// `card-free-login` (FORMATS.md §4): log-on without the ID card (免刷/绕过实名).
+///
+/// By swipe, only in venues whose dump has at least one `SWIPE` (of any result): a session whose user type is
+/// not staff (会员, 临时, or unknown when the export lacks 用户类型) needs an `OK` swipe of the same normalised cert
+/// at the venue from `swipeWindowMinutes` before its start up to `swipeGraceAfterStartMinutes` after it (both
+/// ends inclusive; by default a swipe at exactly the start counts and one a second later does not). A
+/// member or temporary session with no cert at all cannot have been swiped and is reported too; a session of
+/// unknown user type with no cert is taken for a staff card and skipped. One finding per session; evidence: the
+/// session and the cert's latest earlier `OK` swipe at the venue, if any.
+///
+/// By process: a `PROC START` of an exe in the card-free signature list. One finding per venue and tool;
+/// evidence: all its `PROC START` rows.
+/// - Complexity: O((s + w) log w) per venue.
+package struct CardFreeLoginDetector: Detector {
+    package static let id = DetectorID.cardFreeLogin
+    private var findings: [Finding] = []
+    /// Whether an exe symbol is a listed tool, cached across venues.
+    private var toolByExe: [SymbolID: Bool] = [:]
+    /// Venues with sessions to check but no `SWIPE` at all, where the swipe rule did not run.
+    private var venuesWithoutSwipes = 0
+
+    package init() {}
+
+    package func missingInputs(_ context: DetectionContext) -> [String] {
+        var missing: [String] = []
+        if context.signatures == nil { missing.append("card-free-tool signatures (the process rule did not run)") }
+        if venuesWithoutSwipes > 0 {
+            missing.append(
+                "SWIPE events (none in \(counted(venuesWithoutSwipes, "venue")) with sessions; "
+                    + "the swipe rule did not run there)")
+        }
+        return missing
+    }
+
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        let code = context.symbols.text(venue.venue)
+        if venue.swipes.count > 0 {
+            checkSwipes(venue, code, context)
+        } else if venue.sessions.count > 0 {
+            venuesWithoutSwipes += 1
+        }
+        if let signatures = context.signatures { checkTools(venue, code, signatures, context) }
+    }
+
+    private mutating func checkSwipes(_ venue: VenueSlice, _ code: String, _ context: DetectionContext) {
+        let config = context.config.cardFreeLogin
+        let before = seconds(minutes: config.swipeWindowMinutes)
+        let after = seconds(minutes: config.swipeGraceAfterStartMinutes)
+        let swipes = venue.swipes
+        // OK swipes ordered by (cert, time): one binary search per session finds the cert's swipes near its start.
+        var okSwipes = (0..<swipes.count).filter { swipes.result[$0] == .ok && swipes.cert[$0] != 0 }
+        okSwipes.sort { (swipes.cert[$0], swipes.timeSeconds[$0], $0) < (swipes.cert[$1], swipes.timeSeconds[$1], $1) }
+        let okCerts = ContiguousArray(okSwipes.map { swipes.cert[$0] })
+        let okTimes = ContiguousArray(okSwipes.map { swipes.timeSeconds[$0] })
+
+        let sessions = venue.sessions
+        for index in 0..<sessions.count {
+            let userType = sessions.userType[index]
+            let cert = sessions.cert[index]
+            if userType == .staff || (userType == .unknown && cert == 0) { continue }
+            let start = sessions.startSeconds[index]
+            var latestEarlier: Int?
+            if cert != 0 {
+                // First OK swipe of this cert at or after (start - before).
+                var low = 0
+                var high = okCerts.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if (okCerts[middle], okTimes[middle]) < (cert, start - before) { low = middle + 1 } else { high = middle }
+                }
+                if low < okCerts.count, okCerts[low] == cert, okTimes[low] <= start + after { continue }
+                // The latest swipe before the window, for the analyst to see how far off it was.
+                var probe = low
+                while probe < okCerts.count, okCerts[probe] == cert, okTimes[probe] <= start { probe += 1 }
+                if probe > 0, okCerts[probe - 1] == cert, okTimes[probe - 1] <= start { latestEarlier = probe - 1 }
+            }
+            var evidence = [sessions.source[index]]
+            let detail: String
+            if let latestEarlier {
+                evidence.append(swipes.source[okSwipes[latestEarlier]])
+                detail = "the cert's latest OK swipe here was \(minutesText(start - okTimes[latestEarlier])) earlier"
+            } else if cert == 0 {
+                detail = "the session has no cert at all"
+            } else {
+                detail = "the cert has no earlier OK swipe here in the dump"
+            }
+            let terminal = optionalText(sessions.terminal[index], context.symbols)
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: .medium, venue: code, terminal: terminal,
+                    cert: optionalText(cert, context.symbols), startSeconds: start,
+                    endSeconds: max(start, sessions.endSeconds[index]),
+                    summary: "A session on terminal \(terminal ?? "(unnamed)") started with no OK ID-card swipe "
+                        + "in the \(minutesText(before)) before it; \(detail).",
+                    evidence: evidence))
+        }
+    }
+
+    private mutating func checkTools(
+        _ venue: VenueSlice, _ code: String, _ signatures: Signatures, _ context: DetectionContext
+    ) {
+        let processes = venue.processes
+        var startsByTool: [String: [Int]] = [:]
+        for index in 0..<processes.count where processes.action[index] == .start {
+            let exe = processes.exe[index]
+            let isTool: Bool
+            if let cached = toolByExe[exe] {
+                isTool = cached
+            } else {
+                isTool = signatures.isCardFreeTool(context.symbols.text(exe))
+                toolByExe[exe] = isTool
+            }
+            if isTool {
+                startsByTool[Signatures.normalisedExe(context.symbols.text(exe)), default: []].append(index)
+            }
+        }
+        for tool in startsByTool.keys.sorted() {
+            let starts = startsByTool[tool]!.sorted {
+                (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1)
+            }
+            let first = starts[0]
+            let terminals = Set(starts.map { processes.terminal[$0] }).map { context.symbols.text($0) }.sorted()
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: .high, venue: code,
+                    terminal: optionalText(processes.terminal[first], context.symbols),
+                    startSeconds: processes.timeSeconds[first],
+                    endSeconds: processes.timeSeconds[starts[starts.count - 1]],
+                    summary: "The card-free log-on tool \(tool) started \(counted(starts.count, "time")) on "
+                        + "terminals \(listed(terminals)).",
+                    evidence: starts.map { processes.source[$0] }))
+        }
+    }
+
+    package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}

@@ -1,0 +1,96 @@
+import LogFormats
+
+/// Every detector of FORMATS.md §4, in one place: adding a detector means adding it here.
+package enum DetectorList {
+    /// A fresh instance of every detector, in `DetectorID` declaration order.
+    package static func all() -> [any Detector] {
+        [
+            UnbilledUseDetector(),
+            ManualBillingDetector(),
+            SecondBillingDetector(),
+            CardFreeLoginDetector(),
+            IDSharingDetector(),
+            StaffCardDetector(),
+            InvalidIDDetector(),
+            MinorDetector(),
+            AfterHoursDetector(),
+            AuditGapDetector(),
+            IPMismatchDetector(),
+        ]
+    }
+
+    /// The detectors `config` enables.
+    package static func enabled(_ config: DetectorConfig) -> [any Detector] {
+        all().filter { config.isEnabled(type(of: $0).id) }
+    }
+}
+
+/// What a detection run produced.
+package struct DetectionResult: Sendable {
+    /// Sorted by detector, venue, start, terminal, cert (then end and summary), so re-runs are identical.
+    package var findings: [Finding]
+    /// Inputs each enabled detector lacked in this run (for the run summary); detectors missing nothing are absent.
+    package var missingInputs: [DetectorID: [String]]
+    /// Findings per enabled detector, zero included (FORMATS.md §6 `findings`).
+    package var findingsPerDetector: [DetectorID: Int]
+
+    package init(findings: [Finding], missingInputs: [DetectorID: [String]], findingsPerDetector: [DetectorID: Int]) {
+        self.findings = findings
+        self.missingInputs = missingInputs
+        self.findingsPerDetector = findingsPerDetector
+    }
+}
+
+/// Runs every enabled detector over the venues (in the order given, venue-code order from the store), then
+/// collects their findings. Pure: same venues and context, same result.
+///
+/// Two findings with the same `key` (the store's identity of a case) are merged into the first in sort order,
+/// their evidence united, so that a case is never stored twice.
+/// - Complexity: O(n log n) in the rows of each venue, per detector.
+package func runDetectors(venues: some Sequence<VenueSlice>, context: DetectionContext) -> DetectionResult {
+    var detectors = DetectorList.enabled(context.config)
+    for venue in venues {
+        for index in detectors.indices { detectors[index].consume(venue, context: context) }
+    }
+    var findings: [Finding] = []
+    var missing: [DetectorID: [String]] = [:]
+    var perDetector: [DetectorID: Int] = [:]
+    for index in detectors.indices {
+        let id = type(of: detectors[index]).id
+        findings += detectors[index].finish(context: context)
+        perDetector[id] = 0
+        let lacking = detectors[index].missingInputs(context)
+        if !lacking.isEmpty { missing[id] = lacking }
+    }
+    findings.sort(by: findingPrecedes)
+
+    var merged: [Finding] = []
+    merged.reserveCapacity(findings.count)
+    var indexByKey: [String: Int] = [:]
+    for finding in findings {
+        let key = finding.key
+        if let existing = indexByKey[key] {
+            var first = merged[existing]
+            first.evidence = Array(Set(first.evidence + finding.evidence)).sorted()
+            first.endSeconds = max(first.endSeconds, finding.endSeconds)
+            merged[existing] = first
+        } else {
+            indexByKey[key] = merged.count
+            merged.append(finding)
+        }
+    }
+    for finding in merged { perDetector[finding.detector, default: 0] += 1 }
+    return DetectionResult(findings: merged, missingInputs: missing, findingsPerDetector: perDetector)
+}
+
+/// The deterministic order of findings.
+package func findingPrecedes(_ lhs: Finding, _ rhs: Finding) -> Bool {
+    if lhs.detector != rhs.detector { return lhs.detector < rhs.detector }
+    if lhs.venue != rhs.venue { return lhs.venue < rhs.venue }
+    if lhs.startSeconds != rhs.startSeconds { return lhs.startSeconds < rhs.startSeconds }
+    if lhs.terminal != rhs.terminal { return (lhs.terminal ?? "") < (rhs.terminal ?? "") }
+    if lhs.cert != rhs.cert { return (lhs.cert ?? "") < (rhs.cert ?? "") }
+    if lhs.endSeconds != rhs.endSeconds { return lhs.endSeconds < rhs.endSeconds }
+    if lhs.summary != rhs.summary { return lhs.summary < rhs.summary }
+    return lhs.evidence.lexicographicallyPrecedes(rhs.evidence)
+}

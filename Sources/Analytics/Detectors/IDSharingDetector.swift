@@ -1,0 +1,182 @@
+import LogFormats
+
+/// `id-sharing` (FORMATS.md §4): one identity used by several people (身份证冒用, 公卡/循环卡).
+///
+/// By overlap (across venues, so sessions are gathered in `consume` and judged in `finish`): two sessions of
+/// one cert on different terminals, or in different venues, whose shared stretch is at least
+/// `minimumOverlapMinutes`. Sessions of a cert that take part in such a pair are grouped into episodes (a new
+/// episode starts when a session starts after every earlier one has ended); one finding per episode, at the
+/// venue and terminal of its earliest session; evidence: the episode's sessions.
+///
+/// By frequency: at least `minimumSessionsInWindow` sessions of one cert in one venue whose start times lie
+/// within `windowHours` of each other (last minus first ≤ the window). Overlapping qualifying windows merge
+/// into one finding per episode; evidence: the sessions of the merged windows.
+/// - Complexity: O(n log n) over all sessions with a cert; the overlap sweep keeps only still-open sessions.
+package struct IDSharingDetector: Detector {
+    package static let id = DetectorID.idSharing
+
+    /// One session with a cert, as the cross-venue overlap sweep needs it.
+    private struct CertSession {
+        var cert: SymbolID
+        var venue: SymbolID
+        var terminal: SymbolID
+        /// Epoch seconds.
+        var startSeconds: Int64
+        /// Epoch seconds.
+        var endSeconds: Int64
+        var source: SourceRef
+    }
+
+    private var findings: [Finding] = []
+    private var certSessions: [CertSession] = []
+
+    package init() {}
+
+    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        let sessions = venue.sessions
+        certSessions.reserveCapacity(certSessions.count + sessions.count)
+        var withCert: [Int] = []
+        withCert.reserveCapacity(sessions.count)
+        for index in 0..<sessions.count where sessions.cert[index] != 0 {
+            withCert.append(index)
+            certSessions.append(
+                CertSession(
+                    cert: sessions.cert[index], venue: venue.venue, terminal: sessions.terminal[index],
+                    startSeconds: sessions.startSeconds[index],
+                    endSeconds: max(sessions.startSeconds[index], sessions.endSeconds[index]),
+                    source: sessions.source[index]))
+        }
+        checkFrequency(venue, withCert, context)
+    }
+
+    private mutating func checkFrequency(_ venue: VenueSlice, _ withCert: [Int], _ context: DetectionContext) {
+        let config = context.config.idSharing
+        let window = seconds(hours: config.windowHours)
+        let sessions = venue.sessions
+        let ordered = withCert.sorted {
+            (sessions.cert[$0], sessions.startSeconds[$0], $0) < (sessions.cert[$1], sessions.startSeconds[$1], $1)
+        }
+        var groupStart = 0
+        while groupStart < ordered.count {
+            let cert = sessions.cert[ordered[groupStart]]
+            var groupEnd = groupStart
+            while groupEnd < ordered.count, sessions.cert[ordered[groupEnd]] == cert { groupEnd += 1 }
+            let group = Array(ordered[groupStart..<groupEnd])
+            groupStart = groupEnd
+            guard group.count >= config.minimumSessionsInWindow else { continue }
+
+            var episodes: [ClosedRange<Int>] = []
+            var left = 0
+            for right in 0..<group.count {
+                while sessions.startSeconds[group[right]] - sessions.startSeconds[group[left]] > window { left += 1 }
+                guard right - left + 1 >= config.minimumSessionsInWindow else { continue }
+                if let last = episodes.last, left <= last.upperBound {
+                    episodes[episodes.count - 1] = last.lowerBound...right
+                } else {
+                    episodes.append(left...right)
+                }
+            }
+            for episode in episodes {
+                let members = group[episode]
+                let terminals = Set(members.map { sessions.terminal[$0] })
+                findings.append(
+                    Finding(
+                        detector: Self.id, severity: .medium, venue: context.symbols.text(venue.venue),
+                        cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[members.first!],
+                        endSeconds: members.map { max(sessions.endSeconds[$0], sessions.startSeconds[$0]) }.max()!,
+                        summary: "One cert opened \(counted(members.count, "session")) on "
+                            + "\(counted(terminals.count, "terminal")) of the venue within "
+                            + "\(counted(Int(config.windowHours.rounded()), "hour")).",
+                        evidence: members.map { sessions.source[$0] }))
+            }
+        }
+    }
+
+    package mutating func finish(context: DetectionContext) -> [Finding] {
+        let minimumOverlap = seconds(minutes: context.config.idSharing.minimumOverlapMinutes)
+        certSessions.sort {
+            ($0.cert, $0.startSeconds, $0.endSeconds, $0.venue, $0.terminal, $0.source)
+                < ($1.cert, $1.startSeconds, $1.endSeconds, $1.venue, $1.terminal, $1.source)
+        }
+        var groupStart = 0
+        while groupStart < certSessions.count {
+            let cert = certSessions[groupStart].cert
+            var groupEnd = groupStart
+            while groupEnd < certSessions.count, certSessions[groupEnd].cert == cert { groupEnd += 1 }
+            if groupEnd - groupStart >= 2 { sweep(groupStart..<groupEnd, minimumOverlap, context) }
+            groupStart = groupEnd
+        }
+        certSessions = []
+        return findings
+    }
+
+    /// Marks sessions of one cert (in start order) that share at least `minimumOverlap` seconds with a session
+    /// in another place, then groups them into episodes.
+    private mutating func sweep(_ range: Range<Int>, _ minimumOverlap: Int64, _ context: DetectionContext) {
+        var involved = [Bool](repeating: false, count: range.count)
+        var longestShared = [Int64](repeating: 0, count: range.count)
+        var open: [Int] = []  // offsets into range of sessions that may still overlap later ones
+        for offset in 0..<range.count {
+            let session = certSessions[range.lowerBound + offset]
+            // Later sessions start no earlier, so one that cannot reach this start + minimumOverlap never will.
+            open.removeAll { certSessions[range.lowerBound + $0].endSeconds - session.startSeconds < minimumOverlap }
+            for other in open {
+                let earlier = certSessions[range.lowerBound + other]
+                guard earlier.venue != session.venue || earlier.terminal != session.terminal else { continue }
+                let shared = min(earlier.endSeconds, session.endSeconds) - session.startSeconds
+                if shared >= minimumOverlap {
+                    involved[offset] = true
+                    involved[other] = true
+                    longestShared[offset] = max(longestShared[offset], shared)
+                    longestShared[other] = max(longestShared[other], shared)
+                }
+            }
+            open.append(offset)
+        }
+
+        var episode: [Int] = []
+        var episodeEnd = Int64.min
+        for offset in 0..<range.count where involved[offset] {
+            let session = certSessions[range.lowerBound + offset]
+            if !episode.isEmpty, session.startSeconds >= episodeEnd {
+                emitOverlap(episode, range.lowerBound, longestShared, context)
+                episode = []
+            }
+            episode.append(offset)
+            episodeEnd = episode.count == 1 ? session.endSeconds : max(episodeEnd, session.endSeconds)
+        }
+        if !episode.isEmpty { emitOverlap(episode, range.lowerBound, longestShared, context) }
+    }
+
+    private mutating func emitOverlap(
+        _ offsets: [Int], _ base: Int, _ longestShared: [Int64], _ context: DetectionContext
+    ) {
+        let members = offsets.map { certSessions[base + $0] }
+        let first = members[0]
+        let venues = Set(members.map(\.venue))
+        let places: [String]
+        if venues.count == 1 {
+            places = ["terminals " + listed(Set(members.map(\.terminal)).map { context.symbols.text($0) }.sorted())]
+        } else {
+            var byVenue: [String: Set<String>] = [:]
+            for member in members {
+                byVenue[context.symbols.text(member.venue), default: []].insert(context.symbols.text(member.terminal))
+            }
+            places = [
+                "venues "
+                    + listed(byVenue.keys.sorted().map { "\($0) (terminal \(listed(byVenue[$0]!.sorted())))" })
+            ]
+        }
+        let longest = offsets.map { longestShared[$0] }.max() ?? 0
+        findings.append(
+            Finding(
+                detector: Self.id, severity: .high, venue: context.symbols.text(first.venue),
+                terminal: optionalText(first.terminal, context.symbols), cert: context.symbols.text(first.cert),
+                startSeconds: first.startSeconds, endSeconds: members.map(\.endSeconds).max()!,
+                summary: "One cert was in use on \(places[0]) at the same time "
+                    + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
+                evidence: members.map(\.source)))
+    }
+}

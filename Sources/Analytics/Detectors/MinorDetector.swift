@@ -1,0 +1,61 @@
+import LogFormats
+
+/// `minor` (FORMATS.md §4): under-18s on line (接纳未成年人).
+///
+/// Sessions of cert type `111` or `112` whose cert is a valid 18-character resident ID (an invalid one is
+/// `invalid-id`'s case, and its birth date cannot be trusted). Age is whole years from the encoded birth date to
+/// the local (China Standard Time) date of the session start, 29 February counting as 1 March in common years;
+/// a person whose 18th birthday is that date is not a minor. One finding per cert per venue, spanning its
+/// minor sessions there; evidence: those sessions.
+/// - Complexity: O(s) per venue; each distinct cert's birth date is decoded once per run.
+package struct MinorDetector: Detector {
+    package static let id = DetectorID.minor
+
+    private typealias CivilDate = (year: Int, month: Int, day: Int)
+
+    private var findings: [Finding] = []
+    /// Birth date per cert symbol, cached across venues; nil inside when the cert is not a valid resident ID.
+    private var birthByCert: [SymbolID: CivilDate?] = [:]
+
+    package init() {}
+
+    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        let minimumAge = context.config.minor.minimumAgeYears
+        let sessions = venue.sessions
+        var minorSessions: [SymbolID: [(index: Int, age: Int)]] = [:]
+        for index in 0..<sessions.count where sessions.certType[index].isResidentID && sessions.cert[index] != 0 {
+            let cert = sessions.cert[index]
+            let birth: CivilDate?
+            if let cached = birthByCert[cert] {
+                birth = cached
+            } else {
+                let number = context.symbols.text(cert).utf8
+                birth = ResidentID.problem(number) == nil ? ResidentID.birthDate(number) : nil
+                birthByCert[cert] = .some(birth)
+            }
+            guard let birth else { continue }
+            let date = CivilTime.civilFromDays(localDay(sessions.startSeconds[index]))
+            let age = ResidentID.age(birth: birth, on: date)
+            if age < minimumAge { minorSessions[cert, default: []].append((index, age)) }
+        }
+        for (cert, entries) in minorSessions {
+            let ordered = entries.sorted { (sessions.startSeconds[$0.index], $0.index) < (sessions.startSeconds[$1.index], $1.index) }
+            let terminals = Set(ordered.map { sessions.terminal[$0.index] })
+            let youngest = ordered.map(\.age).min()!
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: .high, venue: context.symbols.text(venue.venue),
+                    terminal: terminals.count == 1 ? optionalText(terminals.first!, context.symbols) : nil,
+                    cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[ordered[0].index],
+                    endSeconds: ordered.map { max(sessions.endSeconds[$0.index], sessions.startSeconds[$0.index]) }
+                        .max()!,
+                    summary: "A customer aged \(youngest) by the resident ID was admitted for "
+                        + "\(counted(ordered.count, "session")).",
+                    evidence: ordered.map { sessions.source[$0.index] }))
+        }
+    }
+
+    package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}

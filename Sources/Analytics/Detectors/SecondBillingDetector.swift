@@ -1,0 +1,139 @@
+import LogFormats
+
+/// `second-billing` (FORMATS.md §4): a second billing system (二套计费软件).
+///
+/// By process: every `PROC START` whose exe is in the billing-client signature list names a billing system.
+/// A system other than the venue's registered 计费系统 is foreign (names compared case- and space-insensitively,
+/// and one containing the other counts as the same, so `Pubwin` matches `Pubwin 2015`). Without a registry
+/// entry the venue's home system is the one with the most `PROC START` events, ties to the alphabetically
+/// first name. One finding per venue and foreign system; evidence: all its `PROC START` rows.
+///
+/// By log-ons: an `ONLINE` with a terminal is orphaned when no session of that terminal starts within
+/// `logonMatchMinutes` before or after it (inclusive). A venue with at least `minimumOrphanedLogons` orphaned
+/// log-ons is one finding; evidence: those `ONLINE` rows. Venues whose dump has no billing sessions at all are
+/// skipped: there every log-on would be orphaned only because the billing export is missing.
+/// - Complexity: O(p + o log s) per venue.
+package struct SecondBillingDetector: Detector {
+    package static let id = DetectorID.secondBilling
+    private var findings: [Finding] = []
+    /// Billing system per exe symbol, cached across venues ("" when the exe is not a billing client).
+    private var systemByExe: [SymbolID: String] = [:]
+
+    package init() {}
+
+    package func missingInputs(_ context: DetectionContext) -> [String] {
+        var missing: [String] = []
+        if context.signatures == nil { missing.append("billing-client signatures (the process rule did not run)") }
+        if context.registry == nil {
+            missing.append("registry (foreign billing clients were judged against each venue's most-run client)")
+        }
+        return missing
+    }
+
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        let code = context.symbols.text(venue.venue)
+        if let signatures = context.signatures { checkProcesses(venue, code, signatures, context) }
+        checkLogons(venue, code, context)
+    }
+
+    private mutating func checkProcesses(
+        _ venue: VenueSlice, _ code: String, _ signatures: Signatures, _ context: DetectionContext
+    ) {
+        let processes = venue.processes
+        var startsBySystem: [String: [Int]] = [:]
+        for index in 0..<processes.count where processes.action[index] == .start {
+            let exe = processes.exe[index]
+            let system: String
+            if let cached = systemByExe[exe] {
+                system = cached
+            } else {
+                system = signatures.billingSystem(forExe: context.symbols.text(exe)) ?? ""
+                systemByExe[exe] = system
+            }
+            if !system.isEmpty { startsBySystem[system, default: []].append(index) }
+        }
+        guard !startsBySystem.isEmpty else { return }
+
+        let registered = context.registry?.venues[code]?.billingSystem ?? ""
+        let home: String
+        let homeIsRegistered = !Self.normalised(registered).isEmpty
+        if homeIsRegistered {
+            home = registered
+        } else {
+            home = startsBySystem.max { lhs, rhs in
+                (lhs.value.count, rhs.key) < (rhs.value.count, lhs.key)
+            }!.key
+        }
+        for system in startsBySystem.keys.sorted() where !Self.sameSystem(system, home) {
+            let starts = startsBySystem[system]!.sorted {
+                (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1)
+            }
+            let first = starts[0]
+            var terminals = Set<SymbolID>()
+            var exes = Set<SymbolID>()
+            for index in starts {
+                terminals.insert(processes.terminal[index])
+                exes.insert(processes.exe[index])
+            }
+            let exeNames = exes.map { context.symbols.text($0) }.sorted()
+            let against = homeIsRegistered
+                ? "the venue's registered billing system is \(home)"
+                : "the venue mostly runs the client of \(home) (no registered billing system)"
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: .high, venue: code,
+                    terminal: optionalText(processes.terminal[first], context.symbols),
+                    startSeconds: processes.timeSeconds[first],
+                    endSeconds: processes.timeSeconds[starts[starts.count - 1]],
+                    summary: "The billing client of \(system) (\(listed(exeNames))) started "
+                        + "\(counted(starts.count, "time")) on \(counted(terminals.count, "terminal")), "
+                        + "but \(against).",
+                    evidence: starts.map { processes.source[$0] }))
+        }
+    }
+
+    private mutating func checkLogons(_ venue: VenueSlice, _ code: String, _ context: DetectionContext) {
+        let config = context.config.secondBilling
+        let logons = venue.logons
+        guard logons.count > 0, venue.sessions.count > 0 else { return }
+        let window = seconds(minutes: config.logonMatchMinutes)
+        let sessionsByTerminal = venue.sessions.indicesByTerminal()
+        var startsByTerminal: [SymbolID: [Int64]] = [:]
+        for (terminal, indices) in sessionsByTerminal {
+            startsByTerminal[terminal] = indices.map { venue.sessions.startSeconds[$0] }
+        }
+        var orphans: [Int] = []
+        for index in 0..<logons.count where logons.isOnline[index] && logons.terminal[index] != 0 {
+            let time = logons.timeSeconds[index]
+            let starts = startsByTerminal[logons.terminal[index]] ?? []
+            let candidate = lowerBound(starts, time - window)
+            if candidate < starts.count, starts[candidate] <= time + window { continue }
+            orphans.append(index)
+        }
+        guard orphans.count >= config.minimumOrphanedLogons else { return }
+        orphans.sort { (logons.timeSeconds[$0], $0) < (logons.timeSeconds[$1], $1) }
+        let terminals = Set(orphans.map { logons.terminal[$0] }).map { context.symbols.text($0) }.sorted()
+        findings.append(
+            Finding(
+                detector: Self.id, severity: .medium, venue: code,
+                startSeconds: logons.timeSeconds[orphans[0]], endSeconds: logons.timeSeconds[orphans[orphans.count - 1]],
+                summary: "The audit client saw \(counted(orphans.count, "log-on")) on terminals \(listed(terminals)) "
+                    + "with no billing session starting within \(minutesText(window)) of them.",
+                evidence: orphans.map { logons.source[$0] }))
+    }
+
+    package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+
+    /// Lower case with all white space removed.
+    static func normalised(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
+
+    /// Whether two billing system names mean the same system (equal, or one contains the other, normalised).
+    static func sameSystem(_ lhs: String, _ rhs: String) -> Bool {
+        let left = normalised(lhs)
+        let right = normalised(rhs)
+        guard !left.isEmpty, !right.isEmpty else { return left == right }
+        return left == right || left.contains(right) || right.contains(left)
+    }
+}

@@ -1,0 +1,78 @@
+import LogFormats
+
+/// `unbilled-use` (FORMATS.md §4): a run of `INUSE` heartbeats outside every widened session of the terminal.
+///
+/// A run is consecutive heartbeats of one terminal (in time order), all `INUSE` and all outside every session
+/// of that terminal widened by `sessionWideningMinutes` at both ends (a heartbeat exactly on a widened edge is
+/// inside); any other heartbeat or a silence longer than `maxSilenceMinutes` ends it. A run whose first-to-last
+/// span reaches `minimumRunMinutes` is one finding. Evidence: the first and last heartbeat of the run.
+/// - Complexity: O(h + s log s) per venue: heartbeats and merged sessions are swept together.
+package struct UnbilledUseDetector: Detector {
+    package static let id = DetectorID.unbilledUse
+    private var findings: [Finding] = []
+
+    package init() {}
+
+    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        guard !venue.heartbeats.isEmpty else { return }
+        let config = context.config.unbilledUse
+        let widening = seconds(minutes: config.sessionWideningMinutes)
+        let minimumRun = seconds(minutes: config.minimumRunMinutes)
+        let maxSilence = seconds(minutes: config.maxSilenceMinutes)
+        let sessionsByTerminal = venue.sessions.indicesByTerminal()
+        let inUse = HeartbeatState.inUse.rawValue
+
+        for (terminal, series) in venue.heartbeats where series.count > 0 {
+            let covered = venue.sessions.mergedIntervals(sessionsByTerminal[terminal] ?? [], wideningSeconds: widening)
+            var coverIndex = 0
+            var runFirst = -1
+            var runLast = -1
+
+            func closeRun() {
+                if runFirst >= 0, series.timeSeconds[runLast] - series.timeSeconds[runFirst] >= minimumRun {
+                    emit(venue, terminal, series, runFirst, runLast, context)
+                }
+                runFirst = -1
+                runLast = -1
+            }
+
+            for pulseIndex in 0..<series.count {
+                let time = series.timeSeconds[pulseIndex]
+                while coverIndex < covered.count, covered[coverIndex].interval.upperSeconds < time { coverIndex += 1 }
+                let inside = coverIndex < covered.count && covered[coverIndex].interval.lowerSeconds <= time
+                if series.value[pulseIndex] == inUse, !inside {
+                    if runFirst >= 0, time - series.timeSeconds[runLast] <= maxSilence {
+                        runLast = pulseIndex
+                    } else {
+                        closeRun()
+                        runFirst = pulseIndex
+                        runLast = pulseIndex
+                    }
+                } else {
+                    closeRun()
+                }
+            }
+            closeRun()
+        }
+    }
+
+    private mutating func emit(
+        _ venue: VenueSlice, _ terminal: SymbolID, _ series: PulseSeries, _ first: Int, _ last: Int,
+        _ context: DetectionContext
+    ) {
+        let start = series.timeSeconds[first]
+        let end = series.timeSeconds[last]
+        let terminalText = optionalText(terminal, context.symbols)
+        findings.append(
+            Finding(
+                detector: Self.id, severity: .high, venue: context.symbols.text(venue.venue), terminal: terminalText,
+                startSeconds: start, endSeconds: end,
+                summary: "Terminal \(terminalText ?? "(unnamed)") sent \(counted(last - first + 1, "INUSE heartbeat")) "
+                    + "over \(minutesText(end - start)) with no billing session covering it.",
+                evidence: [series.source[first], series.source[last]]))
+    }
+
+    package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}

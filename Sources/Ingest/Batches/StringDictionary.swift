@@ -1,0 +1,124 @@
+/// Interns byte strings to dense ids 1...n (0 is the empty string): the dictionary encoding of a batch's
+/// text columns, and the store's symbol table. Open addressing over one byte arena, so interning a field
+/// that was seen before allocates nothing (STYLE.md §7).
+package struct StringDictionary: Sendable {
+    /// Every string's bytes, back to back.
+    package private(set) var arena = ContiguousArray<UInt8>()
+    /// `ends[id]` is the end offset in `arena` of string `id`; `ends[0] == 0` stands for the empty string.
+    package private(set) var ends = ContiguousArray<Int32>([0])
+    private var hashes = ContiguousArray<UInt64>([0])
+    /// Slots hold id (0 = free).
+    private var slots = ContiguousArray<Int32>(repeating: 0, count: 1024)
+
+    package init() {}
+
+    /// Number of distinct non-empty strings.
+    package var count: Int { ends.count - 1 }
+
+    /// The bytes of string `id`.
+    @inline(__always)
+    package func range(_ id: Int32) -> Range<Int> {
+        id <= 0 ? 0..<0 : Int(ends[Int(id) - 1])..<Int(ends[Int(id)])
+    }
+
+    package func string(_ id: Int32) -> String {
+        arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(id)]), as: UTF8.self) }
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return state }
+        var index = 0
+        while index + 8 <= bytes.count {
+            state = (state ^ base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            state ^= state >> 29
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(bytes[index]) << shift
+            shift += 8
+            index += 1
+        }
+        state = (state ^ tail) &* 0x94D0_49BB_1331_11EB
+        return state ^ (state >> 31)
+    }
+
+    /// The id of `bytes`, adding it when new; 0 for empty bytes.
+    /// - Complexity: O(bytes.count) expected.
+    @inline(__always)
+    package mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        if bytes.isEmpty { return 0 }
+        let hash = Self.hash(bytes)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id == 0 { break }
+            if hashes[Int(id)] == hash && equal(id, bytes) { return id }
+            slot = (slot + 1) & mask
+        }
+        arena.append(contentsOf: bytes)
+        ends.append(Int32(arena.count))
+        hashes.append(hash)
+        let id = Int32(ends.count - 1)
+        slots[slot] = id
+        if count * 2 > slots.count { grow() }
+        return id
+    }
+
+    /// Interns `bytes` with ASCII letters upper-cased (cert numbers: `x` equals `X`, FORMATS.md §4).
+    package mutating func internUppercased(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var hasLower = false
+        for byte in bytes where byte >= 0x61 && byte <= 0x7A {
+            hasLower = true
+            break
+        }
+        if !hasLower || bytes.count > 64 { return intern(bytes) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[index] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            }
+            return intern(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    package mutating func intern(_ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always)
+    private func equal(_ id: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let stored = range(id)
+        guard stored.count == bytes.count else { return false }
+        return arena.withUnsafeBytes { arenaBytes in
+            memcmp(arenaBytes.baseAddress! + stored.lowerBound, bytes.baseAddress!, bytes.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        var newSlots = ContiguousArray<Int32>(repeating: 0, count: slots.count * 2)
+        let mask = newSlots.count - 1
+        for id in 1..<ends.count {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            while newSlots[slot] != 0 { slot = (slot + 1) & mask }
+            newSlots[slot] = Int32(id)
+        }
+        slots = newSlots
+    }
+
+    /// Empties the dictionary, keeping its storage.
+    package mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        ends.append(0)
+        hashes.removeAll(keepingCapacity: true)
+        hashes.append(0)
+        for index in slots.indices { slots[index] = 0 }
+    }
+}
+
+import Glibc

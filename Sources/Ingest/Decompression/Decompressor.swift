@@ -1,0 +1,210 @@
+import CZlib
+import CZstd
+import Glibc
+
+/// How an input file was compressed, recognised by its magic bytes (FORMATS.md §1).
+package enum Compression: String, Sendable, Codable {
+    case none, zstd, gzip
+}
+
+/// Where and why a compressed stream broke off (a stream-tier issue, STYLE.md §5).
+package struct StreamDamage: Sendable, Equatable, Codable {
+    /// Byte offset in the compressed file at which the damage was found.
+    package var offset: Int64
+    package var reason: String
+}
+
+/// Reads a file (or stdin) and yields its decompressed bytes in chunks; zstd (several frames allowed)
+/// and gzip (several members allowed) are recognised by magic bytes, anything else passes through.
+/// On damage it stops, keeps everything decoded before it, and records `damage`.
+package final class DecompressingReader {
+    /// Size of each read from the file (DEPENDENCIES.md: ~1 MiB reads measured best).
+    static let readSize = 1 << 20
+
+    package private(set) var compression = Compression.none
+    package private(set) var damage: StreamDamage?
+    /// Compressed bytes read so far (for progress).
+    package private(set) var compressedBytesRead: Int64 = 0
+
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var input: UnsafeMutableRawBufferPointer
+    private var inputCount = 0
+    private var inputPosition = 0
+    private var endOfFile = false
+    private var output: UnsafeMutableRawBufferPointer
+    private var zstdContext: OpaquePointer?
+    private var zstream = z_stream()
+    private var zstreamLive = false
+    /// Compressed offset at which the current zstd frame or gzip member started.
+    private var unitStartOffset: Int64 = 0
+    /// Whether the current frame/member has produced its end marker.
+    private var unitComplete = true
+    private var started = false
+
+    /// Opens `path` (`-` for standard input).
+    package init(path: String) throws(InputError) {
+        if path == "-" {
+            fd = 0
+            ownsDescriptor = false
+        } else {
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else {
+                throw InputError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))")
+            }
+            ownsDescriptor = true
+        }
+        input = .allocate(byteCount: Self.readSize, alignment: 16)
+        output = .allocate(byteCount: Self.readSize, alignment: 16)
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+        if let zstdContext { ZSTD_freeDCtx(zstdContext) }
+        if zstreamLive { inflateEnd(&zstream) }
+        input.deallocate()
+        output.deallocate()
+    }
+
+    /// Offset in the file of `input[0]`.
+    private var inputBaseOffset: Int64 = 0
+
+    private func fill() -> Bool {
+        if inputPosition < inputCount { return true }
+        if endOfFile { return false }
+        inputBaseOffset += Int64(inputCount)
+        inputPosition = 0
+        inputCount = 0
+        while inputCount == 0 {
+            let count = read(fd, input.baseAddress, input.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                damage = StreamDamage(offset: inputBaseOffset, reason: "read error: \(String(cString: strerror(errno)))")
+                endOfFile = true
+                return false
+            }
+            if count == 0 {
+                endOfFile = true
+                return false
+            }
+            inputCount = count
+            compressedBytesRead += Int64(count)
+        }
+        return true
+    }
+
+    private var currentOffset: Int64 { inputBaseOffset + Int64(inputPosition) }
+
+    private func start() {
+        started = true
+        // Read until 4 bytes are available for the magic (a pipe may deliver fewer at once).
+        guard fill() else { return }
+        while inputCount < 4 && !endOfFile {
+            let count = read(fd, input.baseAddress! + inputCount, input.count - inputCount)
+            if count <= 0 {
+                if count < 0 && errno == EINTR { continue }
+                endOfFile = count == 0 || endOfFile
+                if count < 0 { endOfFile = true }
+                break
+            }
+            inputCount += count
+            compressedBytesRead += Int64(count)
+        }
+        let magic = input.prefix(4)
+        if magic.count == 4, magic.elementsEqual([0x28, 0xB5, 0x2F, 0xFD]) {
+            compression = .zstd
+            zstdContext = ZSTD_createDCtx()
+            // Frames written with --long up to 2 GiB windows are accepted (DEPENDENCIES.md).
+            ZSTD_DCtx_setParameter(zstdContext, ZSTD_d_windowLogMax, 31)
+        } else if magic.count >= 2, magic[0] == 0x1F, magic[1] == 0x8B {
+            compression = .gzip
+            zstreamLive = czlib_inflateInit2(&zstream, 15 + 32) == Z_OK
+        }
+    }
+
+    /// The next chunk of decompressed bytes, valid until the next call; nil at the end (or after damage).
+    package func next() -> UnsafeRawBufferPointer? {
+        if !started { start() }
+        switch compression {
+        case .none:
+            guard damage == nil, fill() else { return nil }
+            let chunk = UnsafeRawBufferPointer(rebasing: input[inputPosition..<inputCount])
+            inputPosition = inputCount
+            return chunk
+        case .zstd: return nextZstd()
+        case .gzip: return nextGzip()
+        }
+    }
+
+    private func nextZstd() -> UnsafeRawBufferPointer? {
+        guard damage == nil else { return nil }
+        while true {
+            guard fill() else {
+                if !unitComplete {
+                    damage = StreamDamage(
+                        offset: currentOffset,
+                        reason: "truncated zstd frame: the frame starting at offset \(unitStartOffset) is incomplete")
+                }
+                return nil
+            }
+            if unitComplete {
+                unitStartOffset = currentOffset
+                unitComplete = false
+            }
+            var inBuffer = ZSTD_inBuffer(src: input.baseAddress! + inputPosition, size: inputCount - inputPosition, pos: 0)
+            var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+            let result = ZSTD_decompressStream(zstdContext, &outBuffer, &inBuffer)
+            let consumed = inBuffer.pos
+            if ZSTD_isError(result) != 0 {
+                let name = String(cString: ZSTD_getErrorName(result))
+                damage = StreamDamage(offset: currentOffset + Int64(consumed), reason: "zstd: \(name)")
+                return outBuffer.pos > 0 ? UnsafeRawBufferPointer(rebasing: output[0..<outBuffer.pos]) : nil
+            }
+            inputPosition += consumed
+            if result == 0 { unitComplete = true }
+            if outBuffer.pos > 0 { return UnsafeRawBufferPointer(rebasing: output[0..<outBuffer.pos]) }
+        }
+    }
+
+    private func nextGzip() -> UnsafeRawBufferPointer? {
+        guard damage == nil else { return nil }
+        guard zstreamLive else {
+            damage = StreamDamage(offset: 0, reason: "gzip: the decoder could not start")
+            return nil
+        }
+        while true {
+            guard fill() else {
+                if !unitComplete {
+                    damage = StreamDamage(
+                        offset: currentOffset,
+                        reason: "truncated gzip member: the member starting at offset \(unitStartOffset) is incomplete")
+                }
+                return nil
+            }
+            if unitComplete {
+                unitStartOffset = currentOffset
+                unitComplete = false
+            }
+            let available = inputCount - inputPosition
+            zstream.next_in = (input.baseAddress! + inputPosition).assumingMemoryBound(to: Bytef.self)
+            zstream.avail_in = UInt32(available)
+            zstream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            zstream.avail_out = UInt32(output.count)
+            let status = inflate(&zstream, Z_NO_FLUSH)
+            let consumed = available - Int(zstream.avail_in)
+            let produced = output.count - Int(zstream.avail_out)
+            if status == Z_STREAM_END {
+                inputPosition += consumed
+                unitComplete = true
+                inflateReset(&zstream)  // a further member may follow (`cat a.gz b.gz`)
+            } else if status != Z_OK && status != Z_BUF_ERROR {
+                let message = zstream.msg.map { String(cString: $0) } ?? "error \(status)"
+                damage = StreamDamage(offset: currentOffset + Int64(consumed), reason: "gzip: \(message)")
+                return produced > 0 ? UnsafeRawBufferPointer(rebasing: output[0..<produced]) : nil
+            } else {
+                inputPosition += consumed
+            }
+            if produced > 0 { return UnsafeRawBufferPointer(rebasing: output[0..<produced]) }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Ingest: bytes -> records -> columnar batches -> SQLite store.

@@ -1,0 +1,325 @@
+import Glibc
+import LogFormats
+
+/// Reads one input file end to end: decompresses, decodes, recognises the format, parses every line, and
+/// hands batches to `send` in order, ending with `.end(FileReport)`. Every line is counted as a row, a
+/// quarantined row or a skip (FORMATS.md §6); nothing here throws past a row.
+package final class FileIngestor {
+    private let file: InputFile
+    private let formatOverride: Format?
+    private let send: (IngestMessage) -> Void
+    private let progress: (Int64) -> Void
+
+    private var report: FileReport
+    private var lineNumber = 0
+    private var format: Format?
+
+    private var sessions = SessionBatch()
+    private var transactions = TransactionBatch()
+    private var events = AuditEventBatch()
+    private var quarantine: [QuarantinedRow] = []
+    private var registryRows: [RegistryRow] = []
+    private var pulses = PulseAccumulator()
+    private var pipeParser = AuditPipeParser()
+    private var jsonParser = AuditJSONLParser()
+    private var framer = CSVRecordFramer()
+    private var tableParser: PubwinTableParser?
+    private var registryParser: RegistryParser?
+
+    /// - Parameters:
+    ///   - progress: called with compressed bytes read so far, about once a block.
+    package init(
+        file: InputFile, formatOverride: Format?, send: @escaping (IngestMessage) -> Void,
+        progress: @escaping (Int64) -> Void = { _ in }
+    ) {
+        self.file = file
+        self.formatOverride = formatOverride
+        self.send = send
+        self.progress = progress
+        self.report = FileReport(path: file.path)
+    }
+
+    /// Reads the file; the report also goes out as the last message.
+    @discardableResult
+    package func run() -> FileReport {
+        let reader: DecompressingReader
+        do {
+            reader = try DecompressingReader(path: file.path)
+        } catch {
+            report.status = .unrecognised
+            report.warnings.append(error.description)
+            send(.end(report))
+            return report
+        }
+        let blocks = LineBlockReader(source: reader)
+        let decoder = TextDecoder()
+        var isFirst = true
+        while let block = blocks.next() {
+            switch block {
+            case .oversized(let prefix):
+                lineNumber += 1
+                report.lines += 1
+                quarantine(
+                    RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
+                    raw: prefix)
+            case .lines(let raw):
+                let decoded = decoder.decode(raw, isFirstBlock: isFirst)
+                report.encoding = decoder.reportedEncoding
+                if isFirst {
+                    format = formatOverride ?? FormatSniffer.sniff(decoded.text)
+                    setUpParsers()
+                    isFirst = false
+                }
+                let isLast = reader.damage != nil && raw.last != 0x0A
+                consume(decoded, endsTruncated: isLast)
+            }
+            progress(reader.compressedBytesRead)
+        }
+        finishFile()
+        report.compression = reader.compression
+        report.encoding = decoder.reportedEncoding
+        report.damage = reader.damage
+        report.contentHash = blocks.hash.finalize()
+        report.bytes = blocks.decompressedBytes
+        report.format = format
+        if format == nil {
+            report.status = .unrecognised
+        } else if reader.damage != nil {
+            report.status = .damaged
+        }
+        send(.end(report))
+        return report
+    }
+
+    private func setUpParsers() {
+        switch format {
+        case .pubwinSessions: tableParser = PubwinTableParser(table: .sessions)
+        case .pubwinTransactions: tableParser = PubwinTableParser(table: .transactions)
+        case .registryVenues: registryParser = RegistryParser(table: .venues)
+        case .registryTerminals: registryParser = RegistryParser(table: .terminals)
+        default: break
+        }
+    }
+
+    // MARK: Lines
+
+    private func consume(_ block: DecodedBlock, endsTruncated: Bool) {
+        let text = block.text
+        var badIndex = 0
+        var lineIndex = 0
+        var position = 0
+        let count = text.count
+        while position < count {
+            let lineEnd: Int
+            if let found = memchr(text.baseAddress! + position, 0x0A, count - position) {
+                lineEnd = UnsafeRawPointer(found) - text.baseAddress!
+            } else {
+                lineEnd = count
+            }
+            lineNumber += 1
+            report.lines += 1
+            if badIndex < block.badLines.count, block.badLines[badIndex].index == lineIndex {
+                let range = block.badLines[badIndex].raw
+                quarantine(
+                    RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName).")
+                        , raw: UnsafeRawBufferPointer(rebasing: block.raw[range]))
+                badIndex += 1
+            } else {
+                var line = UnsafeRawBufferPointer(rebasing: text[position..<lineEnd])
+                if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line[0..<(line.count - 1)]) }
+                if endsTruncated && lineEnd == count {
+                    quarantine(
+                        RowIssue(.truncated, "The line was cut off where the compressed file is damaged."), raw: line)
+                } else {
+                    consumeLine(line)
+                }
+            }
+            lineIndex += 1
+            position = lineEnd + 1
+        }
+        // A bad last line without its LF has no place in the decoded text.
+        while badIndex < block.badLines.count {
+            lineNumber += 1
+            report.lines += 1
+            let range = block.badLines[badIndex].raw
+            quarantine(
+                RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName)."),
+                raw: UnsafeRawBufferPointer(rebasing: block.raw[range]))
+            badIndex += 1
+        }
+    }
+
+    private var encodingName: String { report.encoding == .gbk ? "GBK/GB18030" : "UTF-8" }
+
+    private func consumeLine(_ line: UnsafeRawBufferPointer) {
+        switch format {
+        case .auditPipe, .auditJSONL:
+            let trimmed = line.trimmed()
+            if trimmed.isEmpty {
+                report.skip(.blank)
+                return
+            }
+            if trimmed.first == UInt8(ascii: "#") {
+                report.skip(.comment)
+                return
+            }
+            let outcome: AuditLineOutcome
+            do {
+                if format == .auditPipe {
+                    outcome = try pipeParser.parse(trimmed) { record in take(&record) }
+                } else {
+                    outcome = try jsonParser.parse(trimmed) { record in take(&record) }
+                }
+            } catch {
+                quarantine(error, raw: line)
+                return
+            }
+            switch outcome {
+            case .event: report.rows += 1
+            case .unknownEvent(let name):
+                report.skip(.unknownEvent)
+                report.unknownEvents[name, default: 0] += 1
+            }
+        case .pubwinSessions, .pubwinTransactions, .registryVenues, .registryTerminals:
+            if !framer.hasPendingRecord && line.trimmed().isEmpty {
+                report.skip(.blank)
+                return
+            }
+            switch framer.feed(line, line: lineNumber) {
+            case .pending: return
+            case .unterminated:
+                let record = framer.record
+                record.raw.withUnsafeBytes {
+                    quarantine(
+                        RowIssue(.unterminatedQuote, "A quoted field is not closed within \(CSVRecordFramer.maximumRecordBytes) bytes."),
+                        raw: $0, line: record.firstLine)
+                }
+                report.skip(.recordContinuation, record.lineCount - 1)
+            case .record:
+                let record = framer.record
+                if record.lineCount > 1 { report.skip(.recordContinuation, record.lineCount - 1) }
+                consumeRecord(record)
+            }
+        case nil:
+            report.skip(.unrecognised)
+        }
+    }
+
+    private func take(_ record: inout AuditRecord) {
+        pulses.noteVenueTime(record.venue, record.timeSeconds)
+        if !record.terminal.isEmpty, let runs = pulses.take(record, line: lineNumber) {
+            send(.pulses(runs))
+        }
+        if record.kind != .heartbeat && record.kind != .snapshot {
+            events.append(record, line: lineNumber)
+            if events.isFull {
+                send(.events(events))
+                events = AuditEventBatch()
+            }
+        }
+    }
+
+    private func consumeRecord(_ record: CSVRecord) {
+        do {
+            if var parser = tableParser {
+                defer { tableParser = parser }
+                switch try parser.classify(record) {
+                case .title: report.skip(.title)
+                case .header: report.skip(.header)
+                case .totals: report.skip(.totals)
+                case .row:
+                    if parser.table == .sessions {
+                        let row = try parser.parseSession(record)
+                        record.bytes.withUnsafeBytes { sessions.append(row, bytes: $0, line: record.firstLine) }
+                        if sessions.isFull {
+                            send(.sessions(sessions, exportSeconds: parser.exportSeconds))
+                            sessions = SessionBatch()
+                        }
+                    } else {
+                        let row = try parser.parseTransaction(record)
+                        record.bytes.withUnsafeBytes { transactions.append(row, bytes: $0, line: record.firstLine) }
+                        if transactions.isFull {
+                            send(.transactions(transactions))
+                            transactions = TransactionBatch()
+                        }
+                    }
+                    report.rows += 1
+                }
+            } else if var parser = registryParser {
+                defer { registryParser = parser }
+                if try parser.takeHeader(record) {
+                    report.skip(.header)
+                    return
+                }
+                let row: RegistryRow = try record.bytes.withRowBytes { (bytes) throws(RowIssue) -> RegistryRow in
+                    func text(_ range: Range<Int>) -> String { UnsafeRawBufferPointer(rebasing: bytes[range]).text }
+                    if parser.table == .venues {
+                        let venue = try parser.parseVenue(record)
+                        return .venue(
+                            code: text(venue.venue), fields: venue.fields.map(text),
+                            lanAddress: venue.lan.map { Int64($0.address) } ?? absentInt64,
+                            lanPrefix: venue.lan.map { Int64($0.prefixLength) } ?? absentInt64,
+                            terminalCount: venue.terminalCount ?? absentInt64, line: record.firstLine)
+                    }
+                    let terminal = try parser.parseTerminal(record)
+                    return .terminal(
+                        venue: text(terminal.venue), terminal: text(terminal.terminal),
+                        ipv4: terminal.ipv4.map { Int64($0) } ?? absentInt64,
+                        mac: terminal.mac.map { Int64($0) } ?? absentInt64, line: record.firstLine)
+                }
+                registryRows.append(row)
+                report.rows += 1
+            }
+        } catch {
+            record.raw.withUnsafeBytes { quarantine(error, raw: $0, line: record.firstLine) }
+        }
+    }
+
+    private func quarantine(_ issue: RowIssue, raw: UnsafeRawBufferPointer, line: Int? = nil) {
+        report.quarantine(issue.reason)
+        quarantine.append(QuarantinedRow(line: line ?? lineNumber, reason: issue.reason, detail: issue.detail, raw: raw))
+        if quarantine.count >= 1024 {
+            send(.quarantine(quarantine))
+            quarantine = []
+        }
+    }
+
+    private func finishFile() {
+        if framer.finish() {
+            let record = framer.record
+            record.raw.withUnsafeBytes {
+                quarantine(
+                    RowIssue(.unterminatedQuote, "A quoted field is still open at the end of the file."), raw: $0,
+                    line: record.firstLine)
+            }
+            report.skip(.recordContinuation, record.lineCount - 1)
+        }
+        if let parser = tableParser {
+            report.exportSeconds = parser.exportSeconds
+            if let total = parser.declaredTotal, total.amountFen != parser.parsedAmountFen {
+                let quarantinedNote = report.quarantined > 0 ? " (\(report.quarantined) rows were quarantined)" : ""
+                report.warnings.append(
+                    "totals-mismatch: the totals row at line \(total.line) gives \(Self.yuan(total.amountFen)) yuan "
+                        + "but the rows read sum to \(Self.yuan(parser.parsedAmountFen)) yuan\(quarantinedNote)")
+            }
+        }
+        if sessions.count > 0 { send(.sessions(sessions, exportSeconds: tableParser?.exportSeconds)) }
+        if transactions.count > 0 { send(.transactions(transactions)) }
+        if events.count > 0 { send(.events(events)) }
+        let drained = pulses.drain()
+        if !drained.runs.isEmpty { send(.pulses(drained.runs)) }
+        if !drained.addresses.isEmpty { send(.addresses(drained.addresses)) }
+        if !drained.coverage.isEmpty {
+            send(.coverage(drained.coverage.map { (venue: $0.0, firstSeconds: $0.1, lastSeconds: $0.2) }))
+        }
+        if !quarantine.isEmpty { send(.quarantine(quarantine)) }
+        if !registryRows.isEmpty { send(.registry(registryRows)) }
+    }
+
+    static func yuan(_ fen: Int64) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let magnitude = fen.magnitude
+        let cents = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}

@@ -1,0 +1,13 @@
+/// What a file's parser hands the store's single writer, in order; each file ends with `.end`.
+package enum IngestMessage: Sendable {
+    case sessions(SessionBatch, exportSeconds: Int64?)
+    case transactions(TransactionBatch)
+    case events(AuditEventBatch)
+    case pulses([PulseRun])
+    case addresses([AddressAggregate])
+    /// First and last audit event time per venue in the file.
+    case coverage([(venue: String, firstSeconds: Int64, lastSeconds: Int64)])
+    case quarantine([QuarantinedRow])
+    case registry([RegistryRow])
+    case end(FileReport)
+}

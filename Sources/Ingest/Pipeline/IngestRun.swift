@@ -1,0 +1,102 @@
+import Foundation
+import LogFormats
+
+/// What `ingest` is asked to do.
+package struct IngestOptions: Sendable {
+    package var inputs: [InputFile]
+    /// `--format`: read every input as this format instead of recognising it.
+    package var formatOverride: Format?
+    /// Files parsed at once (the writer is one more thread).
+    package var jobs: Int
+    package var showProgress: Bool
+
+    package init(inputs: [InputFile], formatOverride: Format? = nil, jobs: Int = 2, showProgress: Bool = true) {
+        self.inputs = inputs
+        self.formatOverride = formatOverride
+        self.jobs = max(1, jobs)
+        self.showProgress = showProgress
+    }
+}
+
+/// Runs the ingest: files are parsed in parallel (STYLE.md §3: parallel across files first), each into
+/// its own bounded channel, and the single writer stores them in input order, so that a re-run gives
+/// the same database whatever the thread timing.
+package enum IngestRun {
+    /// Messages buffered per file in flight: with `jobs` files in flight, memory is bounded by
+    /// jobs × this × one batch.
+    static let channelCapacity = 16
+
+    package static func run(_ options: IngestOptions, writer: StoreWriter) throws(StoreError) -> [FileReport] {
+        let files = options.inputs
+        guard !files.isEmpty else { return [] }
+        let channels = (0..<files.count).map { _ in Channel<IngestMessage>(capacity: channelCapacity) }
+        let nextFile = SharedCounter()
+        let bytesRead = SharedCounter()
+        let totalBytes = files.reduce(Int64(0)) { $0 + $1.sizeBytes }
+        let progress = ProgressReporter(totalBytes: totalBytes, label: "ingest", enabled: options.showProgress)
+        // A file may start only when the writer has finished the file `jobs` places before it, so finished
+        // but unwritten files cannot pile up behind one slow file.
+        let admitted = DispatchSemaphore(value: options.jobs)
+        let formatOverride = options.formatOverride
+
+        for _ in 0..<min(options.jobs, files.count) {
+            let thread = Thread {
+                while true {
+                    let index = Int(nextFile.add(1)) - 1
+                    guard index < files.count else { return }
+                    admitted.wait()
+                    let channel = channels[index]
+                    var lastReported: Int64 = 0
+                    let ingestor = FileIngestor(
+                        file: files[index], formatOverride: formatOverride, send: { channel.send($0) },
+                        progress: { read in
+                            _ = bytesRead.add(read - lastReported)
+                            lastReported = read
+                        })
+                    ingestor.run()
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        var reports: [FileReport] = []
+        reports.reserveCapacity(files.count)
+        var failure: StoreError?
+        for index in 0..<files.count {
+            let channel = channels[index]
+            var began = false
+            while true {
+                let message = channel.receive()
+                if failure != nil {
+                    if case .end(let report) = message { reports.append(report) }
+                    if case .end = message { break }
+                    continue
+                }
+                do throws(StoreError) {
+                    if !began {
+                        try writer.beginFile(path: files[index].path)
+                        began = true
+                    }
+                    if case .end(let report) = message {
+                        reports.append(try writer.endFile(report))
+                        break
+                    }
+                    try writer.write(message)
+                } catch {
+                    failure = error
+                    writer.abandonFile()
+                    if case .end(let report) = message {
+                        reports.append(report)
+                        break
+                    }
+                }
+                progress.update(bytesRead: bytesRead.current, filesDone: index, filesTotal: files.count)
+            }
+            admitted.signal()
+        }
+        progress.finish()
+        if let failure { throw failure }
+        return reports
+    }
+}

@@ -1,0 +1,66 @@
+/// The store's schema, as numbered migrations (STYLE.md §3: idempotence lives in SQL). Text that repeats
+/// (venue, terminal, cert, name, exe) is interned in `symbol`; the `*View` views join it back for analysts.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE symbol(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+        CREATE TABLE ingestedFile(
+            id INTEGER PRIMARY KEY, path TEXT NOT NULL, contentHash TEXT NOT NULL UNIQUE, format TEXT,
+            encoding TEXT, compression TEXT, status TEXT NOT NULL, lines INTEGER, rows INTEGER,
+            quarantined INTEGER, skipped INTEGER, bytes INTEGER, exportTime INTEGER, damageOffset INTEGER,
+            damageReason TEXT, detail TEXT, ingestedAt INTEGER);
+        CREATE TABLE session(
+            venue INTEGER NOT NULL, recordNo INTEGER NOT NULL, card INTEGER, certType INTEGER, cert INTEGER,
+            name INTEGER, terminal INTEGER, ip INTEGER, userType INTEGER, startTime INTEGER NOT NULL,
+            endTime INTEGER, amountFen INTEGER NOT NULL, cashier INTEGER, checkout INTEGER, note INTEGER,
+            exportTime INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL,
+            PRIMARY KEY(venue, recordNo)) WITHOUT ROWID;
+        CREATE TABLE billingTransaction(
+            venue INTEGER NOT NULL, serialNo INTEGER NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+            card INTEGER, cert INTEGER, amountFen INTEGER, balanceFen INTEGER, cashier INTEGER, terminal INTEGER,
+            note INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL,
+            PRIMARY KEY(venue, serialNo)) WITHOUT ROWID;
+        CREATE TABLE auditEvent(
+            eventKey INTEGER PRIMARY KEY, venue INTEGER NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+            terminal INTEGER, ip INTEGER, mac INTEGER, certType INTEGER, cert INTEGER, name INTEGER,
+            text INTEGER, md5 INTEGER, code INTEGER, dstIp INTEGER, dstPort INTEGER, bytesUp INTEGER,
+            bytesDown INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL);
+        CREATE INDEX auditEventByVenue ON auditEvent(venue, kind, time);
+        CREATE TABLE pulseRun(
+            id INTEGER PRIMARY KEY, venue INTEGER NOT NULL, terminal INTEGER NOT NULL, family INTEGER NOT NULL,
+            minTime INTEGER NOT NULL, maxTime INTEGER NOT NULL, count INTEGER NOT NULL, baseTime INTEGER NOT NULL,
+            baseLine INTEGER NOT NULL, times BLOB NOT NULL, pulseValues BLOB NOT NULL, lines BLOB NOT NULL,
+            fileId INTEGER NOT NULL);
+        CREATE INDEX pulseRunByVenue ON pulseRun(venue, terminal, family);
+        CREATE TABLE terminalAddress(
+            venue INTEGER NOT NULL, terminal INTEGER NOT NULL, ip INTEGER NOT NULL, mac INTEGER NOT NULL,
+            firstTime INTEGER NOT NULL, lastTime INTEGER NOT NULL, count INTEGER NOT NULL,
+            fileId INTEGER NOT NULL, line INTEGER NOT NULL,
+            PRIMARY KEY(venue, terminal, ip, mac)) WITHOUT ROWID;
+        CREATE TABLE venueCoverage(venue INTEGER PRIMARY KEY, firstTime INTEGER NOT NULL, lastTime INTEGER NOT NULL);
+        CREATE TABLE quarantinedRow(
+            id INTEGER PRIMARY KEY, fileId INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,
+            detail TEXT NOT NULL, raw BLOB NOT NULL, truncated INTEGER NOT NULL);
+        CREATE TABLE registryVenue(
+            venue TEXT PRIMARY KEY, name TEXT, owner TEXT, address TEXT, phone TEXT, isp TEXT, publicIp TEXT,
+            lan TEXT, lanAddress INTEGER, lanPrefix INTEGER, terminalCount INTEGER, billingSystem TEXT,
+            auditSystem TEXT, fileId INTEGER, line INTEGER);
+        CREATE TABLE registryTerminal(
+            venue TEXT NOT NULL, terminal TEXT NOT NULL, ip INTEGER, mac INTEGER, fileId INTEGER, line INTEGER,
+            PRIMARY KEY(venue, terminal)) WITHOUT ROWID;
+        CREATE TABLE finding(
+            key TEXT PRIMARY KEY, detector TEXT NOT NULL, severity TEXT NOT NULL, venue TEXT NOT NULL,
+            terminal TEXT, cert TEXT, startTime INTEGER NOT NULL, endTime INTEGER NOT NULL, summary TEXT NOT NULL,
+            evidence TEXT NOT NULL, firstSeenAt INTEGER NOT NULL, lastSeenAt INTEGER NOT NULL);
+        CREATE VIEW sessionView AS
+            SELECT v.text AS venue, r.text AS recordNo, s.certType, c.text AS cert, n.text AS name,
+                   t.text AS terminal, s.userType, datetime(s.startTime, 'unixepoch', '+8 hours') AS start,
+                   datetime(s.endTime, 'unixepoch', '+8 hours') AS end, s.amountFen, s.checkout, f.path, s.line
+            FROM session s JOIN symbol v ON v.id = s.venue JOIN symbol r ON r.id = s.recordNo
+            LEFT JOIN symbol c ON c.id = s.cert LEFT JOIN symbol n ON n.id = s.name
+            LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
+        CREATE VIEW quarantineView AS
+            SELECT f.path, q.line, q.reason, q.detail, q.raw FROM quarantinedRow q JOIN ingestedFile f ON f.id = q.fileId;
+        """
+    ]
+}

@@ -1,0 +1,104 @@
+import Glibc
+
+/// A finding as the store keeps it; certs whole (the database is owner-only, FORMATS.md §5).
+package struct FindingRow: Sendable, Equatable {
+    package var key: String
+    package var detector: String
+    package var severity: String
+    package var venue: String
+    package var terminal: String?
+    package var cert: String?
+    package var startSeconds: Int64
+    package var endSeconds: Int64
+    package var summary: String
+    /// (file id, line) pairs.
+    package var evidence: [(fileID: Int64, line: Int64)]
+
+    package init(
+        key: String, detector: String, severity: String, venue: String, terminal: String?, cert: String?,
+        startSeconds: Int64, endSeconds: Int64, summary: String, evidence: [(fileID: Int64, line: Int64)]
+    ) {
+        self.key = key
+        self.detector = detector
+        self.severity = severity
+        self.venue = venue
+        self.terminal = terminal
+        self.cert = cert
+        self.startSeconds = startSeconds
+        self.endSeconds = endSeconds
+        self.summary = summary
+        self.evidence = evidence
+    }
+
+    package static func == (lhs: FindingRow, rhs: FindingRow) -> Bool {
+        lhs.key == rhs.key && lhs.summary == rhs.summary && lhs.endSeconds == rhs.endSeconds
+            && lhs.evidence.elementsEqual(rhs.evidence, by: { $0 == $1 })
+    }
+}
+
+extension Store {
+    /// Makes the finding table hold exactly `findings`: a case found again keeps its row (and first-seen
+    /// time), so re-running detection never multiplies findings (FORMATS.md §5).
+    package func replaceFindings(_ findings: [FindingRow]) throws(StoreError) {
+        try connection.execute("BEGIN IMMEDIATE")
+        do throws(StoreError) {
+            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS currentFinding(key TEXT PRIMARY KEY)")
+            try connection.execute("DELETE FROM currentFinding")
+            let now = Int64(time(nil))
+            let upsert = try connection.prepare(
+                """
+                INSERT INTO finding(key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence,
+                  firstSeenAt, lastSeenAt) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET severity = excluded.severity, endTime = excluded.endTime,
+                  summary = excluded.summary, evidence = excluded.evidence, lastSeenAt = excluded.lastSeenAt
+                """)
+            let mark = try connection.prepare("INSERT OR IGNORE INTO currentFinding(key) VALUES(?)")
+            for finding in findings {
+                upsert.bind(1, finding.key)
+                upsert.bind(2, finding.detector)
+                upsert.bind(3, finding.severity)
+                upsert.bind(4, finding.venue)
+                upsert.bind(5, finding.terminal)
+                upsert.bind(6, finding.cert)
+                upsert.bind(7, finding.startSeconds)
+                upsert.bind(8, finding.endSeconds)
+                upsert.bind(9, finding.summary)
+                upsert.bind(10, finding.evidence.map { "\($0.fileID):\($0.line)" }.joined(separator: ","))
+                upsert.bind(11, now)
+                upsert.bind(12, now)
+                try upsert.run()
+                mark.bind(1, finding.key)
+                try mark.run()
+            }
+            try connection.execute("DELETE FROM finding WHERE key NOT IN (SELECT key FROM currentFinding)")
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The stored findings, ordered by detector, venue, start, terminal, cert.
+    package func findings() throws(StoreError) -> [FindingRow] {
+        let statement = try connection.prepare(
+            """
+            SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence FROM finding
+            ORDER BY detector, venue, startTime, terminal, cert, key
+            """)
+        var rows: [FindingRow] = []
+        while try statement.step() {
+            let evidence = statement.string(9).split(separator: ",").compactMap { pair -> (Int64, Int64)? in
+                let parts = pair.split(separator: ":")
+                guard parts.count == 2, let file = Int64(parts[0]), let line = Int64(parts[1]) else { return nil }
+                return (file, line)
+            }
+            rows.append(
+                FindingRow(
+                    key: statement.string(0), detector: statement.string(1), severity: statement.string(2),
+                    venue: statement.string(3), terminal: statement.optionalString(4), cert: statement.optionalString(5),
+                    startSeconds: statement.int64(6), endSeconds: statement.int64(7), summary: statement.string(8),
+                    evidence: evidence))
+        }
+        return rows
+    }
+}

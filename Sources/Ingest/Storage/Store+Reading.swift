@@ -1,0 +1,251 @@
+import LogFormats
+
+/// A stored session, as the detectors' loader reads it (symbol ids are the store's).
+package struct StoredSession: Sendable {
+    package var recordNo: Int64
+    package var terminal: Int64
+    package var cert: Int64
+    package var certType: UInt16
+    package var userType: UInt8
+    package var checkout: UInt8
+    package var startSeconds: Int64
+    /// `absentInt64` while open.
+    package var endSeconds: Int64
+    /// 导出时间 of the export the row came from, or `absentInt64`.
+    package var exportSeconds: Int64
+    package var amountFen: Int64
+    package var fileID: Int64
+    package var line: Int64
+}
+
+package struct StoredTransaction: Sendable {
+    package var timeSeconds: Int64
+    package var kind: UInt8
+    package var cert: Int64
+    package var terminal: Int64
+    package var amountFen: Int64
+    package var fileID: Int64
+    package var line: Int64
+}
+
+package struct StoredEvent: Sendable {
+    package var kind: AuditEventKind
+    package var timeSeconds: Int64
+    package var terminal: Int64
+    package var certType: UInt16
+    package var cert: Int64
+    /// exe (PROC), reader serial (SWIPE) or detail (AUDIT).
+    package var text: Int64
+    package var code: UInt8
+    package var fileID: Int64
+    package var line: Int64
+}
+
+package struct StoredAddress: Sendable {
+    package var terminal: Int64
+    /// IPv4 or -1.
+    package var ipv4: Int64
+    /// MAC or -1.
+    package var mac: Int64
+    package var firstSeconds: Int64
+    package var lastSeconds: Int64
+    package var count: Int64
+    package var fileID: Int64
+    package var line: Int64
+}
+
+package struct StoredRegistryVenue: Sendable {
+    package var code: String
+    package var name: String
+    package var billingSystem: String
+    /// (network, prefix length).
+    package var lan: (address: UInt32, prefixLength: Int)?
+    package var terminalCount: Int?
+}
+
+extension Store {
+    /// Every venue with any data, by symbol id, in venue-code order.
+    package func venueIDs() throws(StoreError) -> [Int64] {
+        let statement = try connection.prepare(
+            """
+            SELECT venue FROM session UNION SELECT venue FROM billingTransaction UNION SELECT venue FROM auditEvent
+            UNION SELECT venue FROM pulseRun UNION SELECT venue FROM venueCoverage
+            """)
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.int64(0)) }
+        return ids.sorted { symbolText($0) < symbolText($1) }
+    }
+
+    /// The latest time anywhere in the data: where an open session without an export time ends (FORMATS.md §4).
+    package func dataEndSeconds() throws(StoreError) -> Int64? {
+        let statement = try connection.prepare(
+            """
+            SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session
+              UNION ALL SELECT max(time) FROM billingTransaction UNION ALL SELECT max(lastTime) FROM venueCoverage)
+            """)
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        defer { statement.reset() }
+        return statement.int64(0)
+    }
+
+    package func sessions(venue: Int64) throws(StoreError) -> [StoredSession] {
+        let statement = try connection.prepare(
+            """
+            SELECT recordNo, terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen,
+              fileId, line FROM session WHERE venue = ? ORDER BY startTime, terminal, recordNo
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredSession] = []
+        while try statement.step() {
+            rows.append(
+                StoredSession(
+                    recordNo: statement.int64(0), terminal: statement.int64(1), cert: statement.int64(2),
+                    certType: UInt16(truncatingIfNeeded: statement.int64(3)),
+                    userType: UInt8(truncatingIfNeeded: statement.int64(4)),
+                    checkout: UInt8(truncatingIfNeeded: statement.int64(5)), startSeconds: statement.int64(6),
+                    endSeconds: statement.nullableInt64(7), exportSeconds: statement.nullableInt64(8),
+                    amountFen: statement.int64(9), fileID: statement.int64(10), line: statement.int64(11)))
+        }
+        return rows
+    }
+
+    package func transactions(venue: Int64) throws(StoreError) -> [StoredTransaction] {
+        let statement = try connection.prepare(
+            """
+            SELECT time, kind, cert, terminal, amountFen, fileId, line FROM billingTransaction WHERE venue = ?
+            ORDER BY time, serialNo
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredTransaction] = []
+        while try statement.step() {
+            rows.append(
+                StoredTransaction(
+                    timeSeconds: statement.int64(0), kind: UInt8(truncatingIfNeeded: statement.int64(1)),
+                    cert: statement.int64(2), terminal: statement.int64(3), amountFen: statement.int64(4),
+                    fileID: statement.int64(5), line: statement.int64(6)))
+        }
+        return rows
+    }
+
+    /// Audit events kept as rows (not FLOW, which no rule reads beyond its address), in time order.
+    package func events(venue: Int64) throws(StoreError) -> [StoredEvent] {
+        let statement = try connection.prepare(
+            """
+            SELECT kind, time, terminal, certType, cert, text, code, fileId, line FROM auditEvent
+            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue) ORDER BY time, fileId, line
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredEvent] = []
+        while try statement.step() {
+            guard let kind = AuditEventKind(rawValue: UInt8(truncatingIfNeeded: statement.int64(0))) else { continue }
+            rows.append(
+                StoredEvent(
+                    kind: kind, timeSeconds: statement.int64(1), terminal: statement.int64(2),
+                    certType: UInt16(truncatingIfNeeded: statement.int64(3)), cert: statement.int64(4),
+                    text: statement.int64(5), code: UInt8(truncatingIfNeeded: statement.int64(6)),
+                    fileID: statement.int64(7), line: statement.int64(8)))
+        }
+        return rows
+    }
+
+    /// Every pulse of a venue, per terminal and family, decoded from its runs (unsorted; runs of re-sent
+    /// logs repeat pulses, which the caller removes after sorting).
+    package func forEachPulse(
+        venue: Int64, _ body: (_ terminal: Int64, _ family: PulseRun.Family, _ seconds: Int64, _ value: UInt8,
+            _ fileID: Int64, _ line: Int32) -> Void
+    ) throws(StoreError) {
+        let statement = try connection.prepare(
+            """
+            SELECT terminal, family, count, baseTime, baseLine, times, pulseValues, lines, fileId FROM pulseRun
+            WHERE venue = ? ORDER BY terminal, family, fileId, id
+            """)
+        statement.bind(1, venue)
+        while try statement.step() {
+            let terminal = statement.int64(0)
+            let family = PulseRun.Family(rawValue: UInt8(truncatingIfNeeded: statement.int64(1))) ?? .heartbeat
+            let fileID = statement.int64(8)
+            PulseRunDecoder.decode(
+                baseSeconds: statement.int64(3), baseLine: Int32(truncatingIfNeeded: statement.int64(4)),
+                count: Int(statement.int64(2)), times: statement.blob(5), values: statement.blob(6),
+                lines: statement.blob(7)
+            ) { seconds, value, line in body(terminal, family, seconds, value, fileID, line) }
+        }
+    }
+
+    package func addresses(venue: Int64) throws(StoreError) -> [StoredAddress] {
+        let statement = try connection.prepare(
+            """
+            SELECT terminal, ip, mac, firstTime, lastTime, count, fileId, line FROM terminalAddress WHERE venue = ?
+            ORDER BY terminal, firstTime, ip, mac
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredAddress] = []
+        while try statement.step() {
+            rows.append(
+                StoredAddress(
+                    terminal: statement.int64(0), ipv4: statement.int64(1), mac: statement.int64(2),
+                    firstSeconds: statement.int64(3), lastSeconds: statement.int64(4), count: statement.int64(5),
+                    fileID: statement.int64(6), line: statement.int64(7)))
+        }
+        return rows
+    }
+
+    package func coverage(venue: Int64) throws(StoreError) -> ClosedRange<Int64>? {
+        let statement = try connection.prepare("SELECT firstTime, lastTime FROM venueCoverage WHERE venue = ?")
+        statement.bind(1, venue)
+        guard try statement.step() else { return nil }
+        defer { statement.reset() }
+        let first = statement.int64(0)
+        return first...max(first, statement.int64(1))
+    }
+
+    /// The imported registry, or nil when none was imported.
+    package func registry() throws(StoreError) -> (
+        venues: [StoredRegistryVenue], terminals: [(venue: String, terminal: String, ipv4: Int64, mac: Int64)]
+    )? {
+        let venueStatement = try connection.prepare(
+            "SELECT venue, name, billingSystem, lanAddress, lanPrefix, terminalCount FROM registryVenue ORDER BY venue")
+        var venues: [StoredRegistryVenue] = []
+        while try venueStatement.step() {
+            let lan: (UInt32, Int)? =
+                venueStatement.isNull(3) || venueStatement.isNull(4)
+                ? nil : (UInt32(truncatingIfNeeded: venueStatement.int64(3)), Int(venueStatement.int64(4)))
+            venues.append(
+                StoredRegistryVenue(
+                    code: venueStatement.string(0), name: venueStatement.string(1),
+                    billingSystem: venueStatement.string(2), lan: lan,
+                    terminalCount: venueStatement.isNull(5) ? nil : Int(venueStatement.int64(5))))
+        }
+        let terminalStatement = try connection.prepare(
+            "SELECT venue, terminal, ip, mac FROM registryTerminal ORDER BY venue, terminal")
+        var terminals: [(venue: String, terminal: String, ipv4: Int64, mac: Int64)] = []
+        while try terminalStatement.step() {
+            terminals.append(
+                (terminalStatement.string(0), terminalStatement.string(1), terminalStatement.nullableInt64(2),
+                 terminalStatement.nullableInt64(3)))
+        }
+        if venues.isEmpty && terminals.isEmpty { return nil }
+        return (venues, terminals)
+    }
+
+    /// Empties the registry tables (before a fresh `registry import`).
+    package func clearRegistry() throws(StoreError) {
+        try connection.execute("DELETE FROM registryVenue; DELETE FROM registryTerminal;")
+    }
+
+    /// Distinct sessions and their 消费金额 summed, in fen (FORMATS.md §6 `sessions`).
+    package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
+        let statement = try connection.prepare("SELECT count(*), coalesce(sum(amountFen), 0) FROM session")
+        guard try statement.step() else { return (0, 0) }
+        defer { statement.reset() }
+        return (statement.int64(0), statement.int64(1))
+    }
+
+    /// Paths of ingested files by id, for citing evidence.
+    package func filePaths() throws(StoreError) -> [Int64: String] {
+        let statement = try connection.prepare("SELECT id, path FROM ingestedFile")
+        var paths: [Int64: String] = [:]
+        while try statement.step() { paths[statement.int64(0)] = statement.string(1) }
+        return paths
+    }
+}

@@ -1,0 +1,97 @@
+import Glibc
+import LogFormats
+
+/// The SQLite store of normalised data (STYLE.md §2): one file, created readable by its owner alone,
+/// written by one writer, one transaction per ingested file.
+package final class Store {
+    let connection: SQLiteConnection
+    package let path: String
+    /// The symbol table, mirrored in memory: ids match `symbol.id`.
+    package private(set) var symbols = StringDictionary()
+    private var symbolsPersisted = 0
+
+    /// Opens or creates the database at `path` with mode 0600 and brings its schema up to date.
+    package init(path: String) throws(StoreError) {
+        self.path = path
+        // Create the file owner-only before SQLite does, and keep journal files owner-only too.
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError(description: "cannot create database '\(path)': \(String(cString: strerror(errno)))")
+        }
+        fchmod(descriptor, 0o600)
+        close(descriptor)
+        connection = try SQLiteConnection(path: path)
+        try connection.execute(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144;")
+        try migrate()
+        try loadSymbols()
+    }
+
+    private func migrate() throws(StoreError) {
+        let versionStatement = try connection.prepare("PRAGMA user_version")
+        let version = try versionStatement.step() ? Int(versionStatement.int64(0)) : 0
+        versionStatement.reset()
+        guard version < Schema.migrations.count else { return }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            for index in version..<Schema.migrations.count {
+                try connection.execute(Schema.migrations[index])
+            }
+            try connection.execute("PRAGMA user_version = \(Schema.migrations.count)")
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func loadSymbols() throws(StoreError) {
+        symbols = StringDictionary()
+        let statement = try connection.prepare("SELECT id, text FROM symbol ORDER BY id")
+        while try statement.step() {
+            let id = symbols.intern(statement.textBytes(1))
+            guard Int64(id) == statement.int64(0) else {
+                throw StoreError(description: "the symbol table of '\(path)' is not dense; the database is damaged")
+            }
+        }
+        symbolsPersisted = symbols.count
+    }
+
+    /// The global id of `bytes`, adding it to the table (written at `persistSymbols`).
+    @inline(__always)
+    func symbol(_ bytes: UnsafeRawBufferPointer) -> Int64 { Int64(symbols.intern(bytes)) }
+
+    func symbol(_ text: String) -> Int64 { Int64(symbols.intern(text)) }
+
+    private lazy var insertSymbol = try? connection.prepare("INSERT INTO symbol(id, text) VALUES(?, ?)")
+
+    /// Writes the symbols added since the last call.
+    func persistSymbols() throws(StoreError) {
+        guard symbolsPersisted < symbols.count, let insertSymbol else { return }
+        let failure: StoreError? = symbols.arena.withUnsafeBytes { arena in
+            for id in (symbolsPersisted + 1)...symbols.count {
+                insertSymbol.bind(1, id)
+                let range = symbols.range(Int32(id))
+                _ = csqlite_bind_text_transient_raw(insertSymbol, 2, UnsafeRawBufferPointer(rebasing: arena[range]))
+                do throws(StoreError) { try insertSymbol.run() } catch { return error }
+            }
+            return nil
+        }
+        if let failure { throw failure }
+        symbolsPersisted = symbols.count
+    }
+
+    /// The text of a symbol id.
+    package func symbolText(_ id: Int64) -> String { symbols.string(Int32(truncatingIfNeeded: id)) }
+}
+
+import CSQLite
+
+@inline(__always)
+func csqlite_bind_text_transient_raw(_ statement: Statement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    csqlite_bind_text_transient(
+        statement.handle, index, (bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+        Int32(bytes.count))
+}

@@ -1,0 +1,370 @@
+import Glibc
+import LogFormats
+
+/// The single writer of the store (STYLE.md §3): takes one file's messages in order inside one
+/// transaction, so that a run killed half-way leaves no half-ingested file behind.
+package final class StoreWriter {
+    package let store: Store
+    private var connection: SQLiteConnection { store.connection }
+    private var fileID: Int64 = 0
+    private var inFile = false
+
+    private let insertFile: Statement
+    private let updateFile: Statement
+    private let findHash: Statement
+    private let upsertSession: Statement
+    private let insertTransaction: Statement
+    private let insertEvent: Statement
+    private let insertPulse: Statement
+    private let upsertAddress: Statement
+    private let upsertCoverage: Statement
+    private let insertQuarantine: Statement
+    private let upsertRegistryVenue: Statement
+    private let upsertRegistryTerminal: Statement
+
+    package init(store: Store) throws(StoreError) {
+        self.store = store
+        let connection = store.connection
+        insertFile = try connection.prepare(
+            "INSERT INTO ingestedFile(path, contentHash, status, ingestedAt) VALUES(?, ?, 'pending', ?)")
+        updateFile = try connection.prepare(
+            """
+            UPDATE ingestedFile SET contentHash = ?, format = ?, encoding = ?, compression = ?, status = ?, lines = ?,
+              rows = ?, quarantined = ?, skipped = ?, bytes = ?, exportTime = ?, damageOffset = ?, damageReason = ?,
+              detail = ? WHERE id = ?
+            """)
+        findHash = try connection.prepare("SELECT id FROM ingestedFile WHERE contentHash = ? AND id <> ?")
+        // FORMATS.md §6: a later copy of a session replaces the earlier; the copy with 下机时间 wins.
+        upsertSession = try connection.prepare(
+            """
+            INSERT INTO session(venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime,
+              amountFen, cashier, checkout, note, exportTime, fileId, line)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(venue, recordNo) DO UPDATE SET card = excluded.card, certType = excluded.certType,
+              cert = excluded.cert, name = excluded.name, terminal = excluded.terminal, ip = excluded.ip,
+              userType = excluded.userType, startTime = excluded.startTime, endTime = excluded.endTime,
+              amountFen = excluded.amountFen, cashier = excluded.cashier, checkout = excluded.checkout,
+              note = excluded.note, exportTime = excluded.exportTime, fileId = excluded.fileId, line = excluded.line
+            WHERE (excluded.endTime IS NOT NULL) > (session.endTime IS NOT NULL)
+              OR ((excluded.endTime IS NOT NULL) = (session.endTime IS NOT NULL)
+                  AND coalesce(excluded.exportTime, 0) > coalesce(session.exportTime, 0))
+            """)
+        insertTransaction = try connection.prepare(
+            """
+            INSERT OR IGNORE INTO billingTransaction(venue, serialNo, time, kind, card, cert, amountFen, balanceFen,
+              cashier, terminal, note, fileId, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertEvent = try connection.prepare(
+            """
+            INSERT OR IGNORE INTO auditEvent(eventKey, venue, time, kind, terminal, ip, mac, certType, cert, name, text,
+              md5, code, dstIp, dstPort, bytesUp, bytesDown, fileId, line)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertPulse = try connection.prepare(
+            """
+            INSERT INTO pulseRun(venue, terminal, family, minTime, maxTime, count, baseTime, baseLine, times,
+              pulseValues, lines, fileId) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        upsertAddress = try connection.prepare(
+            """
+            INSERT INTO terminalAddress(venue, terminal, ip, mac, firstTime, lastTime, count, fileId, line)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(venue, terminal, ip, mac) DO UPDATE SET count = count + excluded.count,
+              lastTime = max(lastTime, excluded.lastTime),
+              fileId = CASE WHEN excluded.firstTime < firstTime THEN excluded.fileId ELSE fileId END,
+              line = CASE WHEN excluded.firstTime < firstTime THEN excluded.line ELSE line END,
+              firstTime = min(firstTime, excluded.firstTime)
+            """)
+        upsertCoverage = try connection.prepare(
+            """
+            INSERT INTO venueCoverage(venue, firstTime, lastTime) VALUES(?, ?, ?)
+            ON CONFLICT(venue) DO UPDATE SET firstTime = min(firstTime, excluded.firstTime),
+              lastTime = max(lastTime, excluded.lastTime)
+            """)
+        insertQuarantine = try connection.prepare(
+            "INSERT INTO quarantinedRow(fileId, line, reason, detail, raw, truncated) VALUES(?, ?, ?, ?, ?, ?)")
+        upsertRegistryVenue = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO registryVenue(venue, name, owner, address, phone, isp, publicIp, lan, lanAddress,
+              lanPrefix, terminalCount, billingSystem, auditSystem, fileId, line)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        upsertRegistryTerminal = try connection.prepare(
+            "INSERT OR REPLACE INTO registryTerminal(venue, terminal, ip, mac, fileId, line) VALUES(?, ?, ?, ?, ?, ?)")
+    }
+
+    /// Starts a file's transaction.
+    package func beginFile(path: String) throws(StoreError) {
+        try connection.execute("BEGIN IMMEDIATE")
+        inFile = true
+        insertFile.bind(1, path)
+        insertFile.bind(2, "pending:\(path)")
+        insertFile.bind(3, Int64(time(nil)))
+        try insertFile.run()
+        fileID = sqlite3LastInsertRowID()
+    }
+
+    private func sqlite3LastInsertRowID() -> Int64 {
+        let statement = try? connection.prepare("SELECT last_insert_rowid()")
+        guard let statement, (try? statement.step()) == true else { return 0 }
+        defer { statement.reset() }
+        return statement.int64(0)
+    }
+
+    /// Maps a batch's dictionary ids to the store's symbol ids.
+    private func globalIDs(_ dictionary: StringDictionary) -> ContiguousArray<Int64> {
+        var mapping = ContiguousArray<Int64>(repeating: 0, count: dictionary.count + 1)
+        dictionary.arena.withUnsafeBytes { arena in
+            for id in 1..<(dictionary.count + 1) {
+                mapping[id] = store.symbol(UnsafeRawBufferPointer(rebasing: arena[dictionary.range(Int32(id))]))
+            }
+        }
+        return mapping
+    }
+
+    /// Writes one message of the current file.
+    package func write(_ message: IngestMessage) throws(StoreError) {
+        switch message {
+        case .sessions(let batch, let exportSeconds): try write(batch, exportSeconds: exportSeconds)
+        case .transactions(let batch): try write(batch)
+        case .events(let batch): try write(batch)
+        case .pulses(let runs):
+            for run in runs {
+                let statement = insertPulse
+                statement.bind(1, store.symbol(run.venue))
+                statement.bind(2, store.symbol(run.terminal))
+                statement.bind(3, Int64(run.family.rawValue))
+                statement.bind(4, run.minSeconds)
+                statement.bind(5, run.maxSeconds)
+                statement.bind(6, run.count)
+                statement.bind(7, run.baseSeconds)
+                statement.bind(8, Int64(run.baseLine))
+                run.times.withUnsafeBytes { statement.bindBlob(9, $0) }
+                run.values.withUnsafeBytes { statement.bindBlob(10, $0) }
+                run.lines.withUnsafeBytes { statement.bindBlob(11, $0) }
+                statement.bind(12, fileID)
+                try statement.run()
+            }
+        case .addresses(let aggregates):
+            for aggregate in aggregates {
+                upsertAddress.bind(1, store.symbol(aggregate.venue))
+                upsertAddress.bind(2, store.symbol(aggregate.terminal))
+                upsertAddress.bind(3, aggregate.ipv4 == absentInt64 ? -1 : aggregate.ipv4)
+                upsertAddress.bind(4, aggregate.mac == absentInt64 ? -1 : aggregate.mac)
+                upsertAddress.bind(5, aggregate.firstSeconds)
+                upsertAddress.bind(6, aggregate.lastSeconds)
+                upsertAddress.bind(7, aggregate.count)
+                upsertAddress.bind(8, fileID)
+                upsertAddress.bind(9, Int64(aggregate.firstLine))
+                try upsertAddress.run()
+            }
+        case .coverage(let spans):
+            for span in spans {
+                upsertCoverage.bind(1, store.symbol(span.venue))
+                upsertCoverage.bind(2, span.firstSeconds)
+                upsertCoverage.bind(3, span.lastSeconds)
+                try upsertCoverage.run()
+            }
+        case .quarantine(let rows):
+            for row in rows {
+                insertQuarantine.bind(1, fileID)
+                insertQuarantine.bind(2, row.line)
+                insertQuarantine.bind(3, row.reason.rawValue)
+                insertQuarantine.bind(4, row.detail)
+                row.raw.withUnsafeBytes { insertQuarantine.bindBlob(5, $0) }
+                insertQuarantine.bind(6, row.truncated ? 1 : 0)
+                try insertQuarantine.run()
+            }
+        case .registry(let rows):
+            for row in rows {
+                switch row {
+                case .venue(let code, let fields, let lanAddress, let lanPrefix, let terminalCount, let line):
+                    let statement = upsertRegistryVenue
+                    statement.bind(1, code)
+                    for (offset, column) in [VenueColumn.name, .owner, .address, .phone, .isp, .publicIP, .lan]
+                        .enumerated()
+                    {
+                        statement.bind(Int32(2 + offset), fields[column.rawValue])
+                    }
+                    statement.bindNullable(9, lanAddress)
+                    statement.bindNullable(10, lanPrefix)
+                    statement.bindNullable(11, terminalCount)
+                    statement.bind(12, fields[VenueColumn.billingSystem.rawValue])
+                    statement.bind(13, fields[VenueColumn.auditSystem.rawValue])
+                    statement.bind(14, fileID)
+                    statement.bind(15, line)
+                    try statement.run()
+                case .terminal(let venue, let terminal, let ipv4, let mac, let line):
+                    upsertRegistryTerminal.bind(1, venue)
+                    upsertRegistryTerminal.bind(2, terminal)
+                    upsertRegistryTerminal.bindNullable(3, ipv4)
+                    upsertRegistryTerminal.bindNullable(4, mac)
+                    upsertRegistryTerminal.bind(5, fileID)
+                    upsertRegistryTerminal.bind(6, line)
+                    try upsertRegistryTerminal.run()
+                }
+            }
+        case .end: break
+        }
+    }
+
+    private func write(_ batch: SessionBatch, exportSeconds: Int64?) throws(StoreError) {
+        let ids = globalIDs(batch.dictionary)
+        let statement = upsertSession
+        for row in 0..<batch.count {
+            statement.bind(1, ids[Int(batch.venue[row])])
+            statement.bind(2, ids[Int(batch.recordNo[row])])
+            statement.bind(3, ids[Int(batch.card[row])])
+            statement.bind(4, Int64(batch.certType[row]))
+            statement.bind(5, ids[Int(batch.cert[row])])
+            statement.bind(6, ids[Int(batch.name[row])])
+            statement.bind(7, ids[Int(batch.terminal[row])])
+            statement.bindNullable(8, batch.ipv4[row])
+            statement.bind(9, Int64(batch.userType[row]))
+            statement.bind(10, batch.startSeconds[row])
+            statement.bindNullable(11, batch.endSeconds[row])
+            statement.bind(12, batch.amountFen[row])
+            statement.bind(13, ids[Int(batch.cashier[row])])
+            statement.bind(14, Int64(batch.checkout[row]))
+            statement.bind(15, ids[Int(batch.note[row])])
+            statement.bindNullable(16, exportSeconds ?? absentInt64)
+            statement.bind(17, fileID)
+            statement.bind(18, Int64(batch.line[row]))
+            try statement.run()
+        }
+    }
+
+    private func write(_ batch: TransactionBatch) throws(StoreError) {
+        let ids = globalIDs(batch.dictionary)
+        let statement = insertTransaction
+        for row in 0..<batch.count {
+            statement.bind(1, ids[Int(batch.venue[row])])
+            statement.bind(2, ids[Int(batch.serialNo[row])])
+            statement.bind(3, batch.timeSeconds[row])
+            statement.bind(4, Int64(batch.kind[row]))
+            statement.bind(5, ids[Int(batch.card[row])])
+            statement.bind(6, ids[Int(batch.cert[row])])
+            statement.bind(7, batch.amountFen[row])
+            statement.bindNullable(8, batch.balanceFen[row])
+            statement.bind(9, ids[Int(batch.cashier[row])])
+            statement.bind(10, ids[Int(batch.terminal[row])])
+            statement.bind(11, ids[Int(batch.note[row])])
+            statement.bind(12, fileID)
+            statement.bind(13, Int64(batch.line[row]))
+            try statement.run()
+        }
+    }
+
+    private func write(_ batch: AuditEventBatch) throws(StoreError) {
+        let ids = globalIDs(batch.dictionary)
+        let statement = insertEvent
+        for row in 0..<batch.count {
+            let values: [Int64] = [
+                ids[Int(batch.venue[row])], batch.timeSeconds[row], Int64(batch.kind[row]), ids[Int(batch.terminal[row])],
+                batch.ipv4[row], batch.mac[row], Int64(batch.certType[row]), ids[Int(batch.cert[row])],
+                ids[Int(batch.name[row])], ids[Int(batch.text[row])], ids[Int(batch.md5[row])], Int64(batch.code[row]),
+                batch.destinationIPv4[row], batch.destinationPort[row], batch.bytesUp[row], batch.bytesDown[row],
+            ]
+            // The same event in a re-sent log is the same row (FORMATS.md §1: nothing counted twice).
+            var key: UInt64 = 0xCBF2_9CE4_8422_2325
+            for value in values {
+                key = (key ^ UInt64(bitPattern: value)) &* 0x100_0000_01B3
+                key ^= key >> 32
+            }
+            statement.bind(1, Int64(bitPattern: key))
+            for (offset, value) in values.enumerated() {
+                if offset == 4 || offset == 5 || offset == 12 {
+                    statement.bindNullable(Int32(2 + offset), value)
+                } else {
+                    statement.bind(Int32(2 + offset), value)
+                }
+            }
+            statement.bind(18, fileID)
+            statement.bind(19, Int64(batch.line[row]))
+            try statement.run()
+        }
+    }
+
+    /// Ends the file: commits it, or rolls it back when the same content was ingested before (or nothing
+    /// could be recognised). Returns the report with its final status.
+    package func endFile(_ report: FileReport) throws(StoreError) -> FileReport {
+        var report = report
+        defer { inFile = false }
+        findHash.bind(1, report.contentHash)
+        findHash.bind(2, fileID)
+        let isDuplicate = try findHash.step()
+        findHash.reset()
+        if isDuplicate || report.status == .unrecognised {
+            try connection.execute("ROLLBACK")
+            try store.loadSymbols()
+            if isDuplicate && report.status != .unrecognised { report.status = .duplicate }
+            return report
+        }
+        try store.persistSymbols()
+        let statement = updateFile
+        statement.bind(1, report.contentHash)
+        statement.bind(2, report.format?.rawValue)
+        statement.bind(3, report.encoding.rawValue)
+        statement.bind(4, report.compression.rawValue)
+        statement.bind(5, report.status.rawValue)
+        statement.bind(6, report.lines)
+        statement.bind(7, report.rows)
+        statement.bind(8, report.quarantined)
+        statement.bind(9, report.skipped)
+        statement.bind(10, report.bytes)
+        statement.bindNullable(11, report.exportSeconds ?? absentInt64)
+        statement.bindNullable(12, report.damage?.offset ?? absentInt64)
+        statement.bind(13, report.damage?.reason)
+        statement.bind(14, report.detailJSON)
+        statement.bind(15, fileID)
+        try statement.run()
+        try connection.execute("COMMIT")
+        report.fileID = fileID
+        return report
+    }
+
+    /// Gives up the current file's transaction (after a store error).
+    package func abandonFile() {
+        guard inFile else { return }
+        try? connection.execute("ROLLBACK")
+        try? store.loadSymbols()
+        inFile = false
+    }
+}
+
+extension FileReport {
+    /// Skips, quarantine reasons, unknown events and warnings, as a JSON object.
+    package var detailJSON: String {
+        func object(_ pairs: [(String, Int)]) -> String {
+            "{" + pairs.sorted { $0.0 < $1.0 }.map { "\(JSONText.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        }
+        return "{\"skipped\":\(object(skippedByKind.map { ($0.key.rawValue, $0.value) })),"
+            + "\"quarantined\":\(object(quarantinedByReason.map { ($0.key.rawValue, $0.value) })),"
+            + "\"unknownEvents\":\(object(unknownEvents.map { ($0.key, $0.value) })),"
+            + "\"warnings\":[\(warnings.map(JSONText.quoted).joined(separator: ","))]}"
+    }
+}
+
+/// JSON string escaping for the few JSON texts netbar writes by hand.
+package enum JSONText {
+    package static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+}

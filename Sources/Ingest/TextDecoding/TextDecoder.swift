@@ -1,0 +1,230 @@
+import Glibc
+
+/// The text encoding of an input file (FORMATS.md §1).
+package enum TextEncoding: String, Sendable, Codable {
+    case utf8 = "utf-8"
+    case utf8BOM = "utf-8-bom"
+    case gbk
+}
+
+/// A block of whole lines decoded to UTF-8, with the lines that could not be decoded.
+package struct DecodedBlock {
+    /// UTF-8 text; a line that could not be decoded stands as an empty line, so line numbers hold.
+    package var text: UnsafeRawBufferPointer
+    /// The raw bytes the block was decoded from.
+    package var raw: UnsafeRawBufferPointer
+    /// Indices (0-based, within the block) of lines that are invalid in the file's encoding, ascending,
+    /// with each one's range in `raw`.
+    package var badLines: [(index: Int, raw: Range<Int>)]
+}
+
+/// Decodes blocks of whole lines to UTF-8. The encoding is decided per file from the first block holding
+/// a non-ASCII byte: a BOM means UTF-8; otherwise lines valid as UTF-8 against those that are not.
+/// GBK goes through glibc iconv as GB18030 (a superset), with a lone 0x80 taken as CP936's euro sign.
+/// A line invalid in the file's encoding is reported, never guessed at (FORMATS.md §1, §6).
+package final class TextDecoder {
+    package private(set) var encoding: TextEncoding?
+    private var converter: iconv_t?
+    private var output = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+
+    package init() {}
+
+    deinit {
+        if let converter { iconv_close(converter) }
+        output.deallocate()
+    }
+
+    /// The encoding to report: UTF-8 for a file that never held a non-ASCII byte.
+    package var reportedEncoding: TextEncoding { encoding ?? .utf8 }
+
+    /// Decodes `raw`, whole lines (the last may lack its LF only at the end of the file).
+    /// The result is valid until the next call.
+    package func decode(_ rawInput: UnsafeRawBufferPointer, isFirstBlock: Bool) -> DecodedBlock {
+        var raw = rawInput
+        if isFirstBlock, raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
+            encoding = .utf8BOM
+            raw = UnsafeRawBufferPointer(rebasing: raw[3...])
+        }
+        guard let firstHigh = Self.firstNonASCII(raw) else {
+            return DecodedBlock(text: raw, raw: raw, badLines: [])
+        }
+        if encoding == nil { encoding = Self.guessEncoding(raw, from: firstHigh) }
+        if encoding == .gbk { return decodeGBK(raw) }
+        return DecodedBlock(text: raw, raw: raw, badLines: Self.invalidUTF8Lines(raw, from: firstHigh))
+    }
+
+    /// Index of the first byte ≥ 0x80, scanning 8 bytes at a time.
+    static func firstNonASCII(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < count {
+            if bytes[index] >= 0x80 { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func lineBounds(_ bytes: UnsafeRawBufferPointer, around position: Int) -> Range<Int> {
+        var start = position
+        while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+        var end = position
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        return start..<end
+    }
+
+    /// UTF-8 if more of the non-ASCII lines in the block are valid UTF-8 than not.
+    private static func guessEncoding(_ bytes: UnsafeRawBufferPointer, from firstHigh: Int) -> TextEncoding {
+        var valid = 0
+        var invalid = 0
+        var position = firstHigh
+        while position < bytes.count, valid + invalid < 200 {
+            let line = lineBounds(bytes, around: position)
+            if validUTF8(UnsafeRawBufferPointer(rebasing: bytes[line])) { valid += 1 } else { invalid += 1 }
+            guard line.upperBound < bytes.count,
+                let next = firstNonASCII(UnsafeRawBufferPointer(rebasing: bytes[(line.upperBound + 1)...]))
+            else { break }
+            position = line.upperBound + 1 + next
+        }
+        return valid >= invalid ? .utf8 : .gbk
+    }
+
+    /// Lines of the block that are not valid UTF-8.
+    private static func invalidUTF8Lines(_ bytes: UnsafeRawBufferPointer, from firstHigh: Int) -> [(Int, Range<Int>)] {
+        var bad: [(Int, Range<Int>)] = []
+        var position = firstHigh
+        var lineIndex = 0
+        var countedUpTo = 0
+        while position < bytes.count {
+            let line = lineBounds(bytes, around: position)
+            if !validUTF8(UnsafeRawBufferPointer(rebasing: bytes[line])) {
+                lineIndex += countNewlines(UnsafeRawBufferPointer(rebasing: bytes[countedUpTo..<line.lowerBound]))
+                countedUpTo = line.lowerBound
+                bad.append((lineIndex, line))
+            }
+            guard line.upperBound < bytes.count,
+                let next = firstNonASCII(UnsafeRawBufferPointer(rebasing: bytes[(line.upperBound + 1)...]))
+            else { break }
+            position = line.upperBound + 1 + next
+        }
+        return bad
+    }
+
+    static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var pointer = bytes.baseAddress else { return 0 }
+        var remaining = bytes.count
+        var count = 0
+        while remaining > 0, let found = memchr(pointer, 0x0A, remaining) {
+            count += 1
+            let advance = UnsafeRawPointer(found) - pointer + 1
+            pointer += advance
+            remaining -= advance
+        }
+        return count
+    }
+
+    /// Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+    static func validUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0:
+                length = 3
+                lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED:
+                length = 3
+                upper = 0x9F
+            case 0xF0:
+                length = 4
+                lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4:
+                length = 4
+                upper = 0x8F
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            let second = bytes[index + 1]
+            guard second >= lower, second <= upper else { return false }
+            for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return false }
+            index += length
+        }
+        return true
+    }
+
+    private func decodeGBK(_ raw: UnsafeRawBufferPointer) -> DecodedBlock {
+        if converter == nil {
+            let handle = iconv_open("UTF-8", "GB18030")
+            converter = Int(bitPattern: handle) == -1 ? nil : handle
+        }
+        // GBK needs at most 3 UTF-8 bytes per 2 input bytes, GB18030's 4-byte forms 4 per 4.
+        let needed = raw.count * 3 / 2 + 16
+        if output.count < needed {
+            output.deallocate()
+            output = .allocate(byteCount: needed, alignment: 16)
+        }
+        guard let converter, let rawBase = raw.baseAddress else {
+            return DecodedBlock(text: UnsafeRawBufferPointer(start: nil, count: 0), raw: raw, badLines: [])
+        }
+        var bad: [(Int, Range<Int>)] = []
+        var inPosition = 0
+        var outPosition = 0
+        var lineIndexAtPosition = 0
+        var countedUpTo = 0
+        let outBase = output.baseAddress!
+        while inPosition < raw.count {
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                mutating: (rawBase + inPosition).assumingMemoryBound(to: CChar.self))
+            var inLeft = raw.count - inPosition
+            var outPointer: UnsafeMutablePointer<CChar>? = (outBase + outPosition).assumingMemoryBound(to: CChar.self)
+            var outLeft = output.count - outPosition
+            let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+            let failure = result == -1 ? errno : 0
+            inPosition = raw.count - inLeft
+            outPosition = output.count - outLeft
+            if result != -1 { break }
+            if failure == EILSEQ, raw[inPosition] == 0x80 {
+                // CP936 writes the euro sign as a lone 0x80, which GB18030 rejects.
+                for byte: UInt8 in [0xE2, 0x82, 0xAC] {
+                    outBase.storeBytes(of: byte, toByteOffset: outPosition, as: UInt8.self)
+                    outPosition += 1
+                }
+                inPosition += 1
+                continue
+            }
+            // EILSEQ, or EINVAL (a character cut off at the end of the file): the whole line is bad.
+            let line = Self.lineBounds(raw, around: inPosition)
+            lineIndexAtPosition += Self.countNewlines(UnsafeRawBufferPointer(rebasing: raw[countedUpTo..<line.lowerBound]))
+            countedUpTo = line.lowerBound
+            bad.append((lineIndexAtPosition, line))
+            // Take back what the line had produced: LF is never a GB18030 trail byte, so the output's last LF
+            // is the line's start.
+            while outPosition > 0, outBase.load(fromByteOffset: outPosition - 1, as: UInt8.self) != 0x0A {
+                outPosition -= 1
+            }
+            if line.upperBound < raw.count {
+                outBase.storeBytes(of: 0x0A, toByteOffset: outPosition, as: UInt8.self)
+                outPosition += 1
+            }
+            inPosition = min(raw.count, line.upperBound + 1)
+            iconv(converter, nil, nil, nil, nil)
+        }
+        return DecodedBlock(
+            text: UnsafeRawBufferPointer(start: outBase, count: outPosition), raw: raw, badLines: bad)
+    }
+}

@@ -310,13 +310,27 @@ package struct DetectorConfig: Codable, Sendable, Equatable {
         }
         guard let node else { return DetectorConfig() }
         do {
-            return try YAMLDecoder().decode(DetectorConfig.self, from: node)
+            return try YAMLDecoder().decode(DetectorConfig.self, from: plainKeys(node))
         } catch let error as ConfigError {
             throw error
         } catch let error as DecodingError {
             throw ConfigError(decoding: error)
         } catch {
             throw ConfigError("The detector config could not be read: \(oneLine(String(describing: error)))")
+        }
+    }
+
+    /// The tree with every mapping key made a plain scalar. Yams looks keys up as plain scalars, so a quoted
+    /// numeric key such as `"3301"` (a jurisdiction prefix) would otherwise never be found.
+    private static func plainKeys(_ node: Node) -> Node {
+        switch node {
+        case .mapping(let mapping):
+            let pairs = mapping.map { pair in (pair.key.scalar.map { Node($0.string) } ?? pair.key, plainKeys(pair.value)) }
+            return Node(pairs, mapping.tag, mapping.style)
+        case .sequence(let sequence):
+            return Node(sequence.map(plainKeys), sequence.tag, sequence.style)
+        case .scalar, .alias:
+            return node
         }
     }
 

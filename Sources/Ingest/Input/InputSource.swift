@@ -8,6 +8,11 @@ package struct InputFile: Sendable, Hashable {
     package var sizeBytes: Int64
 
     package var isStandardInput: Bool { path == "-" }
+
+    package init(path: String, sizeBytes: Int64) {
+        self.path = path
+        self.sizeBytes = sizeBytes
+    }
 }
 
 /// A problem with the inputs named on the command line (a run error: exit 1).

@@ -229,8 +229,13 @@ extension Store {
     }
 
     /// Empties the registry tables (before a fresh `registry import`).
+    /// The earlier registry files are forgotten too, so that importing the same files again works.
     package func clearRegistry() throws(StoreError) {
-        try connection.execute("DELETE FROM registryVenue; DELETE FROM registryTerminal;")
+        try connection.execute(
+            """
+            BEGIN IMMEDIATE; DELETE FROM registryVenue; DELETE FROM registryTerminal;
+            DELETE FROM ingestedFile WHERE format IN ('registry-venues', 'registry-terminals'); COMMIT;
+            """)
     }
 
     /// Distinct sessions and their 消费金额 summed, in fen (FORMATS.md §6 `sessions`).

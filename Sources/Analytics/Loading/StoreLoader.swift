@@ -1,0 +1,149 @@
+import Ingest
+import LogFormats
+
+/// Loads the store's data as detectors see it: one `VenueSlice` at a time, in venue-code order, so memory
+/// is bounded by the largest venue rather than the dump.
+package struct StoreLoader {
+    package let store: Store
+    /// The symbol table of the store, extended with the MAC texts the loader formats.
+    package private(set) var symbols: SymbolTable
+    private var macSymbols: [Int64: SymbolID] = [:]
+    /// Where an open session without an export time ends (FORMATS.md §4: the end of the dump's data).
+    package let dataEndSeconds: Int64
+
+    package init(store: Store) throws(StoreError) {
+        self.store = store
+        var texts: [String] = [""]
+        texts.reserveCapacity(store.symbols.count + 1)
+        store.symbols.arena.withUnsafeBytes { arena in
+            for id in 1..<(store.symbols.count + 1) {
+                texts.append(String(decoding: UnsafeRawBufferPointer(rebasing: arena[store.symbols.range(Int32(id))]), as: UTF8.self))
+            }
+        }
+        symbols = SymbolTable(texts: texts)
+        dataEndSeconds = try store.dataEndSeconds() ?? 0
+    }
+
+    package func venueIDs() throws(StoreError) -> [Int64] { try store.venueIDs() }
+
+    /// The registry, if one was imported.
+    package func registry() throws(StoreError) -> Registry? {
+        guard let stored = try store.registry() else { return nil }
+        var registry = Registry()
+        for venue in stored.venues {
+            registry.venues[venue.code] = Registry.Venue(
+                code: venue.code, name: venue.name, billingSystem: venue.billingSystem, lanNetwork: venue.lan,
+                registeredTerminalCount: venue.terminalCount)
+        }
+        for terminal in stored.terminals {
+            registry.terminals[terminal.venue, default: [:]][terminal.terminal] = Registry.Terminal(
+                ipv4: terminal.ipv4 == absentInt64 ? nil : UInt32(truncatingIfNeeded: terminal.ipv4),
+                mac: terminal.mac == absentInt64 ? "" : FieldText.mac(UInt64(terminal.mac)))
+        }
+        return registry
+    }
+
+    private static func reference(_ fileID: Int64, _ line: Int64) -> SourceRef {
+        SourceRef(fileID: Int32(truncatingIfNeeded: fileID), line: Int32(truncatingIfNeeded: line))
+    }
+
+    private static func symbol(_ id: Int64) -> SymbolID { SymbolID(truncatingIfNeeded: id) }
+
+    /// Everything about one venue.
+    package mutating func load(venue: Int64) throws(StoreError) -> VenueSlice {
+        var slice = VenueSlice(venue: Self.symbol(venue))
+
+        for row in try store.sessions(venue: venue) {
+            let isOpen = row.endSeconds == absentInt64
+            let end =
+                isOpen ? max(row.startSeconds, row.exportSeconds != absentInt64 ? row.exportSeconds : dataEndSeconds)
+                : row.endSeconds
+            slice.sessions.append(
+                recordNo: Self.symbol(row.recordNo), terminal: Self.symbol(row.terminal), cert: Self.symbol(row.cert),
+                certType: CertType(rawValue: row.certType) ?? .unknown,
+                userType: UserType(rawValue: row.userType) ?? .unknown,
+                checkout: CheckoutMethod(rawValue: row.checkout) ?? .unknown, startSeconds: row.startSeconds,
+                endSeconds: end, isOpen: isOpen, amountFen: row.amountFen, source: Self.reference(row.fileID, row.line))
+        }
+
+        for row in try store.transactions(venue: venue) {
+            slice.transactions.append(
+                timeSeconds: row.timeSeconds, kind: TransactionKind(rawValue: row.kind) ?? .unknown,
+                cert: Self.symbol(row.cert), terminal: Self.symbol(row.terminal), amountFen: row.amountFen,
+                source: Self.reference(row.fileID, row.line))
+        }
+
+        for event in try store.events(venue: venue) {
+            let source = Self.reference(event.fileID, event.line)
+            switch event.kind {
+            case .online, .offline:
+                slice.logons.append(
+                    timeSeconds: event.timeSeconds, isOnline: event.kind == .online,
+                    terminal: Self.symbol(event.terminal), cert: Self.symbol(event.cert),
+                    certType: CertType(rawValue: event.certType) ?? .unknown, source: source)
+            case .swipe:
+                slice.swipes.append(
+                    timeSeconds: event.timeSeconds, cert: Self.symbol(event.cert),
+                    result: SwipeResult(rawValue: event.code) ?? .readFail, source: source)
+            case .process:
+                slice.processes.append(
+                    timeSeconds: event.timeSeconds, terminal: Self.symbol(event.terminal), exe: Self.symbol(event.text),
+                    action: ProcessAction(rawValue: event.code) ?? .stop, source: source)
+            case .audit:
+                slice.auditStatuses.append(
+                    timeSeconds: event.timeSeconds, status: AuditStatus(rawValue: event.code) ?? .config,
+                    source: source)
+            case .heartbeat, .snapshot, .flow:
+                break
+            }
+        }
+
+        // Pulses: gathered per terminal, sorted by time, and a pulse repeated by a re-sent log dropped.
+        var heartbeats: [SymbolID: [(Int64, UInt8, SourceRef)]] = [:]
+        var snapshots: [SymbolID: [(Int64, UInt8, SourceRef)]] = [:]
+        try store.forEachPulse(venue: venue) { terminal, family, seconds, value, fileID, line in
+            let pulse = (seconds, value, SourceRef(fileID: Int32(truncatingIfNeeded: fileID), line: line))
+            if family == .heartbeat {
+                heartbeats[Self.symbol(terminal), default: []].append(pulse)
+            } else {
+                snapshots[Self.symbol(terminal), default: []].append(pulse)
+            }
+        }
+        slice.heartbeats = heartbeats.mapValues(Self.series)
+        slice.snapshots = snapshots.mapValues(Self.series)
+
+        for address in try store.addresses(venue: venue) {
+            var mac: SymbolID = 0
+            if address.mac >= 0 {
+                if let known = macSymbols[address.mac] {
+                    mac = known
+                } else {
+                    symbols.texts.append(FieldText.mac(UInt64(address.mac)))
+                    mac = SymbolID(symbols.texts.count - 1)
+                    macSymbols[address.mac] = mac
+                }
+            }
+            slice.addresses.append(
+                AddressSighting(
+                    terminal: Self.symbol(address.terminal),
+                    ipv4: address.ipv4 >= 0 ? UInt32(truncatingIfNeeded: address.ipv4) : nil, mac: mac,
+                    firstSeconds: address.firstSeconds, lastSeconds: address.lastSeconds, count: address.count,
+                    source: Self.reference(address.fileID, address.line)))
+        }
+        slice.auditCoverage = try store.coverage(venue: venue)
+        return slice
+    }
+
+    private static func series(_ pulses: [(Int64, UInt8, SourceRef)]) -> PulseSeries {
+        let sorted = pulses.sorted { ($0.0, $0.2) < ($1.0, $1.2) }
+        var series = PulseSeries()
+        series.timeSeconds.reserveCapacity(sorted.count)
+        series.value.reserveCapacity(sorted.count)
+        series.source.reserveCapacity(sorted.count)
+        for pulse in sorted {
+            if let last = series.timeSeconds.last, last == pulse.0, series.value.last == pulse.1 { continue }
+            series.append(timeSeconds: pulse.0, value: pulse.1, source: pulse.2)
+        }
+        return series
+    }
+}

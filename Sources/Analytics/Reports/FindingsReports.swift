@@ -1,0 +1,155 @@
+import Ingest
+import LogFormats
+
+/// Renders stored findings (FORMATS.md §5). Every report is made from findings; certs are masked unless
+/// the analyst asks for them.
+package struct FindingsRenderer {
+    package var findings: [FindingRow]
+    /// File id → path, for evidence.
+    package var paths: [Int64: String]
+    package var revealCerts: Bool
+
+    package init(findings: [FindingRow], paths: [Int64: String], revealCerts: Bool) {
+        self.findings = findings
+        self.paths = paths
+        self.revealCerts = revealCerts
+    }
+
+    /// First 6 and last 4 characters kept (FORMATS.md §5); shorter numbers keep proportionally less.
+    package static func mask(_ cert: String) -> String {
+        let characters = Array(cert)
+        let count = characters.count
+        let head = count >= 14 ? 6 : count / 3
+        let tail = count >= 14 ? 4 : count / 4
+        guard count > head + tail else { return String(repeating: "*", count: count) }
+        return String(characters[0..<head]) + String(repeating: "*", count: count - head - tail)
+            + String(characters[(count - tail)...])
+    }
+
+    private func certText(_ cert: String?) -> String? {
+        guard let cert, !cert.isEmpty else { return nil }
+        return revealCerts ? cert : Self.mask(cert)
+    }
+
+    /// JSON Lines, one finding a line, keys in the contract's order.
+    package func jsonLines() -> String {
+        var output = ""
+        for finding in findings {
+            var line = "{\"detector\":\(JSONText.quoted(finding.detector)),\"severity\":\(JSONText.quoted(finding.severity))"
+            line += ",\"venue\":\(JSONText.quoted(finding.venue))"
+            if let terminal = finding.terminal, !terminal.isEmpty { line += ",\"terminal\":\(JSONText.quoted(terminal))" }
+            if let cert = certText(finding.cert) { line += ",\"cert\":\(JSONText.quoted(cert))" }
+            line += ",\"start\":\"\(CivilTime.iso8601(finding.startSeconds))\",\"end\":\"\(CivilTime.iso8601(finding.endSeconds))\""
+            line += ",\"summary\":\(JSONText.quoted(finding.summary)),\"evidence\":["
+            line += finding.evidence.map { "{\"file\":\(JSONText.quoted(paths[$0.fileID] ?? "?")),\"line\":\($0.line)}" }
+                .joined(separator: ",")
+            line += "],\"id\":\(JSONText.quoted(Self.identifier(finding.key)))}\n"
+            output += line
+        }
+        return output
+    }
+
+    /// A short stable id of a finding's key, for analysts to refer to a case.
+    package static func identifier(_ key: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    private static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// CSV with a header row, for spreadsheets (UTF-8 with BOM so that Excel reads the Chinese right).
+    package func csv() -> String {
+        var output = "\u{FEFF}detector,severity,venue,terminal,cert,start,end,summary,evidence\r\n"
+        for finding in findings {
+            let evidence = finding.evidence.map { "\(paths[$0.fileID] ?? "?"):\($0.line)" }.joined(separator: " ")
+            let fields = [
+                finding.detector, finding.severity, finding.venue, finding.terminal ?? "", certText(finding.cert) ?? "",
+                CivilTime.localString(finding.startSeconds), CivilTime.localString(finding.endSeconds), finding.summary,
+                evidence,
+            ]
+            output += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    package static func htmlEscape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// Venues ordered worst first: most high findings, then medium, then low.
+    package func venuesWorstFirst() -> [(venue: String, high: Int, medium: Int, low: Int, detectors: [String: Int])] {
+        var table: [String: (high: Int, medium: Int, low: Int, detectors: [String: Int])] = [:]
+        for finding in findings {
+            var entry = table[finding.venue] ?? (0, 0, 0, [:])
+            switch finding.severity {
+            case "high": entry.high += 1
+            case "medium": entry.medium += 1
+            default: entry.low += 1
+            }
+            entry.detectors[finding.detector, default: 0] += 1
+            table[finding.venue] = entry
+        }
+        return table.map { (venue: $0.key, high: $0.value.high, medium: $0.value.medium, low: $0.value.low, detectors: $0.value.detectors) }
+            .sorted {
+                ($0.high, $0.medium, $0.low, $1.venue) > ($1.high, $1.medium, $1.low, $0.venue)
+            }
+    }
+
+    /// A self-contained HTML page; everything that came from an input is escaped.
+    package func html(title: String, venueNames: [String: String] = [:]) -> String {
+        let e = Self.htmlEscape
+        var page = """
+            <!DOCTYPE html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>\(e(title))</title>
+            <style>
+            body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:2em}
+            th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
+            th{background:#f0f0f0}.high{color:#b00020;font-weight:bold}.medium{color:#b36b00}.low{color:#555}
+            code{font-size:12px}
+            </style></head><body>
+            <h1>\(e(title))</h1>
+            <p>\(findings.count) findings. Certificate numbers are \(revealCerts ? "shown in full" : "masked").</p>
+            <h2>Venues, worst first</h2>
+            <table><tr><th>Venue</th><th>Name</th><th>High</th><th>Medium</th><th>Low</th><th>Detectors</th></tr>
+
+            """
+        for venue in venuesWorstFirst() {
+            let detectors = venue.detectors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            page += "<tr><td><a href=\"#v\(e(venue.venue))\">\(e(venue.venue))</a></td><td>\(e(venueNames[venue.venue] ?? ""))</td>"
+            page += "<td>\(venue.high)</td><td>\(venue.medium)</td><td>\(venue.low)</td><td>\(e(detectors))</td></tr>\n"
+        }
+        page += "</table>\n"
+        let byVenue = Dictionary(grouping: findings, by: \.venue)
+        for venue in venuesWorstFirst() {
+            page += "<h2 id=\"v\(e(venue.venue))\">\(e(venue.venue)) \(e(venueNames[venue.venue] ?? ""))</h2>\n"
+            page += "<table><tr><th>Detector</th><th>Severity</th><th>Terminal</th><th>Cert</th><th>Start</th><th>End</th><th>Summary</th><th>Evidence</th></tr>\n"
+            for finding in byVenue[venue.venue] ?? [] {
+                let evidence = finding.evidence.prefix(20).map { "<code>\(e(paths[$0.fileID] ?? "?")):\($0.line)</code>" }
+                    .joined(separator: "<br>") + (finding.evidence.count > 20 ? "<br>… \(finding.evidence.count - 20) more" : "")
+                page += "<tr><td>\(e(finding.detector))</td><td class=\"\(e(finding.severity))\">\(e(finding.severity))</td>"
+                page += "<td>\(e(finding.terminal ?? ""))</td><td>\(e(certText(finding.cert) ?? ""))</td>"
+                page += "<td>\(CivilTime.localString(finding.startSeconds))</td><td>\(CivilTime.localString(finding.endSeconds))</td>"
+                page += "<td>\(e(finding.summary))</td><td>\(evidence)</td></tr>\n"
+            }
+            page += "</table>\n"
+        }
+        return page + "</body></html>\n"
+    }
+}

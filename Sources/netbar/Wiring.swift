@@ -1,0 +1,184 @@
+import Analytics
+import Foundation
+import Ingest
+import LogFormats
+
+/// The stages the commands share, so that `analyze` is exactly `ingest` + `detect` + `report` (STYLE.md §3).
+enum Wiring {
+    static func openStore(_ path: String) throws(RunError) -> Store {
+        do {
+            return try Store(path: path)
+        } catch {
+            throw .usage(error.description)
+        }
+    }
+
+    static func parseFormat(_ name: String?) throws(RunError) -> Format? {
+        guard let name else { return nil }
+        guard let format = Format(rawValue: name) else {
+            throw .usage(
+                "--format '\(name)' is not a format; use one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return format
+    }
+
+    static func ingest(
+        _ inputs: [String], store: Store, format: Format?, jobs: Int?, quiet: Bool
+    ) throws(RunError) -> [FileReport] {
+        guard !inputs.isEmpty else { throw .usage("no INPUT given: name files, directories or - for standard input") }
+        let files: [InputFile]
+        do {
+            files = try InputSource.expand(inputs)
+        } catch {
+            throw .usage(error.description)
+        }
+        let jobCount = jobs ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        guard jobCount >= 1 else { throw .usage("--jobs must be at least 1") }
+        do {
+            let writer = try StoreWriter(store: store)
+            return try IngestRun.run(
+                IngestOptions(inputs: files, formatOverride: format, jobs: jobCount, showProgress: !quiet),
+                writer: writer)
+        } catch {
+            throw RunError(exitCode: 2, description: "the database could not be written: \(error.description)")
+        }
+    }
+
+    static func importRegistry(_ directory: String, store: Store, quiet: Bool) throws(RunError) -> [FileReport] {
+        let venues = (directory as NSString).appendingPathComponent("venues.csv")
+        let terminals = (directory as NSString).appendingPathComponent("terminals.csv")
+        for path in [venues, terminals] where !FileManager.default.isReadableFile(atPath: path) {
+            throw .usage("registry file '\(path)' is missing: --registry DIR must hold venues.csv and terminals.csv")
+        }
+        do {
+            try store.clearRegistry()
+            let writer = try StoreWriter(store: store)
+            let venueReports = try IngestRun.run(
+                IngestOptions(
+                    inputs: [InputFile(path: venues, sizeBytes: 0)], formatOverride: .registryVenues, jobs: 1,
+                    showProgress: !quiet), writer: writer)
+            let terminalReports = try IngestRun.run(
+                IngestOptions(
+                    inputs: [InputFile(path: terminals, sizeBytes: 0)], formatOverride: .registryTerminals, jobs: 1,
+                    showProgress: !quiet), writer: writer)
+            return venueReports + terminalReports
+        } catch {
+            throw .usage("the registry could not be imported: \(error.description)")
+        }
+    }
+
+    static func detectorContext(store: Store, loader: StoreLoader, configPath: String?, signaturesPath: String?)
+        throws(RunError) -> DetectionContext
+    {
+        var config = DetectorConfig()
+        if let configPath {
+            guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
+                throw .usage("config file '\(configPath)' cannot be read")
+            }
+            do {
+                config = try DetectorConfig.load(yamlText: text)
+            } catch {
+                throw .usage("config file '\(configPath)': \(error.description)")
+            }
+        }
+        var signatures: Signatures?
+        if let directory = signaturesPath ?? Signatures.defaultDirectory() {
+            do {
+                signatures = try Signatures.load(directory: directory)
+            } catch {
+                throw .usage(error.description)
+            }
+        } else if signaturesPath != nil {
+            throw .usage("--signatures directory cannot be read")
+        }
+        let registry: Registry?
+        do {
+            registry = try loader.registry()
+        } catch {
+            throw .usage(error.description)
+        }
+        return DetectionContext(config: config, signatures: signatures, registry: registry, symbols: loader.symbols)
+    }
+
+    /// Runs every detector over the store, keeps the findings in it, and returns what it found.
+    static func detect(store: Store, configPath: String?, signaturesPath: String?) throws(RunError) -> DetectionResult {
+        do {
+            var loader = try StoreLoader(store: store)
+            let venues = try loader.venueIDs()
+            // The loader extends its symbol table (MAC texts) while loading, so load first, then detect.
+            var slices: [VenueSlice] = []
+            slices.reserveCapacity(venues.count)
+            for venue in venues { slices.append(try loader.load(venue: venue)) }
+            let context = try detectorContext(
+                store: store, loader: loader, configPath: configPath, signaturesPath: signaturesPath)
+            let result = runDetectors(venues: slices, context: context)
+            try store.replaceFindings(result.findings.map(findingRow))
+            return result
+        } catch let error as RunError {
+            throw error
+        } catch let error as StoreError {
+            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+        } catch {
+            throw RunError(exitCode: 2, description: "\(error)")
+        }
+    }
+
+    static func findingRow(_ finding: Finding) -> FindingRow {
+        FindingRow(
+            key: finding.key, detector: finding.detector.rawValue, severity: finding.severity.rawValue,
+            venue: finding.venue, terminal: finding.terminal, cert: finding.cert, startSeconds: finding.startSeconds,
+            endSeconds: finding.endSeconds, summary: finding.summary,
+            evidence: finding.evidence.map { (Int64($0.fileID), Int64($0.line)) })
+    }
+
+    static func renderer(store: Store, revealCerts: Bool) throws(RunError) -> FindingsRenderer {
+        do {
+            return FindingsRenderer(findings: try store.findings(), paths: try store.filePaths(), revealCerts: revealCerts)
+        } catch {
+            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws(RunError) {
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw .usage("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    static func summary(files: [FileReport], store: Store, detection: DetectionResult?, renderer: FindingsRenderer?)
+        throws(RunError) -> RunSummary
+    {
+        var summary = RunSummary()
+        summary.files = files
+        do {
+            let totals = try store.sessionTotals()
+            summary.sessionsDistinct = totals.distinct
+            summary.sessionsAmountFen = totals.amountFen
+        } catch {
+            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+        }
+        if let detection {
+            summary.findingsPerDetector = Dictionary(
+                uniqueKeysWithValues: detection.findingsPerDetector.map { ($0.key.rawValue, $0.value) })
+            summary.missingInputs = Dictionary(
+                uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value) })
+        }
+        if let renderer { summary.findingsPerVenue = renderer.venuesWorstFirst() }
+        return summary
+    }
+
+    /// Exit status 2 when no input could be read at all (FORMATS.md §7).
+    static func checkSomethingRead(_ files: [FileReport]) throws(RunError) {
+        guard !files.isEmpty else { return }
+        if files.allSatisfy({ $0.status == .unrecognised }) {
+            throw .nothingRead(
+                "nothing could be read: no input was in a recognised format (\(files.count) file\(files.count == 1 ? "" : "s"))")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import LogFormats
+
+/// An injected scenario: a labelled case of one detector, or a near miss just under its threshold.
+enum UnitKind: Int, CaseIterable {
+    case unbilledIdle, unbilledAfterSession, unbilledNearShort, unbilledNearBroken
+    case manualCount, manualShare, manualNear
+    case secondBillingProcess, secondBillingOrphans, secondBillingNear
+    case cardFreeNoSwipe, cardFreeLateSwipe, cardFreeFailedSwipe, cardFreeTool, cardFreeNear
+    case idSharingTerminals, idSharingVenues, idSharingCount, idSharingNear
+    case staffCard, staffNear
+    case invalidID, invalidNear
+    case minor, minorNear
+    case afterHours, afterHoursNear
+    case auditStop, auditTamper, auditGaps, auditNear
+    case ipMismatch, ipNear
+
+    var detector: String {
+        switch self {
+        case .unbilledIdle, .unbilledAfterSession, .unbilledNearShort, .unbilledNearBroken: "unbilled-use"
+        case .manualCount, .manualShare, .manualNear: "manual-billing"
+        case .secondBillingProcess, .secondBillingOrphans, .secondBillingNear: "second-billing"
+        case .cardFreeNoSwipe, .cardFreeLateSwipe, .cardFreeFailedSwipe, .cardFreeTool, .cardFreeNear: "card-free-login"
+        case .idSharingTerminals, .idSharingVenues, .idSharingCount, .idSharingNear: "id-sharing"
+        case .staffCard, .staffNear: "staff-card"
+        case .invalidID, .invalidNear: "invalid-id"
+        case .minor, .minorNear: "minor"
+        case .afterHours, .afterHoursNear: "after-hours"
+        case .auditStop, .auditTamper, .auditGaps, .auditNear: "audit-gap"
+        case .ipMismatch, .ipNear: "ip-mismatch"
+        }
+    }
+
+    /// Near misses labelled for the whole venue (no terminal, no cert): any finding of the detector in that
+    /// venue would match them, so their venue hosts no case of that detector.
+    var isVenueLevelNearMiss: Bool { self == .manualNear || self == .secondBillingNear || self == .staffNear }
+
+    var isNearMissOnly: Bool {
+        switch self {
+        case .unbilledNearShort, .unbilledNearBroken, .manualNear, .secondBillingNear, .cardFreeNear, .idSharingNear,
+            .staffNear, .invalidNear, .minorNear, .afterHoursNear, .auditNear, .ipNear:
+            true
+        default: false
+        }
+    }
+
+    /// Terminals the scenario has to itself all day.
+    var reservedTerminals: Int {
+        switch self {
+        case .manualCount, .manualShare, .manualNear, .auditStop, .auditTamper: 0
+        case .unbilledIdle, .unbilledAfterSession, .unbilledNearShort, .unbilledNearBroken, .secondBillingProcess,
+            .cardFreeNoSwipe, .cardFreeLateSwipe, .cardFreeFailedSwipe, .cardFreeTool, .idSharingVenues, .invalidID,
+            .invalidNear, .ipNear:
+            1
+        case .idSharingTerminals, .idSharingCount, .staffNear, .minor, .minorNear, .afterHoursNear, .auditGaps,
+            .auditNear:
+            2
+        case .secondBillingOrphans, .secondBillingNear, .cardFreeNear, .staffCard, .afterHours: 3
+        case .idSharingNear, .ipMismatch: 4
+        }
+    }
+}
+
+/// One scenario placed in one venue.
+struct PlannedUnit: Sendable {
+    var kind: UnitKind
+    /// Global number of the unit; its people's IDs derive from it, so both venues of a cross-venue case agree.
+    var number: Int
+    /// The other venue of a cross-venue case.
+    var partnerVenue: Int?
+    /// 0 or 1: which side of a cross-venue case this venue is.
+    var side: Int
+}
+
+
+/// Everything decided about one venue before it is built, drawn in order from the dump's seed.
+struct VenueSpec: Sendable {
+    var index: Int
+    /// 场所编码.
+    var code: String
+    var countyIndex: Int
+    var terminalCount: Int
+    var billingIndex: Int
+    /// Session times whole minutes, so the export may use minute-only times; never in a venue with scenarios.
+    var minutePrecision: Bool
+    /// Few sessions, for the share rule of `manual-billing`.
+    var quiet: Bool
+    /// Whether staff cards are used at all (on at most 2 terminals).
+    var ordinaryStaff: Bool
+    var units: [PlannedUnit] = []
+
+    var reservedTerminals: Int { units.reduce(0) { $0 + $1.kind.reservedTerminals } }
+}
+
+/// Venues and scenario placement for a whole dump.
+enum Planner {
+    /// Fewest venues that hold one round of scenarios with the venue-exclusive ones apart.
+    static let minimumVenuesWithAnomalies = 8
+
+    static func venueSpecs(_ options: GeneratorOptions) -> [VenueSpec] {
+        var random = SeededRandom(seed: options.seed, stream: 0x5045_4E55)
+        var count = max(1, options.venues)
+        if options.anomalies { count = max(count, minimumVenuesWithAnomalies) }
+        let terminalRange = options.targetBytes == nil ? 20...60 : 20...200
+        var specs: [VenueSpec] = []
+        var estimated: Int64 = 0
+        var index = 0
+        while index < count || (options.targetBytes.map { estimated < $0 } ?? false) {
+            let countyIndex = random.below(Tables.counties.count)
+            let code = Tables.counties[countyIndex].code + String(10_000_000 + index * 97 + random.below(97))
+            var terminals = random.int(terminalRange)
+            if random.chance(0.5) { terminals = random.int(terminalRange.lowerBound...(terminalRange.lowerBound + 40)) }
+            let spec = VenueSpec(
+                index: index, code: code, countyIndex: countyIndex, terminalCount: terminals,
+                billingIndex: random.below(Tables.billingSystems.count), minutePrecision: random.chance(0.15),
+                quiet: false, ordinaryStaff: random.chance(0.5))
+            specs.append(spec)
+            estimated += estimatedBytes(terminals: terminals)
+            index += 1
+        }
+        if options.anomalies { place(into: &specs, random: &random) }
+        return specs
+    }
+
+    /// Uncompressed text a venue makes, measured: about 150 KB a terminal (audit heartbeats dominate).
+    static func estimatedBytes(terminals: Int) -> Int64 { Int64(terminals) * 150_000 }
+
+    private static func place(into specs: inout [VenueSpec], random: inout SeededRandom) {
+        let venueCount = specs.count
+        let rounds = max(1, min(3, venueCount / 12))
+        var cursor = random.below(venueCount)
+        var number = 0
+        func compatible(_ kind: UnitKind, _ venue: Int) -> Bool {
+            let spec = specs[venue]
+            if spec.quiet { return false }
+            if kind == .manualShare { return spec.units.isEmpty }
+            if spec.reservedTerminals + kind.reservedTerminals > spec.terminalCount - 12 { return false }
+            for other in spec.units where other.kind.detector == kind.detector {
+                if other.kind == kind { return false }
+                if other.kind.isVenueLevelNearMiss || kind.isVenueLevelNearMiss { return false }
+            }
+            return true
+        }
+        for _ in 0..<rounds {
+            for kind in UnitKind.allCases {
+                guard let first = (0..<venueCount).map({ (cursor + $0) % venueCount }).first(where: { compatible(kind, $0) })
+                else { continue }
+                if kind == .idSharingVenues {
+                    guard let second = (1..<venueCount).map({ (first + $0) % venueCount })
+                        .first(where: { compatible(kind, $0) })
+                    else { continue }
+                    specs[first].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: second, side: 0))
+                    specs[second].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: first, side: 1))
+                } else {
+                    specs[first].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: nil, side: 0))
+                }
+                if kind == .manualShare { specs[first].quiet = true }
+                number += 1
+                cursor = (first + 1) % venueCount
+            }
+        }
+        for index in specs.indices where !specs[index].units.isEmpty {
+            specs[index].minutePrecision = false
+            if specs[index].units.contains(where: { $0.kind.detector == "staff-card" }) {
+                specs[index].ordinaryStaff = false
+            }
+        }
+    }
+}

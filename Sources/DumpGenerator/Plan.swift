@@ -32,7 +32,9 @@ enum UnitKind: Int, CaseIterable {
 
     /// Near misses labelled for the whole venue (no terminal, no cert): any finding of the detector in that
     /// venue would match them, so their venue hosts no case of that detector.
-    var isVenueLevelNearMiss: Bool { self == .manualNear || self == .secondBillingNear || self == .staffNear }
+    var isVenueLevelNearMiss: Bool {
+        self == .manualNear || self == .secondBillingNear || self == .staffNear || self == .afterHoursNear
+    }
 
     var isNearMissOnly: Bool {
         switch self {
@@ -65,8 +67,8 @@ struct PlannedUnit: Sendable {
     var kind: UnitKind
     /// Global number of the unit; its people's IDs derive from it, so both venues of a cross-venue case agree.
     var number: Int
-    /// The other venue of a cross-venue case.
-    var partnerVenue: Int?
+    /// 场所编码 of the other venue of a cross-venue case.
+    var partnerVenue: String?
     /// 0 or 1: which side of a cross-venue case this venue is.
     var side: Int
 }
@@ -148,8 +150,8 @@ enum Planner {
                     guard let second = (1..<venueCount).map({ (first + $0) % venueCount })
                         .first(where: { compatible(kind, $0) })
                     else { continue }
-                    specs[first].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: second, side: 0))
-                    specs[second].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: first, side: 1))
+                    specs[first].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: specs[second].code, side: 0))
+                    specs[second].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: specs[first].code, side: 1))
                 } else {
                     specs[first].units.append(PlannedUnit(kind: kind, number: number, partnerVenue: nil, side: 0))
                 }

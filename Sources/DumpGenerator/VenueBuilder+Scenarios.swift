@@ -142,7 +142,10 @@ extension VenueBuilder {
             let start = clock(19, 0) + shared.int(0...1800)
             let (from, to) = unit.side == 0 ? (start, start + 7200) : (start + 3600, start + 10_800)
             add(scenarioSession(terminal, person, from, to))
-            truth(true, detector, cert: person, start, start + 10_800, "cert in two venues at once for an hour (partner venue #\(unit.partnerVenue ?? -1))")
+            // The finding belongs to the venue of the earlier session.
+            if unit.side == 0 {
+                truth(true, detector, cert: person, start, start + 10_800, "cert here and in venue \(unit.partnerVenue ?? "?") at once for an hour")
+            }
         case .idSharingCount, .idSharingNear:
             let terminals = [reserveTerminal(), reserveTerminal()]
             let count = unit.kind == .idSharingCount ? 8 : 7
@@ -238,7 +241,8 @@ extension VenueBuilder {
                 let terminal = reserveTerminal()
                 let person = scenarioPerson(unit: number, slot: slot)
                 add(scenarioSession(terminal, person, span.0, span.1))
-                truth(unit.kind == .afterHours, detector, terminal: terminal, cert: person, span.0, span.1, span.2)
+                // One finding per venue and prohibited window, without terminal or cert.
+                truth(unit.kind == .afterHours, detector, span.0, span.1, "terminal \(identities[terminal].number): " + span.2)
             }
         case .auditStop:
             let from = clock(4, 10) + random.int(0...600)

@@ -30,11 +30,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "NetbarTestSupport", path: "Tests/NetbarTestSupport"),
         .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats", "NetbarTestSupport"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats"]),
         .testTarget(name: "DumpGeneratorTests", dependencies: ["DumpGenerator", "LogFormats"]),
-        .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator", "LogFormats"]),
+        .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator", "LogFormats", "NetbarTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,247 @@
+import LogFormats
+import Testing
+
+private func withLine<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    var text = text
+    return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+}
+
+private func withLine<T>(_ text: String, _ body: (UnsafeRawBufferPointer) throws(RowIssue) -> T) throws(RowIssue) -> T {
+    let bytes = ContiguousArray(text.utf8)
+    return try bytes.withRowBytes(body)
+}
+
+/// Frames lines into records the way the ingest does.
+private func records(_ text: String) -> [(fields: [String], firstLine: Int, lines: Int)] {
+    var framer = CSVRecordFramer()
+    var output: [(fields: [String], firstLine: Int, lines: Int)] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let outcome = withLine(String(line)) { framer.feed($0, line: index + 1) }
+        if case .record = outcome {
+            let record = framer.record
+            let fields = (0..<record.fieldCount).map {
+                String(decoding: record.bytes[record.fieldRange($0)], as: UTF8.self)
+            }
+            output.append((fields, record.firstLine, record.lineCount))
+        }
+    }
+    return output
+}
+
+@Suite struct CSVFramerTests {
+    @Test func quotedCommasQuotesAndLineBreaks() {
+        let parsed = records("a,\"b,c\",\"say \"\"hi\"\"\",d\n\"multi\nline\",x\nplain,,")
+        #expect(parsed.count == 3)
+        #expect(parsed[0].fields == ["a", "b,c", "say \"hi\"", "d"])
+        #expect(parsed[1].fields == ["multi\nline", "x"])
+        #expect(parsed[1].firstLine == 2 && parsed[1].lines == 2)
+        #expect(parsed[2].fields == ["plain", "", ""])
+    }
+
+    @Test func unterminatedQuoteIsGivenUp() {
+        var framer = CSVRecordFramer()
+        let outcome = withLine("\"open") { framer.feed($0, line: 1) }
+        #expect(outcome == .pending)
+        let wasOpen = framer.finish()
+        #expect(wasOpen)
+    }
+
+    @Test func capStopsARunawayQuote() {
+        var framer = CSVRecordFramer()
+        let long = String(repeating: "x", count: 40_000)
+        let first = withLine("\"" + long) { framer.feed($0, line: 1) }
+        #expect(first == .pending)
+        let second = withLine(long) { framer.feed($0, line: 2) }
+        #expect(second == .unterminated)
+        #expect(!framer.hasPendingRecord)
+    }
+}
+
+@Suite struct PubwinParserTests {
+    static let header = "记录号,场所编码,卡号,用户类型,证件类型,证件号码,姓名,终端号,IP地址,上机时间,下机时间,上网时长,消费金额,收银员,结账方式,备注"
+
+    private func classify(_ parser: inout PubwinTableParser, _ line: String) throws -> PubwinTableParser.RecordClass {
+        var framer = CSVRecordFramer()
+        _ = withLine(line) { framer.feed($0, line: 1) }
+        return try parser.classify(framer.record)
+    }
+
+    private func session(_ parser: inout PubwinTableParser, _ line: String) throws -> SessionRecord {
+        var framer = CSVRecordFramer()
+        _ = withLine(line) { framer.feed($0, line: 1) }
+        return try parser.parseSession(framer.record)
+    }
+
+    @Test func titleHeaderRowsAndTotals() throws {
+        var parser = PubwinTableParser(table: .sessions)
+        #expect(try classify(&parser, "上机记录查询,导出时间:2026-11-29 06:00:03") == .title)
+        #expect(parser.exportSeconds == 1_795_903_203)
+        #expect(try classify(&parser, Self.header) == .header)
+        let row = try session(
+            &parser, "7,33010610000123,C1,会员,身份证,33010619900101123x,张三,012,192.168.1.12,2026/11/28 14:03,,0分,12.5,李,手工,")
+        #expect(row.certType == .residentID)
+        #expect(row.userType == .member)
+        #expect(row.checkout == .manual)
+        #expect(row.endSeconds == nil)
+        #expect(row.amountFen == 1250)
+        #expect(row.ipv4 == 0xC0A8_010C)
+        #expect(try classify(&parser, "合计,,,,,,,,,,,,12.50,,,") == .totals)
+        #expect(parser.declaredTotal?.amountFen == 1250)
+        #expect(parser.parsedAmountFen == 1250)
+    }
+
+    @Test func columnsInAnyOrderAndOptionalOnesMissing() throws {
+        var parser = PubwinTableParser(table: .sessions)
+        #expect(try classify(&parser, "上机时间,终端号,证件号码,场所编码,记录号") == .header)
+        let row = try session(&parser, "2026-11-28 14:03:22,005,,33010610000123,99")
+        #expect(row.startSeconds == 1_795_845_802)
+        #expect(row.certNo.isEmpty)
+        #expect(row.userType == .unknown)
+    }
+
+    @Test func issuesNameTheirReason() throws {
+        var parser = PubwinTableParser(table: .sessions)
+        _ = try classify(&parser, Self.header)
+        let cases: [(String, RowIssueReason)] = [
+            ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1", .wrongFieldCount),
+            ("1,3301061000012,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .badVenue),
+            ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 25:00:00,,,1,,正常,", .badTime),
+            ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,2026-11-28 13:00:00,,1,,正常,", .endBeforeStart),
+            ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1.234,,正常,", .badMoney),
+            ("1,33010610000123,C,会员,111,x,n,01,10.0.0,2026-11-28 14:00:00,,,1,,正常,", .badIP),
+            (",33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .missingField),
+            ("1,33010610000123,C,会员,学生证,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .badValue),
+        ]
+        for (line, reason) in cases {
+            #expect(throws: RowIssue.self) { try session(&parser, line) }
+            do {
+                _ = try session(&parser, line)
+            } catch let error as RowIssue {
+                #expect(error.reason == reason, "\(line)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
+    @Test func rowBeforeHeaderIsQuarantinedNotLost() {
+        var parser = PubwinTableParser(table: .sessions)
+        #expect(throws: RowIssue.self) {
+            try classify(&parser, "1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,")
+        }
+    }
+}
+
+@Suite struct AuditParserTests {
+    private func pipe(_ line: String) throws -> (AuditLineOutcome, AuditEventKind?, String, String) {
+        var parser = AuditPipeParser()
+        var kind: AuditEventKind?
+        var terminal = ""
+        var cert = ""
+        let outcome = try withLine(line) { (bytes) throws(RowIssue) -> AuditLineOutcome in
+            try parser.parse(bytes) { record in
+                kind = record.kind
+                terminal = record.terminal.text
+                cert = record.cert.text
+            }
+        }
+        return (outcome, kind, terminal, cert)
+    }
+
+    @Test func everyEventHasItsFieldCount() throws {
+        let lines = [
+            "2026-11-28 14:00:00|33010610000123|ONLINE|012|192.168.1.12|00-1A-2B-3C-4D-5E|111|33010619900101123X|张三",
+            "2026-11-28 14:00:00|33010610000123|OFFLINE|012|192.168.1.12|00-1A-2B-3C-4D-5E|111|33010619900101123X|张三",
+            "2026-11-28 14:00:00|33010610000123|HEARTBEAT|012|192.168.1.12|00-1A-2B-3C-4D-5E|INUSE",
+            "2026-11-28 14:00:00|33010610000123|PROC|012|192.168.1.12|00-1A-2B-3C-4D-5E|game.exe|d41d8cd9|START",
+            "2026-11-28 14:00:00|33010610000123|SNAP|012|192.168.1.12|00-1A-2B-3C-4D-5E|OK|20480",
+            "2026-11-28 14:00:00|33010610000123|SWIPE|SN01|111|33010619900101123X|张三|DEMAG",
+            "2026-11-28 14:00:00|33010610000123|AUDIT|STOP|service stopped",
+            "2026-11-28 14:00:00|33010610000123|FLOW|012|192.168.1.12|00-1A-2B-3C-4D-5E|8.8.8.8|53|100|200",
+        ]
+        for (line, kind) in zip(lines, AuditEventKind.allCases) {
+            let parsed = try pipe(line)
+            #expect(parsed.1 == kind)
+            // One field more or fewer is quarantined.
+            #expect(throws: RowIssue.self) { try pipe(line + "|extra") }
+        }
+    }
+
+    @Test func unknownEventIsCountedNotAnError() throws {
+        guard case .unknownEvent(let name) = try pipe("2026-11-28 14:00:00|33010610000123|USB|012|in").0 else {
+            Issue.record("expected an unknown event")
+            return
+        }
+        #expect(name == "USB")
+    }
+
+    @Test func badValuesAreQuarantined() {
+        #expect(throws: RowIssue.self) { try pipe("2026-11-28 14:00:00|33010610000123|HEARTBEAT|012|1.2.3.4|00-1A-2B-3C-4D-5E|BUSY") }
+        #expect(throws: RowIssue.self) { try pipe("28/11/2026 14:00|33010610000123|AUDIT|START|x") }
+        #expect(throws: RowIssue.self) { try pipe("2026-11-28 14:00:00|33010610000123|HEARTBEAT|012|1.2.3|00-1A-2B-3C-4D-5E|IDLE") }
+    }
+
+    private func json(_ line: String) throws -> (AuditLineOutcome, AuditRecordCopy?) {
+        var parser = AuditJSONLParser()
+        var copy: AuditRecordCopy?
+        let outcome = try withLine(line) { (bytes) throws(RowIssue) -> AuditLineOutcome in
+            try parser.parse(bytes) { record in
+                copy = AuditRecordCopy(
+                    kind: record.kind, time: record.timeSeconds, terminal: record.terminal.text, name: record.name.text,
+                    code: record.code)
+            }
+        }
+        return (outcome, copy)
+    }
+
+    struct AuditRecordCopy {
+        var kind: AuditEventKind
+        var time: Int64
+        var terminal: String
+        var name: String
+        var code: UInt8
+    }
+
+    @Test func jsonLinesAcceptISOAndEpochMillisAndIgnoreUnknownKeys() throws {
+        let iso = try json(
+            #"{"ts":"2026-11-28T14:03:22+08:00","venue":"33010610000123","event":"online","terminal":"012","ip":"1.2.3.4","mac":"001A2B3C4D5E","cert_type":111,"cert_no":"x","name":"\u5f20\u4e09","nested":{"a":[1,{"b":"}"}]}}"#
+        ).1
+        #expect(iso?.kind == .online)
+        #expect(iso?.time == 1_795_845_802)
+        #expect(iso?.name == "张三")
+        let millis = try json(
+            #"{"ts":1795845802123,"venue":"33010610000123","event":"heartbeat","terminal":"7","ip":"","mac":"","state":"LOCKED"}"#
+        ).1
+        #expect(millis?.time == 1_795_845_802)
+        #expect(millis?.code == HeartbeatState.locked.rawValue)
+    }
+
+    @Test func badJSONIsQuarantined() {
+        #expect(throws: RowIssue.self) { try json(#"{"ts":1,"venue":"33010610000123","event":"audit","status":"START""#) }
+        #expect(throws: RowIssue.self) { try json(#"{"ts":"yesterday","venue":"33010610000123","event":"audit","status":"START"}"#) }
+        #expect(throws: RowIssue.self) { try json(#"{"ts":1795845802000,"venue":"33010610000123","event":"heartbeat","ip":"","mac":"","state":"IDLE"}"#) }
+    }
+}
+
+@Suite struct SnifferTests {
+    static let cases: [(String, Format)] = [
+        ("上机记录查询,导出时间:2026-11-29 06:00:03\n记录号,场所编码,证件号码,终端号,上机时间\n", Format.pubwinSessions),
+        ("流水号,场所编码,交易时间,交易类型,卡号\n", Format.pubwinTransactions),
+        ("# comment\n\n2026-11-28 14:00:00|33010610000123|AUDIT|START|x\n", Format.auditPipe),
+        ("{\"ts\":1}\n", Format.auditJSONL),
+        ("场所编码,场所名称,业主\n", Format.registryVenues),
+        ("场所编码,终端号,IP地址,MAC地址\n", Format.registryTerminals),
+    ]
+
+    @Test func recognisesByContent() {
+        for (text, format) in Self.cases {
+            let sniffed: Format? = withLine(text) { FormatSniffer.sniff($0) }
+            #expect(sniffed == format)
+        }
+    }
+
+    @Test func unrecognisedIsNil() {
+        let sniffed: Format? = withLine("hello world\nfoo,bar\n") { FormatSniffer.sniff($0) }
+        #expect(sniffed == nil)
+    }
+}

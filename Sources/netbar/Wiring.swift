@@ -28,7 +28,7 @@ enum Wiring {
         guard !inputs.isEmpty else { throw .usage("no INPUT given: name files, directories or - for standard input") }
         let files: [InputFile]
         do {
-            files = try InputSource.expand(inputs)
+            files = try InputSource.expand(inputs, excluding: [store.path])
         } catch {
             throw .usage(error.description)
         }

@@ -22,9 +22,15 @@ package struct InputError: Error, CustomStringConvertible {
 
 /// Expands the command line's inputs: files as given, directories recursively in path order, `-` for stdin.
 package enum InputSource {
-    package static func expand(_ arguments: [String]) throws(InputError) -> [InputFile] {
+    /// - Parameter excluding: files never to read (the run's own database and its journal files, which
+    ///   an analyst may keep inside the dump folder).
+    package static func expand(_ arguments: [String], excluding: [String] = []) throws(InputError) -> [InputFile] {
         var files: [InputFile] = []
         var seen = Set<String>()
+        let excluded = Set(excluding.flatMap { path -> [String] in
+            let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
+            return ["", "-wal", "-shm", "-journal"].map { resolved + $0 }
+        })
         let manager = FileManager.default
         for argument in arguments {
             if argument == "-" {
@@ -49,7 +55,8 @@ package enum InputSource {
                         found.append(path)
                     }
                 }
-                for path in found.sorted() where seen.insert(path).inserted {
+                for path in found.sorted()
+                where !excluded.contains(URL(fileURLWithPath: path).standardizedFileURL.path) && seen.insert(path).inserted {
                     files.append(InputFile(path: path, sizeBytes: fileSize(path)))
                 }
             } else if seen.insert(argument).inserted {

@@ -127,7 +127,11 @@ package final class FileIngestor {
             } else {
                 var line = UnsafeRawBufferPointer(rebasing: text[position..<lineEnd])
                 if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line[0..<(line.count - 1)]) }
-                if endsTruncated && lineEnd == count {
+                if line.count > LineBlockReader.maximumLineBytes {
+                    quarantine(
+                        RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
+                        raw: line)
+                } else if endsTruncated && lineEnd == count {
                     quarantine(
                         RowIssue(.truncated, "The line was cut off where the compressed file is damaged."), raw: line)
                 } else {

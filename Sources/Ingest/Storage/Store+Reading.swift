@@ -254,3 +254,20 @@ extension Store {
         return paths
     }
 }
+
+extension Store {
+    /// Runs a read-only query and returns every value as text (NULL as ""): for tests and inspection.
+    package func textRows(_ sql: String) throws(StoreError) -> [[String]] {
+        let statement = try connection.prepare(sql)
+        let columns = sqlite3ColumnCount(statement)
+        var rows: [[String]] = []
+        while try statement.step() {
+            rows.append((0..<columns).map { statement.string(Int32($0)) })
+        }
+        return rows
+    }
+}
+
+import CSQLite
+
+private func sqlite3ColumnCount(_ statement: Statement) -> Int { Int(sqlite3_column_count(statement.handle)) }

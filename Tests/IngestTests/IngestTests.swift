@@ -1,0 +1,233 @@
+import Foundation
+import Ingest
+import LogFormats
+import NetbarTestSupport
+import Testing
+
+/// Ingests `paths` into the store at `database` and returns the reports.
+private func ingest(_ paths: [String], database: String, format: Format? = nil) throws -> [FileReport] {
+    let store = try Store(path: database)
+    let writer = try StoreWriter(store: store)
+    let inputs = try InputSource.expand(paths, excluding: [database])
+    return try IngestRun.run(IngestOptions(inputs: inputs, formatOverride: format, jobs: 2, showProgress: false), writer: writer)
+}
+
+private func rows(_ database: String, _ sql: String) throws -> [[String]] {
+    try Store(path: database).textRows(sql)
+}
+
+private let venue = "33010610000123"
+
+private func auditLines(count: Int, startMinute: Int = 0) -> String {
+    (0..<count).map { index in
+        let minute = startMinute + index
+        return "2026-11-28 \(10 + minute / 60):\(String(format: "%02d", minute % 60)):00|\(venue)|HEARTBEAT|0\(index % 9)|192.168.1.\(index % 9 + 10)|00-1A-2B-3C-4D-5E|INUSE"
+    }.joined(separator: "\n") + "\n"
+}
+
+private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件类型,证件号码,姓名,终端号,IP地址,上机时间,下机时间,上网时长,消费金额,收银员,结账方式,备注"
+
+@Suite struct IngestTests {
+    @Test func gbkPipeLineWithA7CTrailByteIsSplitAfterDecoding() throws {
+        let folder = TestSupport.temporaryDirectory()
+        // 珅 is AB 7C in GBK: a byte split on '|' would break this line into one field too many.
+        let text = """
+            2026-11-28 14:03:30|\(venue)|ONLINE|012|192.168.1.12|00-1A-2B-3C-4D-5E|111|33010619900101123X|王珅
+            2026-11-28 14:04:00|\(venue)|SWIPE|SN1|身份证|33010619900101123x|王珅|OK
+
+            """
+        try TestSupport.writeGBK(text, to: folder + "/audit.log")
+        let raw = try Data(contentsOf: URL(fileURLWithPath: folder + "/audit.log"))
+        #expect(raw.contains(0x7C) && raw.firstRange(of: Data([0xAB, 0x7C])) != nil)
+        let reports = try ingest([folder], database: folder + "/db.sqlite")
+        #expect(reports.count == 1)
+        #expect(reports[0].format == .auditPipe)
+        #expect(reports[0].encoding == .gbk)
+        #expect(reports[0].rows == 2 && reports[0].quarantined == 0)
+        let names = try rows(folder + "/db.sqlite", "SELECT s.text FROM auditEvent e JOIN symbol s ON s.id = e.name")
+        #expect(names == [["王珅"], ["王珅"]])
+        // x is normalised to X, so both events name one cert.
+        let certs = try rows(folder + "/db.sqlite", "SELECT DISTINCT s.text FROM auditEvent e JOIN symbol s ON s.id = e.cert")
+        #expect(certs == [["33010619900101123X"]])
+    }
+
+    @Test func gbkLineWithAnInvalidByteIsQuarantinedAndTheRestUsed() throws {
+        let folder = TestSupport.temporaryDirectory()
+        try TestSupport.writeGBK(
+            "2026-11-28 14:03:30|\(venue)|AUDIT|START|开始\n2026-11-28 14:03:31|\(venue)|AUDIT|CONFIG|配置\n",
+            to: folder + "/a.log")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.log"))
+        // A GBK lead byte followed by a byte no GB18030 sequence allows.
+        bytes.append(contentsOf: Array("2026-11-28 14:03:32|\(venue)|AUDIT|STOP|".utf8) + [0x81, 0x20, 0x0A])
+        let third = "2026-11-28 14:03:33|\(venue)|AUDIT|START|再开"
+        bytes.append(try TestSupport.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data(third.utf8)).standardOutput)
+        try bytes.write(to: URL(fileURLWithPath: folder + "/a.log"))
+        let report = try ingest([folder + "/a.log"], database: folder + "/db.sqlite")[0]
+        #expect(report.encoding == .gbk)
+        #expect(report.lines == 4)
+        #expect(report.rows == 3)
+        #expect(report.quarantinedByReason[.invalidEncoding] == 1)
+        let quarantined = try rows(folder + "/db.sqlite", "SELECT line, reason, hex(raw) FROM quarantinedRow")
+        #expect(quarantined.count == 1 && quarantined[0][0] == "3" && quarantined[0][1] == "invalid-encoding")
+        #expect(quarantined[0][2].hasSuffix("8120"))
+        let details = try rows(folder + "/db.sqlite", "SELECT s.text FROM auditEvent e JOIN symbol s ON s.id = e.text ORDER BY time")
+        #expect(details == [["开始"], ["配置"], ["再开"]])
+    }
+
+    @Test func multiFrameZstdAndMultiMemberGzipAreReadWhole() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(auditLines(count: 50), to: folder + "/part1")
+        TestSupport.write(auditLines(count: 70, startMinute: 50), to: folder + "/part2")
+        try TestSupport.shell("cd \(folder) && zstd -q part1 part2 && cat part1.zst part2.zst > both.zst")
+        try TestSupport.shell("cd \(folder) && gzip -c part1 > g1 && gzip -c part2 > g2 && cat g1 g2 > both.gz")
+        let zstdReport = try ingest([folder + "/both.zst"], database: folder + "/z.sqlite")[0]
+        #expect(zstdReport.compression == .zstd && zstdReport.status == .ingested)
+        #expect(zstdReport.rows == 120 && zstdReport.damage == nil)
+        let gzipReport = try ingest([folder + "/both.gz"], database: folder + "/g.sqlite")[0]
+        #expect(gzipReport.compression == .gzip && gzipReport.status == .ingested)
+        #expect(gzipReport.rows == 120)
+        // The same text compressed two ways is the same content: the second is a duplicate.
+        let reports = try ingest([folder + "/both.gz", folder + "/both.zst"], database: folder + "/same.sqlite")
+        #expect(reports.map(\.status) == [.ingested, .duplicate])
+    }
+
+    @Test func truncatedZstdKeepsEverythingBeforeTheDamage() throws {
+        let folder = TestSupport.temporaryDirectory()
+        // Enough varied text that the compressed file has several blocks.
+        var text = ""
+        for index in 0..<60_000 {
+            text += "2026-11-28 10:00:00|\(venue)|FLOW|0\(index % 97)|192.168.1.\(index % 200)|00-1A-2B-3C-4D-5E|10.\(index % 255).\(index / 255 % 255).\(index % 7)|\(index % 65000)|\(index * 7919 % 100_000)|\(index * 104_729 % 1_000_000)\n"
+        }
+        TestSupport.write(text, to: folder + "/flows")
+        try TestSupport.shell("cd \(folder) && zstd -q -1 flows && head -c $(( $(stat -c %s flows.zst) * 2 / 3 )) flows.zst > cut.zst")
+        let report = try ingest([folder + "/cut.zst"], database: folder + "/db.sqlite")[0]
+        #expect(report.status == .damaged)
+        #expect(report.damage != nil)
+        #expect(report.damage!.reason.contains("truncated"))
+        #expect(report.rows > 10_000 && report.rows < 60_000)
+        #expect(report.balances)
+        let stored = try rows(folder + "/db.sqlite", "SELECT count(*) FROM auditEvent")
+        #expect(stored == [["\(report.rows)"]])
+        let truncatedGzip = folder + "/cut.gz"
+        try TestSupport.shell("cd \(folder) && gzip -c flows | head -c 300000 > cut.gz")
+        let gzipReport = try ingest([truncatedGzip], database: folder + "/g.sqlite")[0]
+        #expect(gzipReport.status == .damaged && gzipReport.rows > 0 && gzipReport.balances)
+    }
+
+    @Test func bomCRLFSessionsWithTitleAndTotals() throws {
+        let folder = TestSupport.temporaryDirectory()
+        let text = "\u{FEFF}上机记录查询,导出时间:2026-11-29 06:00:03\r\n\(sessionsHeader)\r\n"
+            + "1,\(venue),C1,会员,111,330106199001011234,张三,012,192.168.1.12,2026-11-28 14:03:22,2026-11-28 16:10:00,2小时6分,12.50,李四,正常,\r\n"
+            + "2,\(venue),C2,临时,身份证,330106199202021234,\"王,五\",031,,2026/11/28 15:05,2026/11/28 16:05,1小时,3,李四,正常,\"多行\r\n备注\"\r\n"
+            + "合计,,,,,,,,,,,,15.50,,,\r\n"
+        TestSupport.write(text, to: folder + "/s.csv")
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.encoding == .utf8BOM)
+        #expect(report.format == .pubwinSessions)
+        #expect(report.rows == 2 && report.quarantined == 0)
+        #expect(report.lines == 6)
+        #expect(report.skippedByKind == [.title: 1, .header: 1, .totals: 1, .recordContinuation: 1])
+        #expect(report.warnings.isEmpty)
+        #expect(report.exportSeconds == 1_795_903_203)
+        let names = try rows(folder + "/db.sqlite", "SELECT name, amountFen FROM sessionView ORDER BY recordNo")
+        #expect(names == [["张三", "1250"], ["王,五", "300"]])
+    }
+
+    @Test func totalsMismatchIsReported() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(
+            "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:03:22,2026-11-28 15:00:00,,12.50,,正常,\n合计,,,,,,,,,,,,99.00,,,\n",
+            to: folder + "/s.csv")
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.warnings.count == 1 && report.warnings[0].contains("99.00"))
+    }
+
+    @Test func reIngestChangesNothingAndClosedCopyWins() throws {
+        let folder = TestSupport.temporaryDirectory()
+        let open = "上机记录查询,导出时间:2026-11-28 14:00:00\n\(sessionsHeader)\n"
+            + "7,\(venue),C1,会员,111,x,n,012,,2026-11-28 12:00:00,,,5,,正常,\n"
+        let closed = "上机记录查询,导出时间:2026-11-29 06:00:00\n\(sessionsHeader)\n"
+            + "7,\(venue),C1,会员,111,x,n,012,,2026-11-28 12:00:00,2026-11-28 18:00:00,,30,,正常,\n"
+            + "8,\(venue),C1,会员,111,x,n,013,,2026-11-28 19:00:00,2026-11-28 20:00:00,,10,,正常,\n"
+        try FileManager.default.createDirectory(atPath: folder + "/dump", withIntermediateDirectories: true)
+        TestSupport.write(open, to: folder + "/dump/a-midday.csv")
+        TestSupport.write(closed, to: folder + "/dump/b-night.csv")
+        TestSupport.write(auditLines(count: 30), to: folder + "/dump/c-audit.log")
+        let database = folder + "/db.sqlite"
+        _ = try ingest([folder + "/dump"], database: database)
+        let query = "SELECT recordNo, end, amountFen FROM sessionView ORDER BY recordNo"
+        let first = try rows(database, query)
+        #expect(first == [["7", "2026-11-28 18:00:00", "3000"], ["8", "2026-11-28 20:00:00", "1000"]])
+        let counts = "SELECT (SELECT count(*) FROM session), (SELECT count(*) FROM pulseRun), (SELECT sum(count) FROM pulseRun), (SELECT count(*) FROM symbol), (SELECT count(*) FROM ingestedFile)"
+        let before = try rows(database, counts)
+        let again = try ingest([folder + "/dump"], database: database)
+        #expect(again.allSatisfy { $0.status == .duplicate })
+        #expect(try rows(database, counts) == before)
+        #expect(try rows(database, query) == first)
+
+        // The open copy arriving after the closed one does not reopen the session.
+        let reversed = folder + "/reversed.sqlite"
+        _ = try ingest([folder + "/dump/b-night.csv"], database: reversed)
+        _ = try ingest([folder + "/dump/a-midday.csv"], database: reversed)
+        #expect(try rows(reversed, query) == first)
+    }
+
+    @Test func databaseIsOwnerOnly() throws {
+        let folder = TestSupport.temporaryDirectory()
+        _ = try Store(path: folder + "/db.sqlite")
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/db.sqlite")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func oversizedLineIsQuarantinedAndReadingResumes() throws {
+        let folder = TestSupport.temporaryDirectory()
+        let long = String(repeating: "A", count: 1_500_000)
+        TestSupport.write(auditLines(count: 2) + long + "\n" + auditLines(count: 3, startMinute: 10), to: folder + "/big.log")
+        let report = try ingest([folder + "/big.log"], database: folder + "/db.sqlite")[0]
+        #expect(report.lines == 6)
+        #expect(report.rows == 5)
+        #expect(report.quarantinedByReason[.lineTooLong] == 1)
+        #expect(report.balances)
+    }
+
+    @Test func pulsesAreStoredExactly() throws {
+        let folder = TestSupport.temporaryDirectory()
+        // Out of order on purpose: lines are mostly but not strictly in time order.
+        let text = """
+            2026-11-28 10:00:00|\(venue)|HEARTBEAT|012|192.168.1.12|00-1A-2B-3C-4D-5E|INUSE
+            2026-11-28 10:02:00|\(venue)|HEARTBEAT|012|192.168.1.12|00-1A-2B-3C-4D-5E|INUSE
+            2026-11-28 10:01:00|\(venue)|HEARTBEAT|012|192.168.1.12|00-1A-2B-3C-4D-5E|IDLE
+            2026-11-28 10:03:00|\(venue)|SNAP|012|192.168.1.12|00-1A-2B-3C-4D-5E|FAIL|0
+            2026-11-28 10:04:00|\(venue)|HEARTBEAT|012|192.168.1.99|00-1A-2B-3C-4D-5E|LOCKED
+
+            """
+        TestSupport.write(text, to: folder + "/a.log")
+        _ = try ingest([folder + "/a.log"], database: folder + "/db.sqlite")
+        let store = try Store(path: folder + "/db.sqlite")
+        let venueID = try store.venueIDs()[0]
+        var pulses: [String] = []
+        try store.forEachPulse(venue: venueID) { _, family, seconds, value, _, line in
+            pulses.append("\(family.rawValue) \(CivilTime.localString(seconds)) \(value) \(line)")
+        }
+        #expect(pulses == [
+            "0 2026-11-28 10:00:00 2 1", "0 2026-11-28 10:02:00 2 2", "0 2026-11-28 10:01:00 0 3",
+            "0 2026-11-28 10:04:00 1 5", "1 2026-11-28 10:03:00 0 4",
+        ])
+        let addresses = try store.addresses(venue: venueID)
+        #expect(addresses.map(\.count) == [4, 1])
+        #expect(try store.coverage(venue: venueID) == 1_795_831_200...1_795_831_440)
+    }
+
+    @Test func standardInputIsAnInput() throws {
+        let folder = TestSupport.temporaryDirectory()
+        // Through the real binary, since stdin belongs to the process.
+        let outcome = try TestSupport.run(
+            TestSupport.netbarBinary, ["ingest", "-", "--db", folder + "/db.sqlite", "--summary-json", folder + "/s.json", "--quiet"],
+            input: Data(auditLines(count: 4).utf8))
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let summary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/s.json")))
+        let files = summary?["files"] as? [[String: Any]]
+        #expect(files?.first?["path"] as? String == "-")
+        #expect(files?.first?["rows"] as? Int == 4)
+    }
+}

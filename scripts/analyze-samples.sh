@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job on the sample dump: set-up, a release build, then `netbar analyze` with the sample registry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build -c release
+out="${NETBAR_OUT:-/tmp/netbar-samples}"
+rm -rf "$out" && mkdir -p "$out"
+.build/release/netbar analyze samples/dump samples/bad-input --registry samples/registry \
+    --db "$out/netbar.db" --findings "$out/findings.jsonl" --summary-json "$out/summary.json" --html "$out/report.html"
+echo "findings: $out/findings.jsonl   summary: $out/summary.json   report: $out/report.html"

@@ -122,6 +122,10 @@ import Testing
 }
 
 @Suite struct RunDetectorsTests {
+    @Test func everyDetectorIsListedOnce() {
+        #expect(DetectorList.all().map { type(of: $0).id } == DetectorID.allCases)
+    }
+
     private func dump() -> Fixture.Dump {
         var fixture = Fixture()
         var first = fixture.venue("33010610000123")

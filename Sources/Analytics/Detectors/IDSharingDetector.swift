@@ -36,7 +36,6 @@ package struct IDSharingDetector: Detector {
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.sessions
-        certSessions.reserveCapacity(certSessions.count + sessions.count)
         var withCert: [Int] = []
         withCert.reserveCapacity(sessions.count)
         for index in 0..<sessions.count where sessions.cert[index] != 0 {

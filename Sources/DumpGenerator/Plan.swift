@@ -123,8 +123,8 @@ enum Planner {
         return specs
     }
 
-    /// Uncompressed text a venue makes, measured: about 150 KB a terminal (audit heartbeats dominate).
-    static func estimatedBytes(terminals: Int) -> Int64 { Int64(terminals) * 150_000 }
+    /// Uncompressed text a venue makes, measured: about 200 KB a terminal (audit heartbeats dominate).
+    static func estimatedBytes(terminals: Int) -> Int64 { Int64(terminals) * 200_000 }
 
     private static func place(into specs: inout [VenueSpec], random: inout SeededRandom) {
         let venueCount = specs.count

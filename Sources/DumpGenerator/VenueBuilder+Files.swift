@@ -85,11 +85,18 @@ extension VenueBuilder {
             random.pick(["trans.csv", "交易流水_\(day).csv", "JYLS\(day).txt"]) + suffix(transactionCompression),
             renderTransactions(transactionList, exportTime: nightlyExport, style: transactionStyle,
                                dropOptional: random.chance(0.2)),
-            csvEncoding(), transactionCompression)
+            csvEncoding(), transactionCompression, frames: random.int(1...3))
 
-        let auditStyle = AuditStyle.random(&random)
+        var auditStyle = AuditStyle.random(&random)
+        var auditEncoding: TextEncoding = auditStyle.jsonl ? .utf8 : random.chance(0.6) ? .gbk : random.chance(0.8) ? .utf8 : .utf8BOM
+        if spec.index == 0 {
+            // Every dump has a GBK audit-pipe file, whose names hold trail bytes equal to `|`.
+            auditStyle = AuditStyle(
+                jsonl: false, timeStyle: .dashSeconds, mixedEpoch: false, macStyle: auditStyle.macStyle,
+                lowerCaseX: auditStyle.lowerCaseX, crlf: auditStyle.crlf, extraKey: false)
+            auditEncoding = .gbk
+        }
         let auditText = renderAudit(events, style: auditStyle, exportTime: nightlyExport)
-        let auditEncoding: TextEncoding = auditStyle.jsonl ? .utf8 : random.chance(0.6) ? .gbk : random.chance(0.8) ? .utf8 : .utf8BOM
         let auditCompression = pickCompression(none: 30, gzip: 20)
         let auditName = auditStyle.jsonl
             ? random.pick(["audit.jsonl", "audit-\(day).jsonl", "events.json"])

@@ -86,7 +86,7 @@ final class VenueBuilder {
         let birth = CivilTime.civilFromDays(birthDays)
         let sequence = permuted % 1000
         var person: Person
-        if random.chance(0.01) {
+        if serial % 4096 != 0, random.chance(0.01) {
             // A foreign customer on a passport.
             person = Person(
                 cert: Array(("E" + String(10_000_000 + serial)).utf8), certType: 414,
@@ -97,7 +97,10 @@ final class VenueBuilder {
                     region: random.pick(Tables.personRegions), year: birth.year, month: birth.month, day: birth.day,
                     sequence: sequence),
                 certType: random.chance(0.03) ? 112 : 111,
-                name: SyntheticID.name(&random, male: sequence % 2 == 1, tricky: random.chance(0.04)), card: [],
+                name: serial % 4096 == 0
+                    ? Array((random.pick(Tables.surnames) + "珅").utf8)  // every venue has a GBK 0x7C trail byte
+                    : SyntheticID.name(&random, male: sequence % 2 == 1, tricky: random.chance(0.04)),
+                card: [],
                 isMember: random.chance(0.6), balanceFen: 0)
         }
         person.card = Array(String(person.isMember ? 80_000_000 + serial % 10_000_000 : 900_000 + serial % 100_000).utf8)

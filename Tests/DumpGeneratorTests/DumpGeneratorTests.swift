@@ -1,0 +1,217 @@
+import Foundation
+import LogFormats
+import Testing
+
+@testable import DumpGenerator
+
+/// A fresh directory under the system temporary directory, removed by the caller.
+private func temporaryDirectory(_ name: String) throws -> String {
+    let path = NSTemporaryDirectory() + "netbar-gen-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Runs a tool, feeding `input` on standard input; returns its exit status and standard output.
+private func run(_ tool: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: Data) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    let outputPipe = Pipe()
+    process.standardOutput = outputPipe
+    process.standardError = FileHandle.nullDevice
+    let inputPipe = Pipe()
+    if input != nil { process.standardInput = inputPipe }
+    try process.run()
+    if let input {
+        // Written on another thread so a full output pipe cannot block the writer.
+        let writer = Thread {
+            inputPipe.fileHandleForWriting.write(input)
+            try? inputPipe.fileHandleForWriting.close()
+        }
+        writer.start()
+    }
+    let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
+
+/// A file's text after undoing gzip or zstd (by magic bytes, as the reader does).
+private func decompressed(_ path: String) throws -> Data {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    if data.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return try run("zstd", ["-dc", path]).output }
+    if data.starts(with: [0x1F, 0x8B]) { return try run("gzip", ["-dc", path]).output }
+    return data
+}
+
+private func allFiles(_ root: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: root)
+    var files: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files.append(path)
+        }
+    }
+    return files.sorted()
+}
+
+/// Shared dumps: generated once, read by several tests.
+private enum Dumps {
+    static let ordinary: String = {
+        let directory = try! temporaryDirectory("ordinary")  // a test machine without a temp dir cannot run these
+        _ = try! generateDump(GeneratorOptions(outputDirectory: directory, venues: 3, seed: 11))
+        return directory
+    }()
+    static let anomalies: (directory: String, report: GeneratorReport) = {
+        let directory = try! temporaryDirectory("anomalies")
+        let report = try! generateDump(GeneratorOptions(outputDirectory: directory, venues: 8, seed: 5, anomalies: true))
+        return (directory, report)
+    }()
+}
+
+@Test func sameSeedGivesIdenticalBytesAndAnotherSeedDoesNot() throws {
+    let again = try temporaryDirectory("again")
+    let other = try temporaryDirectory("other")
+    defer {
+        try? FileManager.default.removeItem(atPath: again)
+        try? FileManager.default.removeItem(atPath: other)
+    }
+    _ = try generateDump(GeneratorOptions(outputDirectory: again, venues: 3, seed: 11))
+    _ = try generateDump(GeneratorOptions(outputDirectory: other, venues: 3, seed: 12))
+    let files = allFiles(Dumps.ordinary)
+    #expect(files == allFiles(again))
+    #expect(files.count > 10)
+    for file in files {
+        let first = try Data(contentsOf: URL(fileURLWithPath: Dumps.ordinary + "/" + file))
+        let second = try Data(contentsOf: URL(fileURLWithPath: again + "/" + file))
+        #expect(first == second, "\(file) differs between two runs with the same seed")
+    }
+    let otherVenues = try String(contentsOfFile: other + "/registry/terminals.csv", encoding: .utf8)
+    let venues = try String(contentsOfFile: Dumps.ordinary + "/registry/terminals.csv", encoding: .utf8)
+    #expect(otherVenues != venues)
+}
+
+@Test func gbkAuditPipeDecodesAndHasPipeTrailBytesInNames() throws {
+    var sawPipeTrail = false
+    var gbkPipeFiles = 0
+    for file in allFiles(Dumps.ordinary + "/dump") {
+        let text = try decompressed(Dumps.ordinary + "/dump/" + file)
+        guard String(data: text, encoding: .utf8) == nil else { continue }  // GBK files are not valid UTF-8
+        let decoded = try run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: text)
+        #expect(decoded.status == 0, "\(file) does not decode as GB18030")
+        guard let utf8 = String(data: decoded.output, encoding: .utf8), utf8.contains("|HEARTBEAT|") else { continue }
+        gbkPipeFiles += 1
+        // 珅 is 0xAB 0x7C in GBK: a raw split on `|` would cut the name in two.
+        for line in utf8.split(separator: "\n") where line.contains("|SWIPE|") && line.contains("珅") {
+            #expect(line.split(separator: "|", omittingEmptySubsequences: false).count == 8)
+            sawPipeTrail = true
+        }
+        let raw = [UInt8](text)
+        #expect(zip(raw, raw.dropFirst()).contains { $0 == 0xAB && $1 == 0x7C })
+    }
+    #expect(gbkPipeFiles >= 1)
+    #expect(sawPipeTrail)
+}
+
+@Test func ordinaryCertsAreValidAdultResidentIDs() throws {
+    var checked = 0
+    for file in allFiles(Dumps.ordinary + "/dump") {
+        var data = try decompressed(Dumps.ordinary + "/dump/" + file)
+        if String(data: data, encoding: .utf8) == nil { data = try run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: data).output }
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where line.contains("|SWIPE|") {
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+            guard fields[4] == "111" || fields[4] == "112" else { continue }
+            let cert = Array(fields[5].uppercased().utf8)
+            #expect(ResidentID.problem(cert) == nil, "\(fields[5]) is not a valid resident ID")
+            if let birth = ResidentID.birthDate(cert) {
+                #expect(ResidentID.age(birth: birth, on: (2026, 11, 28)) >= 18)
+            }
+            checked += 1
+        }
+    }
+    #expect(checked > 50)
+}
+
+@Test func syntheticIDsCarryTheirCheckCharacter() {
+    var random = SeededRandom(seed: 1)
+    var sawX = false
+    for sequence in 0..<500 {
+        let cert = SyntheticID.residentID(
+            region: random.pick(Tables.personRegions), year: random.int(1950...2005), month: random.int(1...12),
+            day: random.int(1...28), sequence: sequence)
+        #expect(cert.count == 18)
+        #expect(ResidentID.problem(cert) == nil)
+        sawX = sawX || cert[17] == UInt8(ascii: "X")
+    }
+    #expect(sawX)
+}
+
+@Test func zstdFilesAreSeveralFramesTheToolDecompresses() throws {
+    let text = Array(String(repeating: "2026-11-28 14:03:22|33010610000123|HEARTBEAT|012|192.168.1.22|00-1A-2B-3C-4D-5E|IDLE\n", count: 2000).utf8)
+    let directory = try temporaryDirectory("zstd")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try Output.write(try Output.zstd(text, frames: 3), to: directory + "/three.zst")
+    let listing = String(decoding: try run("zstd", ["-lv", directory + "/three.zst"]).output, as: UTF8.self)
+    #expect(listing.contains("Frames: 3"))
+    let roundTrip = try run("zstd", ["-dc", directory + "/three.zst"])
+    #expect(roundTrip.status == 0)
+    #expect([UInt8](roundTrip.output) == text)
+
+    var multiFrameFiles = 0
+    for file in allFiles(Dumps.ordinary + "/dump") {
+        let path = Dumps.ordinary + "/dump/" + file
+        guard try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: [0x28, 0xB5, 0x2F, 0xFD]) else { continue }
+        #expect(try run("zstd", ["-t", "-q", path]).status == 0)
+        let listing = String(decoding: try run("zstd", ["-lv", path]).output, as: UTF8.self)
+        if !listing.contains("Frames: 1\n") { multiFrameFiles += 1 }
+    }
+    #expect(multiFrameFiles >= 1)
+}
+
+@Test func truthLinesParseAndCoverEveryDetector() throws {
+    let (directory, report) = Dumps.anomalies
+    let text = try String(contentsOfFile: directory + "/truth.jsonl", encoding: .utf8)
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == report.cases + report.nearMisses)
+    var casesByDetector: [String: Int] = [:]
+    var nearMissesByDetector: [String: Int] = [:]
+    let venues = Set(
+        try String(contentsOfFile: directory + "/registry/terminals.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { String($0.prefix(14)) })
+    for line in lines {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let kind = try #require(object["kind"] as? String)
+        let detector = try #require(object["detector"] as? String)
+        let venue = try #require(object["venue"] as? String)
+        #expect(venues.contains(venue))
+        #expect(object["terminal"] is String || object["terminal"] is NSNull)
+        if let cert = object["cert"] as? String { #expect(cert == cert.uppercased()) }
+        let start = try #require(object["start"] as? String)
+        let end = try #require(object["end"] as? String)
+        #expect(start.hasSuffix("+08:00") && end.hasSuffix("+08:00") && start <= end)
+        if kind == "case" { casesByDetector[detector, default: 0] += 1 } else {
+            #expect(kind == "near-miss")
+            nearMissesByDetector[detector, default: 0] += 1
+        }
+    }
+    let detectors = [
+        "unbilled-use", "manual-billing", "second-billing", "card-free-login", "id-sharing", "staff-card", "invalid-id",
+        "minor", "after-hours", "audit-gap", "ip-mismatch",
+    ]
+    for detector in detectors {
+        #expect(casesByDetector[detector, default: 0] >= 1, "no case of \(detector)")
+        #expect(nearMissesByDetector[detector, default: 0] >= 1, "no near miss of \(detector)")
+    }
+}
+
+@Test func targetSizeIsApproached() throws {
+    let directory = try temporaryDirectory("size")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var reported: Int64 = 0
+    let report = try generateDump(
+        GeneratorOptions(outputDirectory: directory, venues: 1, seed: 3, targetBytes: 30_000_000),
+        progress: { reported = $0 })
+    #expect(report.bytesWritten >= 20_000_000 && report.bytesWritten <= 60_000_000)
+    #expect(reported == report.bytesWritten)
+}

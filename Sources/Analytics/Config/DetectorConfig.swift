@@ -194,12 +194,12 @@ package struct DetectorConfig: Codable, Sendable, Equatable {
 
         /// The window that applies to a venue: the longest jurisdiction prefix of its code, else `window`.
         package func window(forVenueCode code: String) -> LocalTimeWindow {
-            var best: (length: Int, window: LocalTimeWindow)?
-            for (prefix, candidate) in jurisdictions where code.hasPrefix(prefix) {
-                // Ties cannot happen: equal-length prefixes of one code are the same key.
-                if best == nil || prefix.utf8.count > best!.length { best = (prefix.utf8.count, candidate) }
+            // Ties cannot happen: equal-length prefixes of one code are the same key.
+            var best: (length: Int, window: LocalTimeWindow) = (-1, window)
+            for (prefix, candidate) in jurisdictions where code.hasPrefix(prefix) && prefix.utf8.count > best.length {
+                best = (prefix.utf8.count, candidate)
             }
-            return best?.window ?? window
+            return best.window
         }
     }
 

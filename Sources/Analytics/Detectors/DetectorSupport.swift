@@ -24,7 +24,7 @@ where C.Element == Int64, C.Index == Int {
     return low
 }
 
-/// A closed time interval with the rows that made it, epoch seconds.
+/// A closed time interval, epoch seconds.
 struct TimeInterval64 {
     var lowerSeconds: Int64
     var upperSeconds: Int64

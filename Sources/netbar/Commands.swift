@@ -59,6 +59,8 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
+        let settings = try Wiring.detectionSettings(
+            configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         let database = try Wiring.openStore(store.db)
         var reports: [FileReport] = []
         if let registry {
@@ -68,8 +70,7 @@ struct Analyze: ParsableCommand {
             inputs, store: database, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
         try Wiring.checkSomethingRead(dumpReports)
         reports += dumpReports
-        let detection = try Wiring.detect(
-            store: database, configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
+        let detection = try Wiring.detect(store: database, settings: settings)
         let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         if let html { try Wiring.write(renderer.html(title: "netbar findings"), to: html) }
@@ -117,9 +118,10 @@ struct Detect: ParsableCommand {
         guard FileManager.default.fileExists(atPath: store.db) else {
             throw RunError.usage("database '\(store.db)' does not exist; run `netbar ingest` first")
         }
+        let settings = try Wiring.detectionSettings(
+            configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         let database = try Wiring.openStore(store.db)
-        let detection = try Wiring.detect(
-            store: database, configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
+        let detection = try Wiring.detect(store: database, settings: settings)
         let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         let summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)

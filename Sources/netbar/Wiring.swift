@@ -67,9 +67,14 @@ enum Wiring {
         }
     }
 
-    static func detectorContext(store: Store, loader: StoreLoader, configPath: String?, signaturesPath: String?)
-        throws(RunError) -> DetectionContext
-    {
+    /// Thresholds and signature lists, read and checked before any input is (a typo in a config file
+    /// should not cost an analyst a whole ingest).
+    struct DetectionSettings {
+        var config: DetectorConfig
+        var signatures: Signatures?
+    }
+
+    static func detectionSettings(configPath: String?, signaturesPath: String?) throws(RunError) -> DetectionSettings {
         var config = DetectorConfig()
         if let configPath {
             guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
@@ -82,26 +87,25 @@ enum Wiring {
             }
         }
         var signatures: Signatures?
+        if let signaturesPath {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: signaturesPath, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw .usage("--signatures '\(signaturesPath)' is not a directory")
+            }
+        }
         if let directory = signaturesPath ?? Signatures.defaultDirectory() {
             do {
                 signatures = try Signatures.load(directory: directory)
             } catch {
                 throw .usage(error.description)
             }
-        } else if signaturesPath != nil {
-            throw .usage("--signatures directory cannot be read")
         }
-        let registry: Registry?
-        do {
-            registry = try loader.registry()
-        } catch {
-            throw .usage(error.description)
-        }
-        return DetectionContext(config: config, signatures: signatures, registry: registry, symbols: loader.symbols)
+        return DetectionSettings(config: config, signatures: signatures)
     }
 
     /// Runs every detector over the store, keeps the findings in it, and returns what it found.
-    static func detect(store: Store, configPath: String?, signaturesPath: String?) throws(RunError) -> DetectionResult {
+    static func detect(store: Store, settings: DetectionSettings) throws(RunError) -> DetectionResult {
         do {
             var loader = try StoreLoader(store: store)
             let venues = try loader.venueIDs()
@@ -109,17 +113,14 @@ enum Wiring {
             var slices: [VenueSlice] = []
             slices.reserveCapacity(venues.count)
             for venue in venues { slices.append(try loader.load(venue: venue)) }
-            let context = try detectorContext(
-                store: store, loader: loader, configPath: configPath, signaturesPath: signaturesPath)
+            let context = DetectionContext(
+                config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
+                symbols: loader.symbols)
             let result = runDetectors(venues: slices, context: context)
             try store.replaceFindings(result.findings.map(findingRow))
             return result
-        } catch let error as RunError {
-            throw error
-        } catch let error as StoreError {
-            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
         } catch {
-            throw RunError(exitCode: 2, description: "\(error)")
+            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
         }
     }
 

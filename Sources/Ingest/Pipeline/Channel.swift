@@ -63,3 +63,37 @@ final class SharedCounter: @unchecked Sendable {  // @unchecked: guarded by `mut
 
     var current: Int64 { add(0) }
 }
+
+/// Lets file k start only once the writer has finished file k - capacity, whatever order the workers
+/// arrive in (a plain semaphore can admit a later file ahead of the one the writer waits for, and
+/// deadlock).
+final class AdmissionGate: @unchecked Sendable {  // @unchecked: guarded by `mutex`.
+    private var completed = 0
+    private let capacity: Int
+    private var mutex = pthread_mutex_t()
+    private var advanced = pthread_cond_t()
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&advanced, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(&advanced)
+    }
+
+    func admit(_ index: Int) {
+        pthread_mutex_lock(&mutex)
+        while index >= completed + capacity { pthread_cond_wait(&advanced, &mutex) }
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func complete() {
+        pthread_mutex_lock(&mutex)
+        completed += 1
+        pthread_cond_broadcast(&advanced)
+        pthread_mutex_unlock(&mutex)
+    }
+}

@@ -210,8 +210,8 @@ package final class FileIngestor {
     }
 
     private func take(_ record: inout AuditRecord) {
-        pulses.noteVenueTime(record.venue, record.timeSeconds)
-        if !record.terminal.isEmpty, let runs = pulses.take(record, line: lineNumber) {
+        let venueIndex = pulses.noteVenueTime(record.venue, record.timeSeconds)
+        if !record.terminal.isEmpty, let runs = pulses.take(record, venueIndex: venueIndex, line: lineNumber) {
             send(.pulses(runs))
         }
         if record.kind != .heartbeat && record.kind != .snapshot {

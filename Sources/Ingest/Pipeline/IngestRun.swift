@@ -36,7 +36,7 @@ package enum IngestRun {
         let progress = ProgressReporter(totalBytes: totalBytes, label: "ingest", enabled: options.showProgress)
         // A file may start only when the writer has finished the file `jobs` places before it, so finished
         // but unwritten files cannot pile up behind one slow file.
-        let admitted = DispatchSemaphore(value: options.jobs)
+        let admitted = AdmissionGate(capacity: options.jobs)
         let formatOverride = options.formatOverride
 
         for _ in 0..<min(options.jobs, files.count) {
@@ -44,7 +44,7 @@ package enum IngestRun {
                 while true {
                     let index = Int(nextFile.add(1)) - 1
                     guard index < files.count else { return }
-                    admitted.wait()
+                    admitted.admit(index)
                     let channel = channels[index]
                     var lastReported: Int64 = 0
                     let ingestor = FileIngestor(
@@ -93,7 +93,7 @@ package enum IngestRun {
                 }
                 progress.update(bytesRead: bytesRead.current, filesDone: index, filesTotal: files.count)
             }
-            admitted.signal()
+            admitted.complete()
         }
         progress.finish()
         if let failure { throw failure }

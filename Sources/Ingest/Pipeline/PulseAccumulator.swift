@@ -23,71 +23,93 @@ struct PulseAccumulator {
     }
 
     private struct AddressKey: Hashable {
-        var terminal: Int32
+        var terminal: ObjectIdentifier
         var ipv4: Int64
         var mac: Int64
     }
 
-    private struct TerminalState {
-        var venue: String
-        var terminal: String
+    /// A class so that updating a terminal's runs does not copy-check the array of terminals per line.
+    private final class TerminalState {
+        let venue: String
+        let terminal: String
         var heartbeat = OpenRun()
         var snapshot = OpenRun()
         var lastIPv4 = Int64.max
         var lastMAC = Int64.max
         var lastAddress = -1
+
+        init(venue: String, terminal: String) {
+            self.venue = venue
+            self.terminal = terminal
+        }
     }
 
-    private var keys = StringDictionary()
+    /// Terminal numbers per venue (by venue index), and their state indices.
+    private var venueTerminals: [StringDictionary] = []
+    private var venueTerminalStates: [[Int]] = []
     private var terminals: [TerminalState] = []
+    /// The last venue seen: an audit file is nearly always one venue's, so this spares a lookup per line.
+    private var lastVenueHead: UInt64 = 0
+    private var lastVenueTail: UInt64 = 0
+    private var lastVenueIndex = -1
     private var addressIndex: [AddressKey: Int] = [:]
     private var addresses: [AddressAggregate] = []
     private var venues = StringDictionary()
     private var coverage: [(first: Int64, last: Int64)] = []
     private var finishedRuns: [PulseRun] = []
 
-    /// Notes any audit event's venue time (coverage, FORMATS.md §4 audit-gap).
-    mutating func noteVenueTime(_ venue: UnsafeRawBufferPointer, _ seconds: Int64) {
-        let id = Int(venues.intern(venue))
-        if id > coverage.count {
-            coverage.append((seconds, seconds))
+    /// The index of a 14-digit venue code (0-based).
+    @inline(__always)
+    private mutating func venueIndex(_ venue: UnsafeRawBufferPointer) -> Int {
+        if venue.count == 14, let base = venue.baseAddress {
+            let head = base.loadUnaligned(as: UInt64.self)
+            let tail = base.loadUnaligned(fromByteOffset: 6, as: UInt64.self)
+            if head == lastVenueHead && tail == lastVenueTail && lastVenueIndex >= 0 { return lastVenueIndex }
+            lastVenueHead = head
+            lastVenueTail = tail
         } else {
-            if seconds < coverage[id - 1].first { coverage[id - 1].first = seconds }
-            if seconds > coverage[id - 1].last { coverage[id - 1].last = seconds }
+            lastVenueIndex = -1
         }
+        let index = Int(venues.intern(venue)) - 1
+        if index == coverage.count {
+            coverage.append((Int64.max, Int64.min))
+            venueTerminals.append(StringDictionary())
+            venueTerminalStates.append([])
+        }
+        if venue.count == 14 { lastVenueIndex = index }
+        return index
     }
 
-    /// The state index of the record's terminal.
-    private mutating func terminalIndex(_ record: borrowing AuditRecord) -> Int {
-        let venue = record.venue
-        let terminal = record.terminal
-        let length = venue.count + 1 + terminal.count
-        let id = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key -> Int32 in
-            let raw = UnsafeMutableRawBufferPointer(key)
-            raw.baseAddress!.copyMemory(from: venue.baseAddress!, byteCount: venue.count)
-            raw[venue.count] = 0x1F
-            if terminal.count > 0 {
-                (raw.baseAddress! + venue.count + 1).copyMemory(from: terminal.baseAddress!, byteCount: terminal.count)
-            }
-            return keys.intern(UnsafeRawBufferPointer(raw))
-        }
-        let index = Int(id) - 1
-        if index == terminals.count {
-            terminals.append(TerminalState(venue: venue.text, terminal: terminal.text))
-        }
+    /// Notes any audit event's venue time (coverage, FORMATS.md §4 audit-gap); returns the venue's index.
+    @discardableResult
+    mutating func noteVenueTime(_ venue: UnsafeRawBufferPointer, _ seconds: Int64) -> Int {
+        let index = venueIndex(venue)
+        if seconds < coverage[index].first { coverage[index].first = seconds }
+        if seconds > coverage[index].last { coverage[index].last = seconds }
         return index
+    }
+
+    /// The state of the record's terminal.
+    @inline(__always)
+    private mutating func terminalState(_ record: borrowing AuditRecord, venueIndex: Int) -> TerminalState {
+        let local = Int(venueTerminals[venueIndex].intern(record.terminal)) - 1
+        if local < venueTerminalStates[venueIndex].count { return terminals[venueTerminalStates[venueIndex][local]] }
+        let state = TerminalState(venue: record.venue.text, terminal: record.terminal.text)
+        venueTerminalStates[venueIndex].append(terminals.count)
+        terminals.append(state)
+        return state
     }
 
     /// Takes an event that names a terminal: its address, and its pulse when it is a heartbeat or snapshot.
     /// - Returns: runs ready to send, when enough have gathered.
-    mutating func take(_ record: borrowing AuditRecord, line: Int) -> [PulseRun]? {
-        let index = terminalIndex(record)
+    mutating func take(_ record: borrowing AuditRecord, venueIndex: Int, line: Int) -> [PulseRun]? {
+        let state = terminalState(record, venueIndex: venueIndex)
         let ipv4 = record.ipv4.map { Int64($0) } ?? absentInt64
         let mac = record.mac.map { Int64($0) } ?? absentInt64
         let seconds = record.timeSeconds
         let line32 = Int32(truncatingIfNeeded: line)
-        if ipv4 == terminals[index].lastIPv4 && mac == terminals[index].lastMAC {
-            let position = terminals[index].lastAddress
+        if ipv4 == state.lastIPv4 && mac == state.lastMAC {
+            let position = state.lastAddress
             addresses[position].count += 1
             if seconds < addresses[position].firstSeconds {
                 addresses[position].firstSeconds = seconds
@@ -95,7 +117,7 @@ struct PulseAccumulator {
             }
             if seconds > addresses[position].lastSeconds { addresses[position].lastSeconds = seconds }
         } else {
-            let key = AddressKey(terminal: Int32(index), ipv4: ipv4, mac: mac)
+            let key = AddressKey(terminal: ObjectIdentifier(state), ipv4: ipv4, mac: mac)
             if let position = addressIndex[key] {
                 addresses[position].count += 1
                 if seconds < addresses[position].firstSeconds {
@@ -103,26 +125,26 @@ struct PulseAccumulator {
                     addresses[position].firstLine = line32
                 }
                 if seconds > addresses[position].lastSeconds { addresses[position].lastSeconds = seconds }
-                terminals[index].lastAddress = position
+                state.lastAddress = position
             } else {
                 addressIndex[key] = addresses.count
-                terminals[index].lastAddress = addresses.count
+                state.lastAddress = addresses.count
                 addresses.append(
                     AddressAggregate(
-                        venue: terminals[index].venue, terminal: terminals[index].terminal, ipv4: ipv4, mac: mac,
+                        venue: state.venue, terminal: state.terminal, ipv4: ipv4, mac: mac,
                         firstSeconds: seconds, lastSeconds: seconds, count: 1, firstLine: line32))
             }
-            terminals[index].lastIPv4 = ipv4
-            terminals[index].lastMAC = mac
+            state.lastIPv4 = ipv4
+            state.lastMAC = mac
         }
 
         switch record.kind {
         case .heartbeat:
-            Self.append(&terminals[index].heartbeat, seconds: seconds, value: record.code, line: line32)
-            if terminals[index].heartbeat.count >= Self.maximumRunCount { finish(index, .heartbeat) }
+            Self.append(&state.heartbeat, seconds: seconds, value: record.code, line: line32)
+            if state.heartbeat.count >= Self.maximumRunCount { finish(state, .heartbeat) }
         case .snapshot:
-            Self.append(&terminals[index].snapshot, seconds: seconds, value: record.code, line: line32)
-            if terminals[index].snapshot.count >= Self.maximumRunCount { finish(index, .snapshot) }
+            Self.append(&state.snapshot, seconds: seconds, value: record.code, line: line32)
+            if state.snapshot.count >= Self.maximumRunCount { finish(state, .snapshot) }
         default:
             break
         }
@@ -161,23 +183,23 @@ struct PulseAccumulator {
         bytes.append(UInt8(value))
     }
 
-    private mutating func finish(_ index: Int, _ family: PulseRun.Family) {
-        let run = family == .heartbeat ? terminals[index].heartbeat : terminals[index].snapshot
+    private mutating func finish(_ state: TerminalState, _ family: PulseRun.Family) {
+        let run = family == .heartbeat ? state.heartbeat : state.snapshot
         guard run.count > 0 else { return }
         finishedRuns.append(
             PulseRun(
-                venue: terminals[index].venue, terminal: terminals[index].terminal, family: family,
+                venue: state.venue, terminal: state.terminal, family: family,
                 minSeconds: run.minSeconds, maxSeconds: run.maxSeconds, count: run.count,
                 baseSeconds: run.baseSeconds, baseLine: run.baseLine, times: run.times, values: run.values,
                 lines: run.lines))
-        if family == .heartbeat { terminals[index].heartbeat = OpenRun() } else { terminals[index].snapshot = OpenRun() }
+        if family == .heartbeat { state.heartbeat = OpenRun() } else { state.snapshot = OpenRun() }
     }
 
     /// Everything still held, at the end of the file.
     mutating func drain() -> (runs: [PulseRun], addresses: [AddressAggregate], coverage: [(String, Int64, Int64)]) {
-        for index in terminals.indices {
-            finish(index, .heartbeat)
-            finish(index, .snapshot)
+        for state in terminals {
+            finish(state, .heartbeat)
+            finish(state, .snapshot)
         }
         let venueCoverage = coverage.enumerated().map { (venues.string(Int32($0.offset + 1)), $0.element.first, $0.element.last) }
         return (finishedRuns, addresses, venueCoverage)

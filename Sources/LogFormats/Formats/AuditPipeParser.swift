@@ -1,9 +1,10 @@
 /// Parses `audit-pipe` lines (FORMATS.md §3.3): `time|venue|EVENT|fields...`, already in UTF-8, so a
 /// GBK trail byte 0x7C can no longer pose as a separator (STYLE.md §3).
 package struct AuditPipeParser {
-    /// Field boundaries of the current line, reused.
-    private var fieldStarts = ContiguousArray<Int>(repeating: 0, count: 16)
-    private var fieldEnds = ContiguousArray<Int>(repeating: 0, count: 16)
+    /// Field boundaries of the current line, reused: start of field k at [2k], end at [2k + 1].
+    private var bounds = ContiguousArray<Int>(repeating: 0, count: 2 * maximumFields)
+    /// More fields than any event has; a longer line is quarantined by its count alone.
+    private static let maximumFields = 16
 
     package init() {}
 
@@ -12,32 +13,37 @@ package struct AuditPipeParser {
     package mutating func parse(
         _ line: UnsafeRawBufferPointer, _ body: (inout AuditRecord) -> Void
     ) throws(RowIssue) -> AuditLineOutcome {
-        var fieldCount = 0
-        var start = 0
-        let count = line.count
-        var index = 0
-        while index < count {
-            if line[index] == 0x7C {
-                if fieldCount < 15 {
-                    fieldStarts[fieldCount] = start
-                    fieldEnds[fieldCount] = index
+        let fieldCount = bounds.withUnsafeMutableBufferPointer { bounds -> Int in
+            guard let base = line.baseAddress else {
+                bounds[0] = 0
+                bounds[1] = 0
+                return 1
+            }
+            var fieldCount = 0
+            var start = 0
+            let count = line.count
+            while start <= count {
+                let end: Int
+                if let found = ByteSearch.first(0x7C, in: base, from: start, to: count) {
+                    end = found
+                } else {
+                    end = count
+                }
+                if fieldCount < Self.maximumFields {
+                    bounds[2 * fieldCount] = start
+                    bounds[2 * fieldCount + 1] = end
                 }
                 fieldCount += 1
-                start = index + 1
+                start = end + 1
             }
-            index += 1
+            return fieldCount
         }
-        if fieldCount < 15 {
-            fieldStarts[fieldCount] = start
-            fieldEnds[fieldCount] = count
-        }
-        fieldCount += 1
 
         guard fieldCount >= 3 else {
             throw RowIssue(.wrongFieldCount, "The line has \(fieldCount) fields; an audit line has at least 3.")
         }
         func field(_ position: Int) -> UnsafeRawBufferPointer {
-            UnsafeRawBufferPointer(rebasing: line[fieldStarts[position]..<fieldEnds[position]])
+            UnsafeRawBufferPointer(rebasing: line[bounds[2 * position]..<bounds[2 * position + 1]])
         }
         let eventName = field(2).trimmed()
         guard let kind = AuditRecord.kind(named: eventName) else {

@@ -1,0 +1,171 @@
+import Foundation
+import NetbarTestSupport
+import Testing
+
+/// The real `netbar` binary on generated dumps: every labelled case found, no near miss and nothing
+/// else reported (precision and recall 1.0), for three seeds.
+@Suite(.serialized) struct EndToEndTests {
+    static func netbar(_ arguments: [String], input: Data? = nil) throws -> TestSupport.Outcome {
+        try TestSupport.run(TestSupport.netbarBinary, arguments, input: input)
+    }
+
+    struct Truth {
+        var kind: String
+        var detector: String
+        var venue: String
+        var terminal: String?
+        var cert: String?
+        var start: String
+        var end: String
+    }
+
+    /// The truth file's matching rule: same detector and venue, same terminal and cert where the truth names
+    /// them, overlapping spans (ISO times of one offset compare as text).
+    static func matches(_ truth: Truth, _ finding: [String: Any]) -> Bool {
+        guard truth.detector == finding["detector"] as? String, truth.venue == finding["venue"] as? String else {
+            return false
+        }
+        if let terminal = truth.terminal, terminal != finding["terminal"] as? String { return false }
+        if let cert = truth.cert, cert != finding["cert"] as? String { return false }
+        guard let start = finding["start"] as? String, let end = finding["end"] as? String else { return false }
+        return truth.start <= end && start <= truth.end
+    }
+
+    @Test(arguments: [11, 23, 37] as [UInt64])
+    func labelledCasesAreFoundAndNearMissesAreNot(seed: UInt64) throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try Self.netbar(["generate", "--out", folder, "--venues", "8", "--seed", "\(seed)", "--anomalies", "--quiet"])
+        #expect(generated.status == 0, "\(generated.standardError)")
+        let analyzed = try Self.netbar([
+            "analyze", folder + "/dump", "--registry", folder + "/registry", "--db", folder + "/netbar.db",
+            "--findings", folder + "/findings.jsonl", "--summary-json", folder + "/summary.json", "--reveal-certs", "--quiet",
+        ])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
+
+        let truth = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/truth.jsonl"))).map {
+            Truth(
+                kind: $0["kind"] as? String ?? "", detector: $0["detector"] as? String ?? "",
+                venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String, cert: $0["cert"] as? String,
+                start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
+        }
+        let findings = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.jsonl")))
+        let cases = truth.filter { $0.kind == "case" }
+        let nearMisses = truth.filter { $0.kind == "near-miss" }
+        #expect(cases.count >= 20)
+        #expect(Set(cases.map(\.detector)).count == 11, "every detector has labelled cases")
+        #expect(nearMisses.count >= 10)
+
+        for labelled in cases {
+            #expect(findings.contains { Self.matches(labelled, $0) }, "missed: \(labelled)")
+        }
+        for finding in findings {
+            #expect(cases.contains { Self.matches($0, finding) }, "not labelled: \(finding)")
+        }
+        for nearMiss in nearMisses {
+            #expect(!findings.contains { Self.matches(nearMiss, $0) }, "near miss reported: \(nearMiss)")
+        }
+
+        // Every line of every file is accounted for.
+        let summary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
+        let files = summary?["files"] as? [[String: Any]] ?? []
+        #expect(!files.isEmpty)
+        for file in files {
+            let lines = file["lines"] as? Int ?? -1
+            let used = (file["rows"] as? Int ?? 0) + (file["quarantined"] as? Int ?? 0) + (file["skipped"] as? Int ?? 0)
+            #expect(lines == used, "\(file["path"] ?? "")")
+        }
+    }
+
+    @Test func reRunChangesNothingAndMasksCerts() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try Self.netbar(["generate", "--out", folder, "--venues", "8", "--seed", "5", "--anomalies", "--quiet"]).status == 0)
+        let arguments = [
+            "analyze", folder + "/dump", "--registry", folder + "/registry", "--db", folder + "/netbar.db", "--quiet",
+        ]
+        let first = try Self.netbar(arguments + ["--findings", folder + "/first.jsonl", "--summary-json", folder + "/first.json"])
+        #expect(first.status == 0, "\(first.standardError)")
+        let second = try Self.netbar(arguments + ["--findings", folder + "/second.jsonl", "--summary-json", folder + "/second.json"])
+        #expect(second.status == 0)
+        let firstFindings = try String(contentsOfFile: folder + "/first.jsonl", encoding: .utf8)
+        #expect(!firstFindings.isEmpty)
+        #expect(try String(contentsOfFile: folder + "/second.jsonl", encoding: .utf8) == firstFindings)
+        let firstSummary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/first.json")))
+        let secondSummary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/second.json")))
+        #expect((firstSummary?["sessions"] as? NSDictionary) == (secondSummary?["sessions"] as? NSDictionary))
+        // Dump files are all known already; the registry is imported afresh on each run, by design.
+        let dumpFiles = (secondSummary?["files"] as? [[String: Any]] ?? []).filter {
+            !(($0["format"] as? String) ?? "").hasPrefix("registry")
+        }
+        #expect(!dumpFiles.isEmpty)
+        #expect(dumpFiles.allSatisfy { $0["status"] as? String == "duplicate" })
+        #expect((secondSummary?["findings"] as? NSDictionary) == (firstSummary?["findings"] as? NSDictionary))
+
+        // Masked: 18-character certs appear as 6 + 8 stars + 4.
+        for finding in TestSupport.jsonLines(Data(firstFindings.utf8)) {
+            if let cert = finding["cert"] as? String, cert.count == 18 {
+                #expect(cert.dropFirst(6).prefix(8) == "********", "\(cert)")
+            }
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/netbar.db")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // The report command renders the same findings from the database.
+        let report = try Self.netbar(["report", "--db", folder + "/netbar.db", "--kind", "jsonl"])
+        #expect(report.text == firstFindings)
+    }
+
+    @Test func usageErrorsAreOneLineWithStatusOne() throws {
+        for arguments in [["analyze"], ["analyze", "/no/such/dump"], ["frobnicate"], ["analyze", ".", "--format", "csv"],
+                          ["analyze", ".", "--config", "/no/such.yaml"]] {
+            let outcome = try Self.netbar(arguments)
+            #expect(outcome.status == 1, "\(arguments)")
+            #expect(outcome.standardError.split(separator: "\n").count == 1, "\(arguments): \(outcome.standardError)")
+        }
+    }
+
+    @Test func nothingReadableIsStatusTwo() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        TestSupport.write("just some notes\nnothing here\n", to: folder + "/notes.txt")
+        let outcome = try Self.netbar(["analyze", folder + "/notes.txt", "--db", folder + "/db", "--quiet"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("nothing could be read"))
+    }
+
+    @Test func htmlReportEscapesInput() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A terminal number with markup in it, reported by invalid-id.
+        let text = """
+            记录号,场所编码,用户类型,证件类型,证件号码,终端号,上机时间,下机时间,消费金额,结账方式
+            1,33010610000123,会员,111,330106199001011230,<script>x</script>,2026-11-28 14:00:00,2026-11-28 15:00:00,5,正常
+
+            """
+        TestSupport.write(text, to: folder + "/s.csv")
+        let outcome = try Self.netbar([
+            "analyze", folder + "/s.csv", "--db", folder + "/db", "--html", folder + "/r.html", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let html = try String(contentsOfFile: folder + "/r.html", encoding: .utf8)
+        #expect(html.contains("&lt;script&gt;x&lt;/script&gt;"))
+        #expect(!html.contains("<script>"))
+    }
+
+    @Test func configDefaultsRoundTrip() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let defaults = try Self.netbar(["config", "--defaults"])
+        #expect(defaults.status == 0)
+        #expect(defaults.text.contains("unbilled-use"))
+        TestSupport.write(defaults.text, to: folder + "/config.yaml")
+        TestSupport.write("unbilled-use:\n  minimumRunMinutes: 10\n  bogusKey: 3\n", to: folder + "/bad.yaml")
+        TestSupport.write("2026-11-28 14:00:00|33010610000123|AUDIT|START|x\n", to: folder + "/a.log")
+        let good = try Self.netbar(["analyze", folder + "/a.log", "--db", folder + "/db", "--config", folder + "/config.yaml", "--quiet"])
+        #expect(good.status == 0, "\(good.standardError)")
+        let bad = try Self.netbar(["analyze", folder + "/a.log", "--db", folder + "/db2", "--config", folder + "/bad.yaml", "--quiet"])
+        #expect(bad.status == 1)
+        #expect(bad.standardError.contains("bogusKey"))
+    }
+}

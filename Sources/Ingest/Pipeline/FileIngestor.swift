@@ -16,12 +16,12 @@ package final class FileIngestor {
 
     private var sessions = SessionBatch()
     private var transactions = TransactionBatch()
-    private var events = AuditEventBatch()
     private var quarantine: [QuarantinedRow] = []
     private var registryRows: [RegistryRow] = []
-    private var pulses = PulseAccumulator()
-    private var pipeParser = AuditPipeParser()
-    private var jsonParser = AuditJSONLParser()
+    // nil only while a block is being read: they live in local variables then.
+    private var auditReader: AuditLineReader? = AuditLineReader()
+    private var pipeParser: AuditPipeParser? = AuditPipeParser()
+    private var jsonParser: AuditJSONLParser? = AuditJSONLParser()
     private var framer = CSVRecordFramer()
     private var tableParser: PubwinTableParser?
     private var registryParser: RegistryParser?
@@ -61,7 +61,7 @@ package final class FileIngestor {
                 report.lines += 1
                 quarantine(
                     RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
-                    raw: prefix)
+                    raw: prefix, line: lineNumber)
             case .lines(let raw):
                 let decoded = decoder.decode(raw, isFirstBlock: isFirst)
                 report.encoding = decoder.reportedEncoding
@@ -104,10 +104,68 @@ package final class FileIngestor {
     // MARK: Lines
 
     private func consume(_ block: DecodedBlock, endsTruncated: Bool) {
+        switch format {
+        case .auditPipe, .auditJSONL:
+            // The hot path: every counter and the reader live in locals for the block (STYLE.md §7: count in
+            // locals, publish once).
+            guard var reader = auditReader, var pipe = pipeParser, var json = jsonParser else { return }
+            auditReader = nil
+            pipeParser = nil
+            jsonParser = nil
+            let isPipe = format == .auditPipe
+            let send = self.send
+            var rows = 0
+            var blank = 0
+            var comments = 0
+            forEachLine(block, endsTruncated: endsTruncated) { line, lineNumber in
+                let trimmed = line.trimmed()
+                if trimmed.isEmpty {
+                    blank += 1
+                    return
+                }
+                if trimmed.first == UInt8(ascii: "#") {
+                    comments += 1
+                    return
+                }
+                var runs: [PulseRun]?
+                do throws(RowIssue) {
+                    let outcome: AuditLineOutcome
+                    if isPipe {
+                        outcome = try pipe.parse(trimmed) { runs = reader.take(&$0, lineNumber: lineNumber, send: send) }
+                    } else {
+                        outcome = try json.parse(trimmed) { runs = reader.take(&$0, lineNumber: lineNumber, send: send) }
+                    }
+                    switch outcome {
+                    case .event: rows += 1
+                    case .unknownEvent(let name):
+                        report.skip(.unknownEvent)
+                        report.unknownEvents[name, default: 0] += 1
+                    }
+                } catch {
+                    quarantine(error, raw: line, line: lineNumber)
+                }
+                if let runs { send(.pulses(runs)) }
+            }
+            pipeParser = pipe
+            jsonParser = json
+            auditReader = reader
+            report.rows += rows
+            if blank > 0 { report.skip(.blank, blank) }
+            if comments > 0 { report.skip(.comment, comments) }
+        default:
+            forEachLine(block, endsTruncated: endsTruncated) { line, lineNumber in consumeLine(line, lineNumber) }
+        }
+    }
+
+    /// Calls `body` with every good line of the block and its number; quarantines the rest.
+    private func forEachLine(
+        _ block: DecodedBlock, endsTruncated: Bool, _ body: (UnsafeRawBufferPointer, Int) -> Void
+    ) {
         let text = block.text
         var badIndex = 0
         var lineIndex = 0
         var position = 0
+        var lineNumber = self.lineNumber
         let count = text.count
         while position < count {
             let lineEnd: Int
@@ -117,12 +175,11 @@ package final class FileIngestor {
                 lineEnd = count
             }
             lineNumber += 1
-            report.lines += 1
             if badIndex < block.badLines.count, block.badLines[badIndex].index == lineIndex {
                 let range = block.badLines[badIndex].raw
                 quarantine(
-                    RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName).")
-                        , raw: UnsafeRawBufferPointer(rebasing: block.raw[range]))
+                    RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName)."),
+                    raw: UnsafeRawBufferPointer(rebasing: block.raw[range]), line: lineNumber)
                 badIndex += 1
             } else {
                 var line = UnsafeRawBufferPointer(rebasing: text[position..<lineEnd])
@@ -130,12 +187,13 @@ package final class FileIngestor {
                 if line.count > LineBlockReader.maximumLineBytes {
                     quarantine(
                         RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
-                        raw: line)
+                        raw: line, line: lineNumber)
                 } else if endsTruncated && lineEnd == count {
                     quarantine(
-                        RowIssue(.truncated, "The line was cut off where the compressed file is damaged."), raw: line)
+                        RowIssue(.truncated, "The line was cut off where the compressed file is damaged."), raw: line,
+                        line: lineNumber)
                 } else {
-                    consumeLine(line)
+                    body(line, lineNumber)
                 }
             }
             lineIndex += 1
@@ -144,46 +202,20 @@ package final class FileIngestor {
         // A bad last line without its LF has no place in the decoded text.
         while badIndex < block.badLines.count {
             lineNumber += 1
-            report.lines += 1
             let range = block.badLines[badIndex].raw
             quarantine(
                 RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName)."),
-                raw: UnsafeRawBufferPointer(rebasing: block.raw[range]))
+                raw: UnsafeRawBufferPointer(rebasing: block.raw[range]), line: lineNumber)
             badIndex += 1
         }
+        report.lines += lineNumber - self.lineNumber
+        self.lineNumber = lineNumber
     }
 
     private var encodingName: String { report.encoding == .gbk ? "GBK/GB18030" : "UTF-8" }
 
-    private func consumeLine(_ line: UnsafeRawBufferPointer) {
+    private func consumeLine(_ line: UnsafeRawBufferPointer, _ lineNumber: Int) {
         switch format {
-        case .auditPipe, .auditJSONL:
-            let trimmed = line.trimmed()
-            if trimmed.isEmpty {
-                report.skip(.blank)
-                return
-            }
-            if trimmed.first == UInt8(ascii: "#") {
-                report.skip(.comment)
-                return
-            }
-            let outcome: AuditLineOutcome
-            do {
-                if format == .auditPipe {
-                    outcome = try pipeParser.parse(trimmed) { record in take(&record) }
-                } else {
-                    outcome = try jsonParser.parse(trimmed) { record in take(&record) }
-                }
-            } catch {
-                quarantine(error, raw: line)
-                return
-            }
-            switch outcome {
-            case .event: report.rows += 1
-            case .unknownEvent(let name):
-                report.skip(.unknownEvent)
-                report.unknownEvents[name, default: 0] += 1
-            }
         case .pubwinSessions, .pubwinTransactions, .registryVenues, .registryTerminals:
             if !framer.hasPendingRecord && line.trimmed().isEmpty {
                 report.skip(.blank)
@@ -204,22 +236,10 @@ package final class FileIngestor {
                 if record.lineCount > 1 { report.skip(.recordContinuation, record.lineCount - 1) }
                 consumeRecord(record)
             }
+        case .auditPipe, .auditJSONL:
+            break  // read in `consume`
         case nil:
             report.skip(.unrecognised)
-        }
-    }
-
-    private func take(_ record: inout AuditRecord) {
-        let venueIndex = pulses.noteVenueTime(record.venue, record.timeSeconds)
-        if !record.terminal.isEmpty, let runs = pulses.take(record, venueIndex: venueIndex, line: lineNumber) {
-            send(.pulses(runs))
-        }
-        if record.kind != .heartbeat && record.kind != .snapshot {
-            events.append(record, line: lineNumber)
-            if events.isFull {
-                send(.events(events))
-                events = AuditEventBatch()
-            }
         }
     }
 
@@ -279,9 +299,9 @@ package final class FileIngestor {
         }
     }
 
-    private func quarantine(_ issue: RowIssue, raw: UnsafeRawBufferPointer, line: Int? = nil) {
+    private func quarantine(_ issue: RowIssue, raw: UnsafeRawBufferPointer, line: Int) {
         report.quarantine(issue.reason)
-        quarantine.append(QuarantinedRow(line: line ?? lineNumber, reason: issue.reason, detail: issue.detail, raw: raw))
+        quarantine.append(QuarantinedRow(line: line, reason: issue.reason, detail: issue.detail, raw: raw))
         if quarantine.count >= 1024 {
             send(.quarantine(quarantine))
             quarantine = []
@@ -309,13 +329,7 @@ package final class FileIngestor {
         }
         if sessions.count > 0 { send(.sessions(sessions, exportSeconds: tableParser?.exportSeconds)) }
         if transactions.count > 0 { send(.transactions(transactions)) }
-        if events.count > 0 { send(.events(events)) }
-        let drained = pulses.drain()
-        if !drained.runs.isEmpty { send(.pulses(drained.runs)) }
-        if !drained.addresses.isEmpty { send(.addresses(drained.addresses)) }
-        if !drained.coverage.isEmpty {
-            send(.coverage(drained.coverage.map { (venue: $0.0, firstSeconds: $0.1, lastSeconds: $0.2) }))
-        }
+        auditReader?.finish(send: send)
         if !quarantine.isEmpty { send(.quarantine(quarantine)) }
         if !registryRows.isEmpty { send(.registry(registryRows)) }
     }

@@ -23,35 +23,27 @@ struct PulseAccumulator {
     }
 
     private struct AddressKey: Hashable {
-        var terminal: ObjectIdentifier
+        var terminal: Int
         var ipv4: Int64
         var mac: Int64
     }
 
-    /// A class so that updating a terminal's runs does not copy-check the array of terminals per line.
-    private final class TerminalState {
-        let venue: String
-        let terminal: String
-        var heartbeat = OpenRun()
-        var snapshot = OpenRun()
-        var lastIPv4 = Int64.max
-        var lastMAC = Int64.max
-        var lastAddress = -1
+    // Per-terminal state in flat columns indexed by terminal index (runs at 2 × index + family), so the
+    // per-line path touches no reference counts and copies nothing (STYLE.md §7).
+    private var terminalNames: [(venue: String, terminal: String)] = []
+    private var openRuns = ContiguousArray<OpenRun>()
+    private var lastIPv4 = ContiguousArray<Int64>()
+    private var lastMAC = ContiguousArray<Int64>()
+    private var lastAddress = ContiguousArray<Int>()
 
-        init(venue: String, terminal: String) {
-            self.venue = venue
-            self.terminal = terminal
-        }
-    }
-
-    /// Terminal numbers per venue (by venue index), and their state indices.
+    /// Terminal numbers per venue (by venue index), and their terminal indices.
     private var venueTerminals: [StringDictionary] = []
-    private var venueTerminalStates: [[Int]] = []
-    private var terminals: [TerminalState] = []
+    private var venueTerminalIndices: [[Int]] = []
     /// The last venue seen: an audit file is nearly always one venue's, so this spares a lookup per line.
     private var lastVenueHead: UInt64 = 0
     private var lastVenueTail: UInt64 = 0
     private var lastVenueIndex = -1
+
     private var addressIndex: [AddressKey: Int] = [:]
     private var addresses: [AddressAggregate] = []
     private var venues = StringDictionary()
@@ -74,7 +66,7 @@ struct PulseAccumulator {
         if index == coverage.count {
             coverage.append((Int64.max, Int64.min))
             venueTerminals.append(StringDictionary())
-            venueTerminalStates.append([])
+            venueTerminalIndices.append([])
         }
         if venue.count == 14 { lastVenueIndex = index }
         return index
@@ -82,72 +74,143 @@ struct PulseAccumulator {
 
     /// Notes any audit event's venue time (coverage, FORMATS.md §4 audit-gap); returns the venue's index.
     @discardableResult
+    @inline(__always)
     mutating func noteVenueTime(_ venue: UnsafeRawBufferPointer, _ seconds: Int64) -> Int {
         let index = venueIndex(venue)
-        if seconds < coverage[index].first { coverage[index].first = seconds }
-        if seconds > coverage[index].last { coverage[index].last = seconds }
+        if index != coveredVenue { switchCoveredVenue(to: index) }
+        if seconds < coveredFirst { coveredFirst = seconds }
+        if seconds > coveredLast { coveredLast = seconds }
         return index
     }
 
-    /// The state of the record's terminal.
+    /// The current venue's coverage is kept in scalars and folded into `coverage` when the venue changes.
+    private var coveredVenue = -1
+    private var coveredFirst = Int64.max
+    private var coveredLast = Int64.min
+
+    private mutating func switchCoveredVenue(to index: Int) {
+        if coveredVenue >= 0 {
+            coverage[coveredVenue].first = min(coverage[coveredVenue].first, coveredFirst)
+            coverage[coveredVenue].last = max(coverage[coveredVenue].last, coveredLast)
+        }
+        coveredVenue = index
+        coveredFirst = Int64.max
+        coveredLast = Int64.min
+    }
+
+    /// Terminals of up to 7 bytes (nearly all: `012`) packed with their venue index into one integer key,
+    /// looked up in an open-addressing table: no hashing of byte strings per line.
+    private var packedKeys = ContiguousArray<UInt64>(repeating: 0, count: 1024)
+    private var packedValues = ContiguousArray<Int>(repeating: 0, count: 1024)
+    private var packedCount = 0
+
     @inline(__always)
-    private mutating func terminalState(_ record: borrowing AuditRecord, venueIndex: Int) -> TerminalState {
+    private static func packedKey(_ terminal: UnsafeRawBufferPointer, venueIndex: Int) -> UInt64? {
+        guard terminal.count <= 5, venueIndex < 0xFFFF else { return nil }
+        var key = UInt64(venueIndex + 1) << 48 | UInt64(terminal.count) << 40
+        for (offset, byte) in terminal.enumerated() { key |= UInt64(byte) << (UInt64(offset) * 8) }
+        return key
+    }
+
+    private mutating func growPackedTable() {
+        let oldKeys = packedKeys
+        let oldValues = packedValues
+        packedKeys = ContiguousArray(repeating: 0, count: oldKeys.count * 2)
+        packedValues = ContiguousArray(repeating: 0, count: oldKeys.count * 2)
+        let mask = packedKeys.count - 1
+        for (slot, key) in oldKeys.enumerated() where key != 0 {
+            var position = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+            while packedKeys[position] != 0 { position = (position + 1) & mask }
+            packedKeys[position] = key
+            packedValues[position] = oldValues[slot]
+        }
+    }
+
+    /// The index of the record's terminal.
+    @inline(__always)
+    private mutating func terminalIndex(_ record: borrowing AuditRecord, venueIndex: Int) -> Int {
+        guard let key = Self.packedKey(record.terminal, venueIndex: venueIndex) else {
+            return slowTerminalIndex(record, venueIndex: venueIndex)
+        }
+        let mask = packedKeys.count - 1
+        var position = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while true {
+            let found = packedKeys[position]
+            if found == key { return packedValues[position] }
+            if found == 0 { break }
+            position = (position + 1) & mask
+        }
+        let index = slowTerminalIndex(record, venueIndex: venueIndex)
+        packedKeys[position] = key
+        packedValues[position] = index
+        packedCount += 1
+        if packedCount * 2 > packedKeys.count { growPackedTable() }
+        return index
+    }
+
+    private mutating func slowTerminalIndex(_ record: borrowing AuditRecord, venueIndex: Int) -> Int {
         let local = Int(venueTerminals[venueIndex].intern(record.terminal)) - 1
-        if local < venueTerminalStates[venueIndex].count { return terminals[venueTerminalStates[venueIndex][local]] }
-        let state = TerminalState(venue: record.venue.text, terminal: record.terminal.text)
-        venueTerminalStates[venueIndex].append(terminals.count)
-        terminals.append(state)
-        return state
+        if local < venueTerminalIndices[venueIndex].count { return venueTerminalIndices[venueIndex][local] }
+        let index = terminalNames.count
+        terminalNames.append((record.venue.text, record.terminal.text))
+        openRuns.append(OpenRun())
+        openRuns.append(OpenRun())
+        lastIPv4.append(Int64.max)
+        lastMAC.append(Int64.max)
+        lastAddress.append(-1)
+        venueTerminalIndices[venueIndex].append(index)
+        return index
+    }
+
+    private mutating func countAddress(_ position: Int, seconds: Int64, line: Int32) {
+        addresses[position].count += 1
+        if seconds < addresses[position].firstSeconds {
+            addresses[position].firstSeconds = seconds
+            addresses[position].firstLine = line
+        }
+        if seconds > addresses[position].lastSeconds { addresses[position].lastSeconds = seconds }
     }
 
     /// Takes an event that names a terminal: its address, and its pulse when it is a heartbeat or snapshot.
     /// - Returns: runs ready to send, when enough have gathered.
     mutating func take(_ record: borrowing AuditRecord, venueIndex: Int, line: Int) -> [PulseRun]? {
-        let state = terminalState(record, venueIndex: venueIndex)
+        let index = terminalIndex(record, venueIndex: venueIndex)
         let ipv4 = record.ipv4.map { Int64($0) } ?? absentInt64
         let mac = record.mac.map { Int64($0) } ?? absentInt64
         let seconds = record.timeSeconds
         let line32 = Int32(truncatingIfNeeded: line)
-        if ipv4 == state.lastIPv4 && mac == state.lastMAC {
-            let position = state.lastAddress
-            addresses[position].count += 1
-            if seconds < addresses[position].firstSeconds {
-                addresses[position].firstSeconds = seconds
-                addresses[position].firstLine = line32
-            }
-            if seconds > addresses[position].lastSeconds { addresses[position].lastSeconds = seconds }
+        if ipv4 == lastIPv4[index] && mac == lastMAC[index] {
+            countAddress(lastAddress[index], seconds: seconds, line: line32)
         } else {
-            let key = AddressKey(terminal: ObjectIdentifier(state), ipv4: ipv4, mac: mac)
+            let key = AddressKey(terminal: index, ipv4: ipv4, mac: mac)
             if let position = addressIndex[key] {
-                addresses[position].count += 1
-                if seconds < addresses[position].firstSeconds {
-                    addresses[position].firstSeconds = seconds
-                    addresses[position].firstLine = line32
-                }
-                if seconds > addresses[position].lastSeconds { addresses[position].lastSeconds = seconds }
-                state.lastAddress = position
+                countAddress(position, seconds: seconds, line: line32)
+                lastAddress[index] = position
             } else {
                 addressIndex[key] = addresses.count
-                state.lastAddress = addresses.count
+                lastAddress[index] = addresses.count
                 addresses.append(
                     AddressAggregate(
-                        venue: state.venue, terminal: state.terminal, ipv4: ipv4, mac: mac,
+                        venue: terminalNames[index].venue, terminal: terminalNames[index].terminal, ipv4: ipv4, mac: mac,
                         firstSeconds: seconds, lastSeconds: seconds, count: 1, firstLine: line32))
             }
-            state.lastIPv4 = ipv4
-            state.lastMAC = mac
+            lastIPv4[index] = ipv4
+            lastMAC[index] = mac
         }
 
+        let family: PulseRun.Family
         switch record.kind {
-        case .heartbeat:
-            Self.append(&state.heartbeat, seconds: seconds, value: record.code, line: line32)
-            if state.heartbeat.count >= Self.maximumRunCount { finish(state, .heartbeat) }
-        case .snapshot:
-            Self.append(&state.snapshot, seconds: seconds, value: record.code, line: line32)
-            if state.snapshot.count >= Self.maximumRunCount { finish(state, .snapshot) }
-        default:
-            break
+        case .heartbeat: family = .heartbeat
+        case .snapshot: family = .snapshot
+        default: return nil
         }
+        let slot = 2 * index + Int(family.rawValue)
+        let value = record.code
+        let full = openRuns.withUnsafeMutableBufferPointer { runs in
+            Self.append(&runs[slot], seconds: seconds, value: value, line: line32)
+            return runs[slot].count >= Self.maximumRunCount
+        }
+        if full { finish(index, family) }
         if finishedRuns.count >= Self.runsPerMessage {
             defer { finishedRuns.removeAll(keepingCapacity: true) }
             return finishedRuns
@@ -183,23 +246,25 @@ struct PulseAccumulator {
         bytes.append(UInt8(value))
     }
 
-    private mutating func finish(_ state: TerminalState, _ family: PulseRun.Family) {
-        let run = family == .heartbeat ? state.heartbeat : state.snapshot
+    private mutating func finish(_ index: Int, _ family: PulseRun.Family) {
+        let slot = 2 * index + Int(family.rawValue)
+        let run = openRuns[slot]
         guard run.count > 0 else { return }
+        openRuns[slot] = OpenRun()
         finishedRuns.append(
             PulseRun(
-                venue: state.venue, terminal: state.terminal, family: family,
+                venue: terminalNames[index].venue, terminal: terminalNames[index].terminal, family: family,
                 minSeconds: run.minSeconds, maxSeconds: run.maxSeconds, count: run.count,
                 baseSeconds: run.baseSeconds, baseLine: run.baseLine, times: run.times, values: run.values,
                 lines: run.lines))
-        if family == .heartbeat { state.heartbeat = OpenRun() } else { state.snapshot = OpenRun() }
     }
 
     /// Everything still held, at the end of the file.
     mutating func drain() -> (runs: [PulseRun], addresses: [AddressAggregate], coverage: [(String, Int64, Int64)]) {
-        for state in terminals {
-            finish(state, .heartbeat)
-            finish(state, .snapshot)
+        switchCoveredVenue(to: -1)
+        for index in terminalNames.indices {
+            finish(index, .heartbeat)
+            finish(index, .snapshot)
         }
         let venueCoverage = coverage.enumerated().map { (venues.string(Int32($0.offset + 1)), $0.element.first, $0.element.last) }
         return (finishedRuns, addresses, venueCoverage)

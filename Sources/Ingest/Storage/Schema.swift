@@ -21,7 +21,7 @@ enum Schema {
             note INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL,
             PRIMARY KEY(venue, serialNo)) WITHOUT ROWID;
         CREATE TABLE auditEvent(
-            eventKey INTEGER PRIMARY KEY, venue INTEGER NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+            id INTEGER PRIMARY KEY, venue INTEGER NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
             terminal INTEGER, ip INTEGER, mac INTEGER, certType INTEGER, cert INTEGER, name INTEGER,
             text INTEGER, md5 INTEGER, code INTEGER, dstIp INTEGER, dstPort INTEGER, bytesUp INTEGER,
             bytesDown INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL);

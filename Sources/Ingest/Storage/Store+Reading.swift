@@ -127,16 +127,22 @@ extension Store {
         return rows
     }
 
-    /// Audit events kept as rows (not FLOW, which no rule reads beyond its address), in time order.
+    /// Audit events kept as rows (not FLOW, which no rule reads beyond its address), in time order; an
+    /// event that a re-sent or overlapping log repeats is read once (FORMATS.md §1), its first copy kept.
     package func events(venue: Int64) throws(StoreError) -> [StoredEvent] {
         let statement = try connection.prepare(
             """
-            SELECT kind, time, terminal, certType, cert, text, code, fileId, line FROM auditEvent
-            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue) ORDER BY time, fileId, line
+            SELECT kind, time, terminal, certType, cert, text, code, fileId, line, name, ip, mac FROM auditEvent
+            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue)
+            ORDER BY time, kind, terminal, cert, text, code, name, ip, mac, fileId, line
             """)
         statement.bind(1, venue)
         var rows: [StoredEvent] = []
+        var previous: [Int64] = []
         while try statement.step() {
+            let content = [0, 1, 2, 3, 4, 5, 6, 9, 10, 11].map { statement.nullableInt64(Int32($0)) }
+            if content == previous { continue }
+            previous = content
             guard let kind = AuditEventKind(rawValue: UInt8(truncatingIfNeeded: statement.int64(0))) else { continue }
             rows.append(
                 StoredEvent(

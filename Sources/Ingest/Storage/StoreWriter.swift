@@ -56,9 +56,8 @@ package final class StoreWriter {
             """)
         insertEvent = try connection.prepare(
             """
-            INSERT OR IGNORE INTO auditEvent(eventKey, venue, time, kind, terminal, ip, mac, certType, cert, name, text,
-              md5, code, dstIp, dstPort, bytesUp, bytesDown, fileId, line)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO auditEvent(venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code, dstIp,
+              dstPort, bytesUp, bytesDown, fileId, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertPulse = try connection.prepare(
             """
@@ -255,32 +254,30 @@ package final class StoreWriter {
         }
     }
 
+    /// Events are appended as read; an event repeated by a re-sent log is dropped when read back
+    /// (`Store.events(venue:)`), as pulses are, which keeps the insert path free of a unique index.
     private func write(_ batch: AuditEventBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
         let statement = insertEvent
         for row in 0..<batch.count {
-            let values: [Int64] = [
-                ids[Int(batch.venue[row])], batch.timeSeconds[row], Int64(batch.kind[row]), ids[Int(batch.terminal[row])],
-                batch.ipv4[row], batch.mac[row], Int64(batch.certType[row]), ids[Int(batch.cert[row])],
-                ids[Int(batch.name[row])], ids[Int(batch.text[row])], ids[Int(batch.md5[row])], Int64(batch.code[row]),
-                batch.destinationIPv4[row], batch.destinationPort[row], batch.bytesUp[row], batch.bytesDown[row],
-            ]
-            // The same event in a re-sent log is the same row (FORMATS.md §1: nothing counted twice).
-            var key: UInt64 = 0xCBF2_9CE4_8422_2325
-            for value in values {
-                key = (key ^ UInt64(bitPattern: value)) &* 0x100_0000_01B3
-                key ^= key >> 32
-            }
-            statement.bind(1, Int64(bitPattern: key))
-            for (offset, value) in values.enumerated() {
-                if offset == 4 || offset == 5 || offset == 12 {
-                    statement.bindNullable(Int32(2 + offset), value)
-                } else {
-                    statement.bind(Int32(2 + offset), value)
-                }
-            }
-            statement.bind(18, fileID)
-            statement.bind(19, Int64(batch.line[row]))
+            statement.bind(1, ids[Int(batch.venue[row])])
+            statement.bind(2, batch.timeSeconds[row])
+            statement.bind(3, Int64(batch.kind[row]))
+            statement.bind(4, ids[Int(batch.terminal[row])])
+            statement.bindNullable(5, batch.ipv4[row])
+            statement.bindNullable(6, batch.mac[row])
+            statement.bind(7, Int64(batch.certType[row]))
+            statement.bind(8, ids[Int(batch.cert[row])])
+            statement.bind(9, ids[Int(batch.name[row])])
+            statement.bind(10, ids[Int(batch.text[row])])
+            statement.bind(11, ids[Int(batch.md5[row])])
+            statement.bind(12, Int64(batch.code[row]))
+            statement.bindNullable(13, batch.destinationIPv4[row])
+            statement.bind(14, batch.destinationPort[row])
+            statement.bind(15, batch.bytesUp[row])
+            statement.bind(16, batch.bytesDown[row])
+            statement.bind(17, fileID)
+            statement.bind(18, Int64(batch.line[row]))
             try statement.run()
         }
     }

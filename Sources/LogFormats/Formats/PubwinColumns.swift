@@ -114,3 +114,37 @@ package struct ColumnMap: Sendable {
         return ColumnMap(position: position, fieldCount: fieldRanges.count)
     }
 }
+
+extension ColumnMap {
+    /// The trimmed range of every one of `columnCount` columns in a data row (empty where the header
+    /// lacks the column), after checking the row's field count against the header's; a trailing empty
+    /// field (a comma at the end of every row) is tolerated.
+    package func rowRanges(_ record: CSVRecord, columnCount: Int) throws(RowIssue) -> [Range<Int>] {
+        var count = record.fieldCount
+        if count == fieldCount + 1, record.fieldRange(count - 1).isEmpty { count -= 1 }
+        guard count == fieldCount else {
+            throw RowIssue(.wrongFieldCount, "The row has \(record.fieldCount) fields where the header has \(fieldCount).")
+        }
+        return record.bytes.withUnsafeBytes { bytes in
+            (0..<columnCount).map { column in
+                let index = position[column]
+                guard index >= 0 else { return 0..<0 }
+                var range = record.fieldRange(index)
+                while range.lowerBound < range.upperBound, bytes[range.lowerBound] == 0x20 || bytes[range.lowerBound] == 0x09 {
+                    range = (range.lowerBound + 1)..<range.upperBound
+                }
+                while range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x20 || bytes[range.upperBound - 1] == 0x09 {
+                    range = range.lowerBound..<(range.upperBound - 1)
+                }
+                return range
+            }
+        }
+    }
+
+    /// Throws when the header lacks one of `required` (column raw values), naming it.
+    package func require(_ required: [Int], headers: [StaticString]) throws(RowIssue) {
+        for column in required where position[column] < 0 {
+            throw RowIssue(.missingColumn, "The header lacks the required column \(headers[column]).")
+        }
+    }
+}

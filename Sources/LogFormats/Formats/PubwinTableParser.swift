@@ -136,41 +136,22 @@ package struct PubwinTableParser: Sendable {
         return nil
     }
 
-    /// The fields of a data row, checked against the header's field count. A trailing empty field
-    /// (a comma at the end of every row) is tolerated.
-    private func fieldRanges(_ record: CSVRecord) throws(RowIssue) -> (ColumnMap, [Range<Int>]) {
+    private func dataRanges(_ record: CSVRecord, columnCount: Int, required: [Int]) throws(RowIssue) -> [Range<Int>] {
         guard let columns else { throw RowIssue(.missingColumn, "No header row precedes this row.") }
-        var count = record.fieldCount
-        if count == columns.fieldCount + 1, record.fieldRange(count - 1).isEmpty { count -= 1 }
-        guard count == columns.fieldCount else {
-            throw RowIssue(
-                .wrongFieldCount, "The row has \(record.fieldCount) fields where the header has \(columns.fieldCount).")
-        }
-        return (columns, (0..<count).map { record.fieldRange($0) })
+        try columns.require(required, headers: headers)
+        return try columns.rowRanges(record, columnCount: columnCount)
     }
 
     /// A data row of `pubwin-sessions`.
     package mutating func parseSession(_ record: CSVRecord) throws(RowIssue) -> SessionRecord {
-        let (columns, ranges) = try fieldRanges(record)
-        for column in SessionColumn.required where columns.position[column.rawValue] < 0 {
-            throw RowIssue(.missingColumn, "The header lacks the required column \(column.header).")
-        }
-        func range(_ column: SessionColumn) -> Range<Int> {
-            let position = columns.position[column.rawValue]
-            return position < 0 ? 0..<0 : ranges[position]
-        }
+        let ranges = try dataRanges(
+            record, columnCount: SessionColumn.allCases.count, required: SessionColumn.required.map(\.rawValue))
         var row = SessionRecord()
         try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
             func field(_ column: SessionColumn) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: bytes[range(column)]).trimmed()
+                UnsafeRawBufferPointer(rebasing: bytes[ranges[column.rawValue]])
             }
-            func trimmedRange(_ column: SessionColumn) -> Range<Int> {
-                let whole = range(column)
-                let slice = field(column)
-                guard let base = bytes.baseAddress, let start = slice.baseAddress else { return whole.lowerBound..<whole.lowerBound }
-                let lower = start - base
-                return lower..<(lower + slice.count)
-            }
+            func trimmedRange(_ column: SessionColumn) -> Range<Int> { ranges[column.rawValue] }
             row.venue = trimmedRange(.venue)
             guard FieldParser.isVenueCode(field(.venue)) else {
                 throw RowIssue(.badVenue, "场所编码 '\(field(.venue).text.prefix(40))' is not 14 digits.")
@@ -223,26 +204,14 @@ package struct PubwinTableParser: Sendable {
 
     /// A data row of `pubwin-transactions`.
     package mutating func parseTransaction(_ record: CSVRecord) throws(RowIssue) -> TransactionRecord {
-        let (columns, ranges) = try fieldRanges(record)
-        for column in TransactionColumn.required where columns.position[column.rawValue] < 0 {
-            throw RowIssue(.missingColumn, "The header lacks the required column \(column.header).")
-        }
-        func range(_ column: TransactionColumn) -> Range<Int> {
-            let position = columns.position[column.rawValue]
-            return position < 0 ? 0..<0 : ranges[position]
-        }
+        let ranges = try dataRanges(
+            record, columnCount: TransactionColumn.allCases.count, required: TransactionColumn.required.map(\.rawValue))
         var row = TransactionRecord()
         try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
             func field(_ column: TransactionColumn) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: bytes[range(column)]).trimmed()
+                UnsafeRawBufferPointer(rebasing: bytes[ranges[column.rawValue]])
             }
-            func trimmedRange(_ column: TransactionColumn) -> Range<Int> {
-                let whole = range(column)
-                let slice = field(column)
-                guard let base = bytes.baseAddress, let start = slice.baseAddress else { return whole.lowerBound..<whole.lowerBound }
-                let lower = start - base
-                return lower..<(lower + slice.count)
-            }
+            func trimmedRange(_ column: TransactionColumn) -> Range<Int> { ranges[column.rawValue] }
             row.venue = trimmedRange(.venue)
             guard FieldParser.isVenueCode(field(.venue)) else {
                 throw RowIssue(.badVenue, "场所编码 '\(field(.venue).text.prefix(40))' is not 14 digits.")

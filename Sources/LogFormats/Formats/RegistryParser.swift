@@ -43,31 +43,11 @@ package struct RegistryParser: Sendable {
         return false
     }
 
-    private func ranges(_ record: CSVRecord) throws(RowIssue) -> (ColumnMap, [Range<Int>]) {
-        guard let columns else { throw RowIssue(.missingColumn, "No header row precedes this row.") }
-        var count = record.fieldCount
-        if count == columns.fieldCount + 1, record.fieldRange(count - 1).isEmpty { count -= 1 }
-        guard count == columns.fieldCount else {
-            throw RowIssue(
-                .wrongFieldCount, "The row has \(record.fieldCount) fields where the header has \(columns.fieldCount).")
-        }
-        return (columns, (0..<count).map { record.fieldRange($0) })
-    }
-
-    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[range]).trimmed()
-        guard let base = bytes.baseAddress, let start = slice.baseAddress else { return range.lowerBound..<range.lowerBound }
-        return (start - base)..<(start - base + slice.count)
-    }
-
     package func parseVenue(_ record: CSVRecord) throws(RowIssue) -> RegistryVenueRecord {
-        let (columns, fieldRanges) = try ranges(record)
+        guard let columns else { throw RowIssue(.missingColumn, "No header row precedes this row.") }
         var row = RegistryVenueRecord()
+        row.fields = try columns.rowRanges(record, columnCount: VenueColumn.allCases.count)
         try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            row.fields = VenueColumn.allCases.map { column in
-                let position = columns.position[column.rawValue]
-                return position < 0 ? 0..<0 : Self.trimmed(bytes, fieldRanges[position])
-            }
             func field(_ column: VenueColumn) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: bytes[row.fields[column.rawValue]])
             }
@@ -97,13 +77,11 @@ package struct RegistryParser: Sendable {
     }
 
     package func parseTerminal(_ record: CSVRecord) throws(RowIssue) -> RegistryTerminalRecord {
-        let (columns, fieldRanges) = try ranges(record)
+        guard let columns else { throw RowIssue(.missingColumn, "No header row precedes this row.") }
         var row = RegistryTerminalRecord()
+        let ranges = try columns.rowRanges(record, columnCount: TerminalColumn.allCases.count)
         try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            func range(_ column: TerminalColumn) -> Range<Int> {
-                let position = columns.position[column.rawValue]
-                return position < 0 ? 0..<0 : Self.trimmed(bytes, fieldRanges[position])
-            }
+            func range(_ column: TerminalColumn) -> Range<Int> { ranges[column.rawValue] }
             func field(_ column: TerminalColumn) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: bytes[range(column)])
             }

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import LogFormats
 
-/// What to generate: `netbar generate --out DIR --venues N --seed S [--size BYTES] [--anomalies]`.
+/// What to generate: `netbar generate --out DIR --venues N --seed S [--size BYTES] [--terminals N] [--anomalies]`.
 package struct GeneratorOptions: Sendable {
     /// Directory that receives `dump/`, `registry/` and, with anomalies, `truth.jsonl`.
     package var outputDirectory: String
@@ -13,18 +13,24 @@ package struct GeneratorOptions: Sendable {
     package var targetBytes: Int64?
     /// Inject labelled cases and near misses of every detector and write `truth.jsonl`.
     package var anomalies: Bool
+    /// Small mode, for a dump small enough to commit: this many ordinary terminals a venue (scenario terminals come
+    /// on top), and each terminal's client runs only from shortly before its first use to shortly after its last
+    /// instead of all day. nil: 20-60 ordinary-sized venues whose clients run all day. At least 2, and not with
+    /// `targetBytes` (whose estimate assumes clients that run all day).
+    package var terminalsPerVenue: Int?
     /// The business day (local date); sessions lie within 08:00-23:59 of it.
     package var date: (year: Int, month: Int, day: Int)
 
     package init(
         outputDirectory: String, venues: Int, seed: UInt64, targetBytes: Int64? = nil, anomalies: Bool = false,
-        date: (year: Int, month: Int, day: Int) = (2026, 11, 28)
+        terminalsPerVenue: Int? = nil, date: (year: Int, month: Int, day: Int) = (2026, 11, 28)
     ) {
         self.outputDirectory = outputDirectory
         self.venues = venues
         self.seed = seed
         self.targetBytes = targetBytes
         self.anomalies = anomalies
+        self.terminalsPerVenue = terminalsPerVenue
         self.date = date
     }
 }
@@ -47,6 +53,16 @@ package struct GeneratorReport: Sendable {
 package func generateDump(_ options: GeneratorOptions, progress: ((Int64) -> Void)? = nil) throws -> GeneratorReport {
     guard CivilTime.isValidDate(year: options.date.year, month: options.date.month, day: options.date.day) else {
         throw GeneratorError(description: "The business date \(options.date) is not a date.")
+    }
+    if let terminals = options.terminalsPerVenue {
+        // Two ordinary terminals give the manual-billing scenarios the ordinary sessions they turn manual.
+        guard terminals >= Planner.minimumTerminalsPerVenue else {
+            throw GeneratorError(
+                description: "Terminals per venue must be at least \(Planner.minimumTerminalsPerVenue), not \(terminals).")
+        }
+        guard options.targetBytes == nil else {
+            throw GeneratorError(description: "A size and a number of terminals per venue cannot be combined.")
+        }
     }
     let specs = Planner.venueSpecs(options)
     let outputDirectory = options.outputDirectory

@@ -88,6 +88,8 @@ struct VenueSpec: Sendable {
     var quiet: Bool
     /// Whether staff cards are used at all (on at most 2 terminals).
     var ordinaryStaff: Bool
+    /// Clients send heartbeats all day; false in small mode, where each runs only around its terminal's use.
+    var clientsRunAllDay = true
     var units: [PlannedUnit] = []
 
     var reservedTerminals: Int { units.reduce(0) { $0 + $1.kind.reservedTerminals } }
@@ -97,6 +99,8 @@ struct VenueSpec: Sendable {
 enum Planner {
     /// Fewest venues that hold one round of scenarios with the venue-exclusive ones apart.
     static let minimumVenuesWithAnomalies = 8
+    /// Fewest ordinary terminals a venue may be given in small mode (`GeneratorOptions.terminalsPerVenue`).
+    static let minimumTerminalsPerVenue = 2
 
     static func venueSpecs(_ options: GeneratorOptions) -> [VenueSpec] {
         var random = SeededRandom(seed: options.seed, stream: 0x5045_4E55)
@@ -119,14 +123,22 @@ enum Planner {
             estimated += estimatedBytes(terminals: terminals)
             index += 1
         }
-        if options.anomalies { place(into: &specs, random: &random) }
+        if options.anomalies { place(into: &specs, random: &random, fixedTerminals: options.terminalsPerVenue != nil) }
+        if let ordinary = options.terminalsPerVenue {
+            // Replaced after the draws, so a seed names the same venues (codes, counties, billing) in both modes.
+            for index in specs.indices {
+                specs[index].terminalCount = ordinary + specs[index].reservedTerminals
+                specs[index].clientsRunAllDay = false
+            }
+        }
         return specs
     }
 
     /// Uncompressed text a venue makes, measured: about 200 KB a terminal (audit heartbeats dominate).
     static func estimatedBytes(terminals: Int) -> Int64 { Int64(terminals) * 200_000 }
 
-    private static func place(into specs: inout [VenueSpec], random: inout SeededRandom) {
+    /// `fixedTerminals`: venue sizes follow the scenarios placed (small mode), so no venue is ever too small.
+    private static func place(into specs: inout [VenueSpec], random: inout SeededRandom, fixedTerminals: Bool) {
         let venueCount = specs.count
         let rounds = max(1, min(3, venueCount / 12))
         var cursor = random.below(venueCount)
@@ -135,7 +147,7 @@ enum Planner {
             let spec = specs[venue]
             if spec.quiet { return false }
             if kind == .manualShare { return spec.units.isEmpty }
-            if spec.reservedTerminals + kind.reservedTerminals > spec.terminalCount - 12 { return false }
+            if !fixedTerminals, spec.reservedTerminals + kind.reservedTerminals > spec.terminalCount - 12 { return false }
             for other in spec.units where other.kind.detector == kind.detector {
                 if other.kind == kind { return false }
                 if other.kind.isVenueLevelNearMiss || kind.isVenueLevelNearMiss { return false }

@@ -21,14 +21,23 @@ extension VenueBuilder {
     func buildAuditEvents() -> [AuditEvent] {
         var events = extraEvents
         events.reserveCapacity(identities.count * 1700)
+        let stretches = spec.clientsRunAllDay ? nil : clientStretches()
         for session in sessions { appendEvents(of: session, to: &events) }
-        appendHeartbeats(to: &events)
+        appendHeartbeats(to: &events, stretches: stretches)
         // The audit server runs the whole day; the billing client is restarted each morning (FORMATS.md §3.3).
         events.append(event(random.int(1...9), .audit, argument: 0, reference: 0))
         events.append(event(clock(3, 0) + random.int(0...600), .audit, argument: 3, reference: 1))
         for terminal in 0..<registeredCount where !silentTerminals.contains(terminal) {
-            let restart = clock(7, 20) + random.int(0...900)
             let client = Int(ProgramReference.billingClient) + spec.billingIndex
+            if let stretch = stretches?[terminal] {
+                // The billing client starts with the machine and stops before it is switched off.
+                events.append(
+                    event(stretch.on + random.int(20...60), .process, terminal: terminal, argument: 0, reference: client))
+                events.append(
+                    event(stretch.off - random.int(30...120), .process, terminal: terminal, argument: 1, reference: client))
+                continue
+            }
+            let restart = clock(7, 20) + random.int(0...900)
             events.append(event(restart, .process, terminal: terminal, argument: 1, reference: client))
             events.append(event(restart + random.int(15...40), .process, terminal: terminal, argument: 0, reference: client))
         }
@@ -134,9 +143,45 @@ extension VenueBuilder {
         }
     }
 
-    /// About one heartbeat a minute from every client all day: `INUSE` inside its sessions only, `LOCKED`
-    /// for ten minutes after one ends, `IDLE` otherwise; scenario overrides replace stretches exactly.
-    private func appendHeartbeats(to events: inout [AuditEvent]) {
+    /// Small mode: when each client runs, by identity. A machine is switched on 5-15 minutes before the first
+    /// thing that happens on it (session, scenario stretch or event) and off 15-30 minutes after the last, so it
+    /// is `LOCKED` for the usual ten minutes after its last session; one that nothing happens on is switched on
+    /// once for an hour or two. Silent terminals are left out: they never run.
+    private func clientStretches() -> [Int: (on: Int, off: Int)] {
+        var first: [Int: Int] = [:]
+        var last: [Int: Int] = [:]
+        func note(_ terminal: Int, _ from: Int, _ to: Int) {
+            first[terminal] = min(first[terminal] ?? from, from)
+            last[terminal] = max(last[terminal] ?? to, to)
+        }
+        for session in sessions { note(session.terminal, session.start, session.end) }
+        // min and max do not depend on the dictionary's order, so the output stays deterministic.
+        for (terminal, stretches) in heartbeatOverrides {
+            for stretch in stretches { note(terminal, stretch.from, stretch.to) }
+        }
+        for window in identityWindows { note(window.terminal, window.from, window.to) }
+        for item in extraEvents where [.online, .offline, .process, .snapshot, .flow].contains(item.kind) {
+            note(Int(item.terminal), Int(item.time), Int(item.time))
+        }
+        var stretches: [Int: (on: Int, off: Int)] = [:]
+        for terminal in identities.indices
+        where (terminal < registeredCount || unregisteredTerminals.contains(terminal))
+            && !silentTerminals.contains(terminal)
+        {
+            if let from = first[terminal], let to = last[terminal] {
+                stretches[terminal] = (max(0, from - random.int(300...900)), to + random.int(900...1800))
+            } else {
+                let on = clock(9, 0) + random.int(0...39_600)
+                stretches[terminal] = (on, on + random.int(3600...7200))
+            }
+        }
+        return stretches
+    }
+
+    /// About one heartbeat a minute from every running client: `INUSE` inside its sessions only, `LOCKED`
+    /// for ten minutes after one ends, `IDLE` otherwise; scenario overrides replace stretches exactly. Clients
+    /// run all day unless `stretches` (small mode) says when.
+    private func appendHeartbeats(to events: inout [AuditEvent], stretches: [Int: (on: Int, off: Int)]?) {
         var sessionsByTerminal = [[(Int, Int)]](repeating: [], count: identities.count)
         for session in sessions { sessionsByTerminal[session.terminal].append((session.start, session.end)) }
         for terminal in identities.indices
@@ -146,8 +191,12 @@ extension VenueBuilder {
             let spans = sessionsByTerminal[terminal].sorted { $0.0 < $1.0 }
             let overrides = heartbeatOverrides[terminal] ?? []
             let lastEnd = spans.map(\.1).max() ?? 0
-            let endTime = max(86_399, lastEnd + 180)
+            var endTime = max(86_399, lastEnd + 180)
             var time = random.int(0...59)
+            if let stretch = stretches?[terminal] {
+                time += stretch.on
+                endTime = stretch.off
+            }
             var spanIndex = 0
             while time <= endTime {
                 while spanIndex < spans.count, spans[spanIndex].1 < time - 600 { spanIndex += 1 }

@@ -15,6 +15,12 @@ struct Generate: ParsableCommand {
     var seed: UInt64 = 1
     @Option(name: .long, help: "Approximate size of the dump's text: bytes, or with K, M or G (e.g. 1G).")
     var size: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Small mode: ordinary terminals a venue (at least 2; scenario terminals come on top), their clients "
+                + "running only around their use; not with --size."))
+    var terminals: Int?
     @Flag(name: .long, help: "Inject labelled cases of every detector and near misses; write truth.jsonl.")
     var anomalies = false
     @Flag(name: .long, help: "No progress line on standard error.")
@@ -46,7 +52,8 @@ struct Generate: ParsableCommand {
         do {
             report = try generateDump(
                 GeneratorOptions(
-                    outputDirectory: out, venues: venues, seed: seed, targetBytes: targetBytes, anomalies: anomalies)
+                    outputDirectory: out, venues: venues, seed: seed, targetBytes: targetBytes, anomalies: anomalies,
+                    terminalsPerVenue: terminals)
             ) { written in
                 guard !quiet, target > 0 else { return }
                 let percent = min(100, Int(written * 100 / max(1, target)))

@@ -215,3 +215,84 @@ private enum Dumps {
     #expect(report.bytesWritten >= 20_000_000 && report.bytesWritten <= 60_000_000)
     #expect(reported == report.bytesWritten)
 }
+
+/// Bytes of every file under `root`, as stored on disk.
+private func bytesOnDisk(_ root: String) throws -> Int {
+    try allFiles(root).reduce(0) { total, file in
+        let attributes = try FileManager.default.attributesOfItem(atPath: root + "/" + file)
+        return total + ((attributes[.size] as? Int) ?? 0)
+    }
+}
+
+/// The detectors with at least one labelled line of `kind` (`case` or `near-miss`) in a truth file.
+private func labelledDetectors(_ truthPath: String, kind: String) throws -> Set<String> {
+    var detectors: Set<String> = []
+    for line in try String(contentsOfFile: truthPath, encoding: .utf8).split(separator: "\n") {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        if object["kind"] as? String == kind, let detector = object["detector"] as? String { detectors.insert(detector) }
+    }
+    return detectors
+}
+
+/// Small mode is what `samples/` is made with (`--terminals 3 --seed 7`): it must stay commit-sized and still label
+/// every detector; the other seeds guard against a lucky one.
+@Test(arguments: [(UInt64(7), 3), (1, 2), (4, 3)])
+func smallModeStaysSmallAndLabelsEveryDetector(seed: UInt64, terminals: Int) throws {
+    let directory = try temporaryDirectory("small")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let report = try generateDump(
+        GeneratorOptions(outputDirectory: directory, venues: 8, seed: seed, anomalies: true, terminalsPerVenue: terminals))
+    // A default night is about 60 MB of text; the whole small dump is under a tenth of that, and under 3 MB on
+    // disk whichever files the seed leaves uncompressed.
+    #expect(report.bytesWritten < 6_000_000)
+    #expect(try bytesOnDisk(directory) < 3_000_000)
+    let registry = try Data(contentsOf: URL(fileURLWithPath: directory + "/registry/venues.csv"))
+    #expect(registry.filter { $0 == 0x0A }.count == 9)  // the header and 8 venues
+    let detectors: Set = [
+        "unbilled-use", "manual-billing", "second-billing", "card-free-login", "id-sharing", "staff-card", "invalid-id",
+        "minor", "after-hours", "audit-gap", "ip-mismatch",
+    ]
+    #expect(try labelledDetectors(directory + "/truth.jsonl", kind: "case") == detectors)
+    #expect(try labelledDetectors(directory + "/truth.jsonl", kind: "near-miss") == detectors)
+}
+
+@Test func smallModeClientsRunOnlyAroundTheirUse() throws {
+    let directory = try temporaryDirectory("small-clients")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try generateDump(GeneratorOptions(outputDirectory: directory, venues: 2, seed: 3, terminalsPerVenue: 2))
+    var heartbeatsByTerminal: [String: Int] = [:]
+    for file in allFiles(directory + "/dump") {
+        var data = try decompressed(directory + "/dump/" + file)
+        if String(data: data, encoding: .utf8) == nil { data = try run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: data).output }
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+            if fields.count == 7, fields[2] == "HEARTBEAT" {
+                heartbeatsByTerminal[fields[1] + "/" + fields[3], default: 0] += 1
+            } else if line.hasPrefix("{"),
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["event"] as? String == "heartbeat", let venue = object["venue"] as? String,
+                let terminal = object["terminal"] as? String
+            {
+                heartbeatsByTerminal[venue + "/" + terminal, default: 0] += 1
+            }
+        }
+    }
+    // Two ordinary terminals a venue, each with a client that runs from its first session to its last: busy
+    // all day, but switched off at night, so fewer than the 1,440 heartbeats of a client that never stops.
+    #expect(!heartbeatsByTerminal.isEmpty)
+    for (terminal, count) in heartbeatsByTerminal {
+        #expect(count > 300 && count < 1300, "\(terminal) sent \(count) heartbeats")
+    }
+}
+
+@Test func smallModeRejectsTooFewTerminalsAndASize() throws {
+    let directory = try temporaryDirectory("small-invalid")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(throws: GeneratorError.self) {
+        try generateDump(GeneratorOptions(outputDirectory: directory, venues: 8, seed: 1, terminalsPerVenue: 1))
+    }
+    #expect(throws: GeneratorError.self) {
+        try generateDump(
+            GeneratorOptions(outputDirectory: directory, venues: 1, seed: 1, targetBytes: 1_000_000, terminalsPerVenue: 3))
+    }
+}

@@ -25,6 +25,8 @@ package enum IngestRun {
     /// Messages buffered per file in flight: with `jobs` files in flight, memory is bounded by
     /// jobs × this × one batch.
     static let channelCapacity = 16
+    /// Files admitted beyond one per job.
+    static let filesAhead = 6
 
     package static func run(_ options: IngestOptions, writer: StoreWriter) throws(StoreError) -> [FileReport] {
         let files = options.inputs
@@ -34,9 +36,10 @@ package enum IngestRun {
         let bytesRead = SharedCounter()
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.sizeBytes }
         let progress = ProgressReporter(totalBytes: totalBytes, label: "ingest", enabled: options.showProgress)
-        // A file may start only when the writer has finished the file `jobs` places before it, so finished
-        // but unwritten files cannot pile up behind one slow file.
-        let admitted = AdmissionGate(capacity: options.jobs)
+        // A file may start only when the writer has finished the file `filesAhead` places before it, so
+        // finished but unwritten files cannot pile up behind one slow file, while small files can still be
+        // parsed beside a large one (dumps mix 30 MB audit logs with 50 kB billing exports).
+        let admitted = AdmissionGate(capacity: options.jobs + filesAhead)
         let formatOverride = options.formatOverride
 
         for _ in 0..<min(options.jobs, files.count) {

@@ -89,7 +89,18 @@ package struct PubwinTableParser: Sendable {
                 if columns != nil { noteTotals(bytes, ranges: ranges, line: record.firstLine) }
                 return .totals
             }
-            if let map = ColumnMap.match(bytes, fieldRanges: ranges, headers: headers, keyColumns: keyColumns) {
+            // Once the header is known, only a row that repeats the key column's name can be a header again
+            // (some exports repeat it), so data rows are not matched against every column name.
+            let mayBeHeader: Bool
+            if let columns, let keyPosition = Optional(columns.position[keyColumns[0]]), keyPosition < ranges.count {
+                mayBeHeader = UnsafeRawBufferPointer(rebasing: bytes[ranges[keyPosition]]).trimmed()
+                    .equals(headers[keyColumns[0]])
+            } else {
+                mayBeHeader = true
+            }
+            if mayBeHeader,
+                let map = ColumnMap.match(bytes, fieldRanges: ranges, headers: headers, keyColumns: keyColumns)
+            {
                 columns = map
                 return .header
             }

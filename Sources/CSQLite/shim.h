@@ -6,3 +6,7 @@ static inline int csqlite_bind_text_transient(sqlite3_stmt *stmt, int index, con
 static inline int csqlite_bind_blob_transient(sqlite3_stmt *stmt, int index, const void *bytes, int length) {
     return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
 }
+// sqlite3_config is variadic, which Swift cannot call.
+static inline int csqlite_disable_memstatus(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}

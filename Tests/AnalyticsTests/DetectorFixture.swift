@@ -50,7 +50,7 @@ struct Fixture {
     ) -> SourceRef {
         let source = ref()
         slice.sessions.append(
-            recordNo: symbols.intern("R\(source.line)"), terminal: symbols.intern(terminal), cert: symbols.intern(cert),
+            terminal: symbols.intern(terminal), cert: symbols.intern(cert),
             certType: certType, userType: user, checkout: checkout, startSeconds: at(start), endSeconds: at(end),
             isOpen: false, amountFen: 500, source: source)
         return source

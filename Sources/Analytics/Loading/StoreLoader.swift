@@ -59,7 +59,7 @@ package struct StoreLoader {
                 isOpen ? max(row.startSeconds, row.exportSeconds != absentInt64 ? row.exportSeconds : dataEndSeconds)
                 : row.endSeconds
             slice.sessions.append(
-                recordNo: Self.symbol(row.recordNo), terminal: Self.symbol(row.terminal), cert: Self.symbol(row.cert),
+                terminal: Self.symbol(row.terminal), cert: Self.symbol(row.cert),
                 certType: CertType(rawValue: row.certType) ?? .unknown,
                 userType: UserType(rawValue: row.userType) ?? .unknown,
                 checkout: CheckoutMethod(rawValue: row.checkout) ?? .unknown, startSeconds: row.startSeconds,

@@ -45,8 +45,6 @@ package struct SymbolTable: Sendable {
 
 /// Billing sessions (上机记录) of one venue, sorted by start time.
 package struct SessionColumns: Sendable {
-    /// 记录号.
-    package var recordNo = ContiguousArray<SymbolID>()
     /// 终端号.
     package var terminal = ContiguousArray<SymbolID>()
     /// Normalised cert number (upper-case X); 0 when empty (staff cards).
@@ -72,11 +70,10 @@ package struct SessionColumns: Sendable {
     package var count: Int { startSeconds.count }
 
     package mutating func append(
-        recordNo: SymbolID, terminal: SymbolID, cert: SymbolID, certType: CertType, userType: UserType,
+        terminal: SymbolID, cert: SymbolID, certType: CertType, userType: UserType,
         checkout: CheckoutMethod, startSeconds: Int64, endSeconds: Int64, isOpen: Bool, amountFen: Int64,
         source: SourceRef
     ) {
-        self.recordNo.append(recordNo)
         self.terminal.append(terminal)
         self.cert.append(cert)
         self.certType.append(certType)

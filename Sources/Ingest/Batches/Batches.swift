@@ -11,11 +11,32 @@ package enum BatchCapacity {
 /// Sentinel of an absent Int64 value (an open session's end, an absent balance, IP or MAC).
 package let absentInt64 = Int64.min
 
+/// Unique text of a column (a row key such as 记录号) in one byte heap: dictionary-encoding text that
+/// never repeats would only grow the symbol table.
+package struct TextHeap: Sendable {
+    /// Every value's bytes, back to back.
+    package private(set) var bytes = ContiguousArray<UInt8>()
+    /// `ends[row]` is the end offset of row's value; it starts at `ends[row - 1]` (or 0).
+    package private(set) var ends = ContiguousArray<Int32>()
+
+    package init() {}
+
+    package mutating func append(_ value: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: value)
+        ends.append(Int32(bytes.count))
+    }
+
+    package func range(_ row: Int) -> Range<Int> {
+        (row == 0 ? 0 : Int(ends[row - 1]))..<Int(ends[row])
+    }
+}
+
 /// A batch of `pubwin-sessions` rows.
 package struct SessionBatch: Sendable {
     package var dictionary = StringDictionary()
     package var venue = ContiguousArray<Int32>()
-    package var recordNo = ContiguousArray<Int32>()
+    /// 记录号, unique within a venue.
+    package var recordNo = TextHeap()
     package var card = ContiguousArray<Int32>()
     /// Upper-cased cert number.
     package var cert = ContiguousArray<Int32>()
@@ -47,7 +68,7 @@ package struct SessionBatch: Sendable {
     package mutating func append(_ row: SessionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         venue.append(text(row.venue))
-        recordNo.append(text(row.recordNo))
+        recordNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.recordNo]))
         card.append(text(row.card))
         cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
         name.append(text(row.name))
@@ -69,7 +90,8 @@ package struct SessionBatch: Sendable {
 package struct TransactionBatch: Sendable {
     package var dictionary = StringDictionary()
     package var venue = ContiguousArray<Int32>()
-    package var serialNo = ContiguousArray<Int32>()
+    /// 流水号, unique within a venue.
+    package var serialNo = TextHeap()
     package var card = ContiguousArray<Int32>()
     package var cert = ContiguousArray<Int32>()
     package var cashier = ContiguousArray<Int32>()
@@ -92,7 +114,7 @@ package struct TransactionBatch: Sendable {
     package mutating func append(_ row: TransactionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         venue.append(text(row.venue))
-        serialNo.append(text(row.serialNo))
+        serialNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.serialNo]))
         card.append(text(row.card))
         cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
         cashier.append(text(row.cashier))

@@ -10,13 +10,13 @@ enum Schema {
             quarantined INTEGER, skipped INTEGER, bytes INTEGER, exportTime INTEGER, damageOffset INTEGER,
             damageReason TEXT, detail TEXT, ingestedAt INTEGER);
         CREATE TABLE session(
-            venue INTEGER NOT NULL, recordNo INTEGER NOT NULL, card INTEGER, certType INTEGER, cert INTEGER,
+            venue INTEGER NOT NULL, recordNo TEXT NOT NULL, card INTEGER, certType INTEGER, cert INTEGER,
             name INTEGER, terminal INTEGER, ip INTEGER, userType INTEGER, startTime INTEGER NOT NULL,
             endTime INTEGER, amountFen INTEGER NOT NULL, cashier INTEGER, checkout INTEGER, note INTEGER,
             exportTime INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL,
             PRIMARY KEY(venue, recordNo)) WITHOUT ROWID;
         CREATE TABLE billingTransaction(
-            venue INTEGER NOT NULL, serialNo INTEGER NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+            venue INTEGER NOT NULL, serialNo TEXT NOT NULL, time INTEGER NOT NULL, kind INTEGER NOT NULL,
             card INTEGER, cert INTEGER, amountFen INTEGER, balanceFen INTEGER, cashier INTEGER, terminal INTEGER,
             note INTEGER, fileId INTEGER NOT NULL, line INTEGER NOT NULL,
             PRIMARY KEY(venue, serialNo)) WITHOUT ROWID;
@@ -53,10 +53,10 @@ enum Schema {
             terminal TEXT, cert TEXT, startTime INTEGER NOT NULL, endTime INTEGER NOT NULL, summary TEXT NOT NULL,
             evidence TEXT NOT NULL, firstSeenAt INTEGER NOT NULL, lastSeenAt INTEGER NOT NULL);
         CREATE VIEW sessionView AS
-            SELECT v.text AS venue, r.text AS recordNo, s.certType, c.text AS cert, n.text AS name,
+            SELECT v.text AS venue, s.recordNo, s.certType, c.text AS cert, n.text AS name,
                    t.text AS terminal, s.userType, datetime(s.startTime, 'unixepoch', '+8 hours') AS start,
                    datetime(s.endTime, 'unixepoch', '+8 hours') AS end, s.amountFen, s.checkout, f.path, s.line
-            FROM session s JOIN symbol v ON v.id = s.venue JOIN symbol r ON r.id = s.recordNo
+            FROM session s JOIN symbol v ON v.id = s.venue
             LEFT JOIN symbol c ON c.id = s.cert LEFT JOIN symbol n ON n.id = s.name
             LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
         CREATE VIEW quarantineView AS

@@ -2,7 +2,6 @@ import LogFormats
 
 /// A stored session, as the detectors' loader reads it (symbol ids are the store's).
 package struct StoredSession: Sendable {
-    package var recordNo: Int64
     package var terminal: Int64
     package var cert: Int64
     package var certType: UInt16
@@ -91,20 +90,20 @@ extension Store {
     package func sessions(venue: Int64) throws(StoreError) -> [StoredSession] {
         let statement = try connection.prepare(
             """
-            SELECT recordNo, terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen,
-              fileId, line FROM session WHERE venue = ? ORDER BY startTime, terminal, recordNo
+            SELECT terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen, fileId, line
+            FROM session WHERE venue = ? ORDER BY startTime, terminal, recordNo
             """)
         statement.bind(1, venue)
         var rows: [StoredSession] = []
         while try statement.step() {
             rows.append(
                 StoredSession(
-                    recordNo: statement.int64(0), terminal: statement.int64(1), cert: statement.int64(2),
-                    certType: UInt16(truncatingIfNeeded: statement.int64(3)),
-                    userType: UInt8(truncatingIfNeeded: statement.int64(4)),
-                    checkout: UInt8(truncatingIfNeeded: statement.int64(5)), startSeconds: statement.int64(6),
-                    endSeconds: statement.nullableInt64(7), exportSeconds: statement.nullableInt64(8),
-                    amountFen: statement.int64(9), fileID: statement.int64(10), line: statement.int64(11)))
+                    terminal: statement.int64(0), cert: statement.int64(1),
+                    certType: UInt16(truncatingIfNeeded: statement.int64(2)),
+                    userType: UInt8(truncatingIfNeeded: statement.int64(3)),
+                    checkout: UInt8(truncatingIfNeeded: statement.int64(4)), startSeconds: statement.int64(5),
+                    endSeconds: statement.nullableInt64(6), exportSeconds: statement.nullableInt64(7),
+                    amountFen: statement.int64(8), fileID: statement.int64(9), line: statement.int64(10)))
         }
         return rows
     }

@@ -110,6 +110,13 @@ package final class StoreWriter {
         return statement.int64(0)
     }
 
+    private func bindText(_ statement: Statement, _ index: Int32, _ heap: TextHeap, _ row: Int) {
+        let range = heap.range(row)
+        heap.bytes.withUnsafeBytes {
+            _ = csqlite_bind_text_transient_raw(statement, index, UnsafeRawBufferPointer(rebasing: $0[range]))
+        }
+    }
+
     /// Maps a batch's dictionary ids to the store's symbol ids.
     private func globalIDs(_ dictionary: StringDictionary) -> ContiguousArray<Int64> {
         var mapping = ContiguousArray<Int64>(repeating: 0, count: dictionary.count + 1)
@@ -212,7 +219,7 @@ package final class StoreWriter {
         let statement = upsertSession
         for row in 0..<batch.count {
             statement.bind(1, ids[Int(batch.venue[row])])
-            statement.bind(2, ids[Int(batch.recordNo[row])])
+            bindText(statement, 2, batch.recordNo, row)
             statement.bind(3, ids[Int(batch.card[row])])
             statement.bind(4, Int64(batch.certType[row]))
             statement.bind(5, ids[Int(batch.cert[row])])
@@ -238,7 +245,7 @@ package final class StoreWriter {
         let statement = insertTransaction
         for row in 0..<batch.count {
             statement.bind(1, ids[Int(batch.venue[row])])
-            statement.bind(2, ids[Int(batch.serialNo[row])])
+            bindText(statement, 2, batch.serialNo, row)
             statement.bind(3, batch.timeSeconds[row])
             statement.bind(4, Int64(batch.kind[row]))
             statement.bind(5, ids[Int(batch.card[row])])

@@ -31,14 +31,15 @@ import Testing
         #expect(findings([("2026-11-29 07:59", "2026-11-29 09:00")]).count == 1)
     }
 
-    @Test func sessionsOfOneNightAreOneFindingAndEachNightIsItsOwn() {
+    @Test func eachSessionIsItsOwnFindingOnEachNightItCrosses() {
         let found = findings([
             ("2026-11-28 22:00", "2026-11-30 01:00"),  // spans two nights
             ("2026-11-29 01:00", "2026-11-29 02:00"),
         ])
-        #expect(found.count == 2)
-        #expect(found[0].evidence.count == 2)
-        #expect(found[1].evidence.count == 1)
+        #expect(found.count == 3)
+        #expect(found.allSatisfy { $0.evidence.count == 1 && $0.terminal != nil })
+        // The long session's first night is its in-window stretch, 00:00 to 08:00.
+        #expect(found.map { $0.endSeconds - $0.startSeconds }.contains(8 * 3600))
     }
 
     @Test func longestJurisdictionPrefixWins() throws {
@@ -59,8 +60,9 @@ import Testing
     @Test func windowRunningPastMidnightBelongsToTheDayItOpens() throws {
         let config = try DetectorConfig.load(yamlText: "after-hours: {window: {start: \"22:00\", end: \"06:00\"}}")
         let found = findings([("2026-11-28 21:00", "2026-11-28 22:30"), ("2026-11-29 05:00", "2026-11-29 07:00")], config: config)
-        #expect(found.count == 1)
-        #expect(found.first?.evidence.count == 2)
+        #expect(found.count == 2)
+        // 22:00-22:30 and 05:00-06:00 of the window that opened at 22:00 on the 28th.
+        #expect(found.map { $0.endSeconds - $0.startSeconds }.sorted() == [1800, 3600])
     }
 }
 

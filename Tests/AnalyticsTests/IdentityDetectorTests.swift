@@ -185,10 +185,10 @@ import Testing
 
     @Test func validIDIsNotFound() { #expect(findings(residentID(birth: "19900101")).isEmpty) }
 
-    @Test func wrongCheckCharacterIsOneFindingPerCert() {
+    @Test func wrongCheckCharacterIsOneFindingPerSession() {
         let found = findings(withWrongCheck(residentID(birth: "19900101")), sessions: 2)
-        #expect(found.count == 1)
-        #expect(found.first?.evidence.count == 2)
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.evidence.count == 1 && $0.terminal == "012" })
         #expect(found.first?.severity == .high)
         #expect(found.first?.summary.contains("check character") == true)
     }

@@ -4,8 +4,8 @@ import LogFormats
 ///
 /// Sessions of cert type `111` or `112` with a non-empty cert whose number is 15 digits (first generation, no
 /// longer valid), has an impossible birth date, a wrong ISO 7064 MOD 11-2 check character, or is neither 15 nor
-/// 18 characters of the right kind (malformed). One finding per distinct cert per venue, spanning its
-/// sessions there; evidence: all of them. A 15-digit number is medium (a real but outdated card); the others
+/// 18 characters of the right kind (malformed). One finding per session, with its
+/// terminal and cert; evidence: the session row. A 15-digit number is medium (a real but outdated card); the others
 /// are high (a number no card ever carried).
 /// - Complexity: O(s) per venue; each distinct cert is checked once per run.
 package struct InvalidIDDetector: Detector {
@@ -34,8 +34,6 @@ package struct InvalidIDDetector: Detector {
         }
         for (cert, indices) in sessionsByCert {
             guard let problem = problemByCert[cert] ?? nil else { continue }
-            let ordered = indices.sorted { (sessions.startSeconds[$0], $0) < (sessions.startSeconds[$1], $1) }
-            let terminals = Set(ordered.map { sessions.terminal[$0] })
             let reason: String
             switch problem {
             case .firstGeneration: reason = "is a 15-digit first-generation ID number, no longer valid"
@@ -43,15 +41,17 @@ package struct InvalidIDDetector: Detector {
             case .impossibleBirthDate: reason = "encodes a birth date that does not exist"
             case .malformed: reason = "is not a well-formed resident ID number"
             }
-            findings.append(
-                Finding(
-                    detector: Self.id, severity: problem == .firstGeneration ? .medium : .high,
-                    venue: context.symbols.text(venue.venue),
-                    terminal: terminals.count == 1 ? optionalText(terminals.first!, context.symbols) : nil,
-                    cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[ordered[0]],
-                    endSeconds: ordered.map { max(sessions.endSeconds[$0], sessions.startSeconds[$0]) }.max()!,
-                    summary: "A resident-ID cert used for \(counted(ordered.count, "session")) \(reason).",
-                    evidence: ordered.map { sessions.source[$0] }))
+            for index in indices {
+                findings.append(
+                    Finding(
+                        detector: Self.id, severity: problem == .firstGeneration ? .medium : .high,
+                        venue: context.symbols.text(venue.venue),
+                        terminal: optionalText(sessions.terminal[index], context.symbols),
+                        cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[index],
+                        endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
+                        summary: "The resident-ID cert of a session \(reason).",
+                        evidence: [sessions.source[index]]))
+            }
         }
     }
 

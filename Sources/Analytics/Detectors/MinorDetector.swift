@@ -5,8 +5,8 @@ import LogFormats
 /// Sessions of cert type `111` or `112` whose cert is a valid 18-character resident ID (an invalid one is
 /// `invalid-id`'s case, and its birth date cannot be trusted). Age is whole years from the encoded birth date to
 /// the local (China Standard Time) date of the session start, 29 February counting as 1 March in common years;
-/// a person whose 18th birthday is that date is not a minor. One finding per cert per venue, spanning its
-/// minor sessions there; evidence: those sessions.
+/// a person whose 18th birthday is that date is not a minor. One finding per session (each admission is
+/// a case), with its terminal and cert; evidence: the session row.
 /// - Complexity: O(s) per venue; each distinct cert's birth date is decoded once per run.
 package struct MinorDetector: Detector {
     package static let id = DetectorID.minor
@@ -41,19 +41,16 @@ package struct MinorDetector: Detector {
             if age < minimumAge { minorSessions[cert, default: []].append((index, age)) }
         }
         for (cert, entries) in minorSessions {
-            let ordered = entries.sorted { (sessions.startSeconds[$0.index], $0.index) < (sessions.startSeconds[$1.index], $1.index) }
-            let terminals = Set(ordered.map { sessions.terminal[$0.index] })
-            let youngest = ordered.map(\.age).min()!
-            findings.append(
-                Finding(
-                    detector: Self.id, severity: .high, venue: context.symbols.text(venue.venue),
-                    terminal: terminals.count == 1 ? optionalText(terminals.first!, context.symbols) : nil,
-                    cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[ordered[0].index],
-                    endSeconds: ordered.map { max(sessions.endSeconds[$0.index], sessions.startSeconds[$0.index]) }
-                        .max()!,
-                    summary: "A customer aged \(youngest) by the resident ID was admitted for "
-                        + "\(counted(ordered.count, "session")).",
-                    evidence: ordered.map { sessions.source[$0.index] }))
+            for (index, age) in entries {
+                findings.append(
+                    Finding(
+                        detector: Self.id, severity: .high, venue: context.symbols.text(venue.venue),
+                        terminal: optionalText(sessions.terminal[index], context.symbols),
+                        cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[index],
+                        endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
+                        summary: "A customer aged \(age) by the resident ID was admitted for a session.",
+                        evidence: [sessions.source[index]]))
+            }
         }
     }
 

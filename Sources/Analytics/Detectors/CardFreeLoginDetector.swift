@@ -10,7 +10,7 @@ import LogFormats
 /// unknown user type with no cert is taken for a staff card and skipped. One finding per session; evidence: the
 /// session and the cert's latest earlier `OK` swipe at the venue, if any.
 ///
-/// By process: a `PROC START` of an exe in the card-free signature list. One finding per venue and tool;
+/// By process: a `PROC START` of an exe in the card-free signature list. One finding per venue, tool and terminal;
 /// evidence: all its `PROC START` rows.
 /// - Complexity: O((s + w) log w) per venue.
 package struct CardFreeLoginDetector: Detector {
@@ -117,20 +117,20 @@ package struct CardFreeLoginDetector: Detector {
             }
         }
         for tool in startsByTool.keys.sorted() {
-            let starts = startsByTool[tool]!.sorted {
-                (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1)
+            // One finding per terminal the tool ran on: each is a machine that let customers on unregistered.
+            let byTerminal = Dictionary(grouping: startsByTool[tool]!) { processes.terminal[$0] }
+            for (terminal, indices) in byTerminal {
+                let starts = indices.sorted { (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1) }
+                let terminalText = optionalText(terminal, context.symbols)
+                findings.append(
+                    Finding(
+                        detector: Self.id, severity: .high, venue: code, terminal: terminalText,
+                        startSeconds: processes.timeSeconds[starts[0]],
+                        endSeconds: processes.timeSeconds[starts[starts.count - 1]],
+                        summary: "The card-free log-on tool \(tool) started \(counted(starts.count, "time")) on "
+                            + "terminal \(terminalText ?? "?").",
+                        evidence: starts.map { processes.source[$0] }))
             }
-            let first = starts[0]
-            let terminals = Set(starts.map { processes.terminal[$0] }).map { context.symbols.text($0) }.sorted()
-            findings.append(
-                Finding(
-                    detector: Self.id, severity: .high, venue: code,
-                    terminal: optionalText(processes.terminal[first], context.symbols),
-                    startSeconds: processes.timeSeconds[first],
-                    endSeconds: processes.timeSeconds[starts[starts.count - 1]],
-                    summary: "The card-free log-on tool \(tool) started \(counted(starts.count, "time")) on "
-                        + "terminals \(listed(terminals)).",
-                    evidence: starts.map { processes.source[$0] }))
         }
     }
 

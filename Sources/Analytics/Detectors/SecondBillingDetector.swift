@@ -6,7 +6,7 @@ import LogFormats
 /// A system other than the venue's registered 计费系统 is foreign (names compared case- and space-insensitively,
 /// and one containing the other counts as the same, so `Pubwin` matches `Pubwin 2015`). Without a registry
 /// entry the venue's home system is the one with the most `PROC START` events, ties to the alphabetically
-/// first name. One finding per venue and foreign system; evidence: all its `PROC START` rows.
+/// first name. One finding per venue, foreign system and terminal; evidence: its `PROC START` rows there.
 ///
 /// By log-ons: an `ONLINE` with a terminal is orphaned when no session of that terminal starts within
 /// `logonMatchMinutes` before or after it (inclusive). A venue with at least `minimumOrphanedLogons` orphaned
@@ -64,31 +64,25 @@ package struct SecondBillingDetector: Detector {
                 (lhs.value.count, rhs.key) < (rhs.value.count, lhs.key)
             }!.key
         }
+        let against = homeIsRegistered
+            ? "the venue's registered billing system is \(home)"
+            : "the venue mostly runs the client of \(home) (no registered billing system)"
         for system in startsBySystem.keys.sorted() where !Self.sameSystem(system, home) {
-            let starts = startsBySystem[system]!.sorted {
-                (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1)
+            // One finding per terminal the foreign client ran on: each is a machine an inspector must see.
+            let byTerminal = Dictionary(grouping: startsBySystem[system]!) { processes.terminal[$0] }
+            for (terminal, indices) in byTerminal {
+                let starts = indices.sorted { (processes.timeSeconds[$0], $0) < (processes.timeSeconds[$1], $1) }
+                let exeNames = Set(starts.map { processes.exe[$0] }).map { context.symbols.text($0) }.sorted()
+                let terminalText = optionalText(terminal, context.symbols)
+                findings.append(
+                    Finding(
+                        detector: Self.id, severity: .high, venue: code, terminal: terminalText,
+                        startSeconds: processes.timeSeconds[starts[0]],
+                        endSeconds: processes.timeSeconds[starts[starts.count - 1]],
+                        summary: "The billing client of \(system) (\(listed(exeNames))) started "
+                            + "\(counted(starts.count, "time")) on terminal \(terminalText ?? "?"), but \(against).",
+                        evidence: starts.map { processes.source[$0] }))
             }
-            let first = starts[0]
-            var terminals = Set<SymbolID>()
-            var exes = Set<SymbolID>()
-            for index in starts {
-                terminals.insert(processes.terminal[index])
-                exes.insert(processes.exe[index])
-            }
-            let exeNames = exes.map { context.symbols.text($0) }.sorted()
-            let against = homeIsRegistered
-                ? "the venue's registered billing system is \(home)"
-                : "the venue mostly runs the client of \(home) (no registered billing system)"
-            findings.append(
-                Finding(
-                    detector: Self.id, severity: .high, venue: code,
-                    terminal: optionalText(processes.terminal[first], context.symbols),
-                    startSeconds: processes.timeSeconds[first],
-                    endSeconds: processes.timeSeconds[starts[starts.count - 1]],
-                    summary: "The billing client of \(system) (\(listed(exeNames))) started "
-                        + "\(counted(starts.count, "time")) on \(counted(terminals.count, "terminal")), "
-                        + "but \(against).",
-                    evidence: starts.map { processes.source[$0] }))
         }
     }
 

@@ -106,17 +106,14 @@ enum Wiring {
 
     /// Runs every detector over the store, keeps the findings in it, and returns what it found.
     static func detect(store: Store, settings: DetectionSettings) throws(RunError) -> DetectionResult {
-        do {
-            var loader = try StoreLoader(store: store)
-            let venues = try loader.venueIDs()
-            // The loader extends its symbol table (MAC texts) while loading, so load first, then detect.
-            var slices: [VenueSlice] = []
-            slices.reserveCapacity(venues.count)
-            for venue in venues { slices.append(try loader.load(venue: venue)) }
+        do throws(StoreError) {
+            let loader = try StoreLoader(store: store)
+            let venues = try StoredVenues(loader: loader)
             let context = DetectionContext(
                 config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
                 symbols: loader.symbols)
-            let result = runDetectors(venues: slices, context: context)
+            let result = runDetectors(venues: venues, context: context)
+            if let failure = venues.failure { throw failure }
             try store.replaceFindings(result.findings.map(findingRow))
             return result
         } catch {

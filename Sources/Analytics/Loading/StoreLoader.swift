@@ -6,21 +6,28 @@ import LogFormats
 package struct StoreLoader {
     package let store: Store
     /// The symbol table of the store, extended with the MAC texts the loader formats.
-    package private(set) var symbols: SymbolTable
-    private var macSymbols: [Int64: SymbolID] = [:]
+    package let symbols: SymbolTable
+    private let macSymbols: [Int64: SymbolID]
     /// Where an open session without an export time ends (FORMATS.md §4: the end of the dump's data).
     package let dataEndSeconds: Int64
 
     package init(store: Store) throws(StoreError) {
         self.store = store
         var texts: [String] = [""]
+        var macSymbols: [Int64: SymbolID] = [:]
         texts.reserveCapacity(store.symbols.count + 1)
         store.symbols.arena.withUnsafeBytes { arena in
             for id in 1..<(store.symbols.count + 1) {
                 texts.append(String(decoding: UnsafeRawBufferPointer(rebasing: arena[store.symbols.range(Int32(id))]), as: UTF8.self))
             }
         }
+        // MAC texts are added up front, so that loading venues one by one leaves the table unchanged.
+        for mac in try store.distinctAddressMACs() {
+            texts.append(FieldText.mac(UInt64(mac)))
+            macSymbols[mac] = SymbolID(texts.count - 1)
+        }
         symbols = SymbolTable(texts: texts)
+        self.macSymbols = macSymbols
         dataEndSeconds = try store.dataEndSeconds() ?? 0
     }
 
@@ -50,7 +57,7 @@ package struct StoreLoader {
     private static func symbol(_ id: Int64) -> SymbolID { SymbolID(truncatingIfNeeded: id) }
 
     /// Everything about one venue.
-    package mutating func load(venue: Int64) throws(StoreError) -> VenueSlice {
+    package func load(venue: Int64) throws(StoreError) -> VenueSlice {
         var slice = VenueSlice(venue: Self.symbol(venue))
 
         for row in try store.sessions(venue: venue) {
@@ -113,16 +120,7 @@ package struct StoreLoader {
         slice.snapshots = snapshots.mapValues(Self.series)
 
         for address in try store.addresses(venue: venue) {
-            var mac: SymbolID = 0
-            if address.mac >= 0 {
-                if let known = macSymbols[address.mac] {
-                    mac = known
-                } else {
-                    symbols.texts.append(FieldText.mac(UInt64(address.mac)))
-                    mac = SymbolID(symbols.texts.count - 1)
-                    macSymbols[address.mac] = mac
-                }
-            }
+            let mac = address.mac >= 0 ? macSymbols[address.mac] ?? 0 : 0
             slice.addresses.append(
                 AddressSighting(
                     terminal: Self.symbol(address.terminal),
@@ -145,5 +143,32 @@ package struct StoreLoader {
             series.append(timeSeconds: pulse.0, value: pulse.1, source: pulse.2)
         }
         return series
+    }
+}
+
+/// The venues of a store, loaded one at a time as detection reaches them, so memory holds one venue's
+/// data rather than the dump's. The first load error ends the sequence and is kept in `failure`.
+package final class StoredVenues: Sequence {
+    private let loader: StoreLoader
+    private let venueIDs: [Int64]
+    package private(set) var failure: StoreError?
+
+    package init(loader: StoreLoader) throws(StoreError) {
+        self.loader = loader
+        self.venueIDs = try loader.venueIDs()
+    }
+
+    package func makeIterator() -> AnyIterator<VenueSlice> {
+        var position = 0
+        return AnyIterator { [self] in
+            guard failure == nil, position < venueIDs.count else { return nil }
+            defer { position += 1 }
+            do throws(StoreError) {
+                return try loader.load(venue: venueIDs[position])
+            } catch {
+                failure = error
+                return nil
+            }
+        }
     }
 }

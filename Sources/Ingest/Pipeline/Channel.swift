@@ -3,7 +3,8 @@ import Glibc
 /// A bounded FIFO between one producing and one consuming thread: the producer blocks when it is full,
 /// which is what keeps memory from growing with the size of the dump.
 final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is guarded by `mutex`.
-    private var items: [Element] = []
+    /// Taken slots are set to nil at once, so a consumed batch is never kept alive by its channel.
+    private var items: [Element?] = []
     private var head = 0
     private let capacity: Int
     private var mutex = pthread_mutex_t()
@@ -34,9 +35,13 @@ final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is
     func receive() -> Element {
         pthread_mutex_lock(&mutex)
         while items.count == head { pthread_cond_wait(&notEmpty, &mutex) }
-        let item = items[head]
+        let item = items[head]!
+        items[head] = nil
         head += 1
-        if head > 64 && head * 2 > items.count {
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 64 && head * 2 > items.count {
             items.removeFirst(head)
             head = 0
         }

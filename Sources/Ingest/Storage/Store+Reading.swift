@@ -195,6 +195,14 @@ extension Store {
         return rows
     }
 
+    /// Every MAC seen in audit events, as 48-bit values.
+    package func distinctAddressMACs() throws(StoreError) -> [Int64] {
+        let statement = try connection.prepare("SELECT DISTINCT mac FROM terminalAddress WHERE mac >= 0 ORDER BY mac")
+        var macs: [Int64] = []
+        while try statement.step() { macs.append(statement.int64(0)) }
+        return macs
+    }
+
     package func coverage(venue: Int64) throws(StoreError) -> ClosedRange<Int64>? {
         let statement = try connection.prepare("SELECT firstTime, lastTime FROM venueCoverage WHERE venue = ?")
         statement.bind(1, venue)

@@ -23,8 +23,9 @@ package final class Store {
         fchmod(descriptor, 0o600)
         close(descriptor)
         connection = try SQLiteConnection(path: path)
+        // A 64 MiB page cache: larger measured no faster on a 2 GB dump, and memory must not grow with the dump.
         try connection.execute(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144;")
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;")
         try migrate()
         try loadSymbols()
     }

@@ -68,8 +68,16 @@ struct Analyze: ParsableCommand {
         }
         let dumpReports = try Wiring.ingest(
             inputs, store: database, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
-        try Wiring.checkSomethingRead(dumpReports)
         reports += dumpReports
+        do {
+            try Wiring.checkSomethingRead(dumpReports)
+        } catch {
+            if let summaryJson {
+                let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
+                try Wiring.write(summary.json(), to: summaryJson)
+            }
+            throw error
+        }
         let detection = try Wiring.detect(store: database, settings: settings)
         let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
@@ -97,9 +105,9 @@ struct IngestCommand: ParsableCommand {
         let database = try Wiring.openStore(store.db)
         let reports = try Wiring.ingest(
             inputs, store: database, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
-        try Wiring.checkSomethingRead(reports)
         let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
+        try Wiring.checkSomethingRead(reports)
         print(summary.text(), terminator: "")
     }
 }

@@ -171,12 +171,15 @@ enum Wiring {
         return summary
     }
 
-    /// Exit status 2 when no input could be read at all (FORMATS.md §7).
+    /// Exit status 2 when no input could be read at all (FORMATS.md §7): no file, or none in a known format.
+    /// Called after the summary is written, so that even such a run leaves its summary.
     static func checkSomethingRead(_ files: [FileReport]) throws(RunError) {
-        guard !files.isEmpty else { return }
-        if files.allSatisfy({ $0.status == .unrecognised }) {
+        if files.isEmpty { throw .nothingRead("nothing could be read: the inputs hold no files") }
+        if files.allSatisfy({ $0.format == nil }) {
+            let damaged = files.filter { $0.damage != nil }.map { "\($0.path) is damaged at byte \($0.damage!.offset)" }
             throw .nothingRead(
-                "nothing could be read: no input was in a recognised format (\(files.count) file\(files.count == 1 ? "" : "s"))")
+                "nothing could be read: no input was in a recognised format (\(files.count) file\(files.count == 1 ? "" : "s")"
+                    + (damaged.isEmpty ? "" : "; " + damaged.joined(separator: "; ")) + ")")
         }
     }
 }

@@ -231,3 +231,83 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
         #expect(files?.first?["rows"] as? Int == 4)
     }
 }
+
+/// Inputs from the review of the ingest against FORMATS.md: each once mishandled.
+@Suite struct ReviewRegressionTests {
+    @Test func loneEuroBytesInGBKNeitherOverflowNorLoseTheRow() throws {
+        let folder = TestSupport.temporaryDirectory()
+        var bytes = try TestSupport.run(
+            "/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK"],
+            input: Data("\(sessionsHeader)\n1,\(venue),C1,会员,111,x,张三,012,,2026-11-28 14:00:00,2026-11-28 15:00:00,,5,,正常,".utf8)
+        ).standardOutput
+        bytes.append(contentsOf: [UInt8](repeating: 0x80, count: 200_000) + [0x0A])
+        try bytes.write(to: URL(fileURLWithPath: folder + "/s.csv"))
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.encoding == .gbk)
+        #expect(report.rows == 1 && report.quarantined == 0)
+        let note = try rows(folder + "/db.sqlite", "SELECT length(s.text) FROM session x JOIN symbol s ON s.id = x.note")
+        #expect(note == [["200000"]])
+    }
+
+    @Test func everyLineBeforeTheHeaderIsATitleAndGivesTheExportTime() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(
+            "上机记录查询,场所:\(venue),操作员:admin,导出时间:2026-11-29 06:00:03\n查询条件:全部,起始:2026-11-28,结束:2026-11-29,\n"
+                + "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\n",
+            to: folder + "/s.csv")
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.skippedByKind[.title] == 2)
+        #expect(report.quarantined == 0 && report.rows == 1)
+        #expect(report.exportSeconds == 1_795_903_203)
+    }
+
+    @Test func aStrayQuoteLosesOnlyItsOwnLine() throws {
+        let folder = TestSupport.temporaryDirectory()
+        var text = "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\"VIP\n"
+        for record in 2...50 {
+            text += "\(record),\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,2026-11-28 15:00:00,,5,,正常,\n"
+        }
+        TestSupport.write(text, to: folder + "/s.csv")
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.quarantinedByReason == [.unterminatedQuote: 1])
+        #expect(report.rows == 49)
+        #expect(report.balances)
+    }
+
+    @Test func skippableZstdFrameFirstIsStillZstd() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(auditLines(count: 5), to: folder + "/a.log")
+        try TestSupport.shell("cd \(folder) && zstd -q a.log -o frame.zst")
+        // A skippable frame (magic 0x184D2A50, 4 payload bytes) before the data frame, as pzstd writes.
+        var bytes = Data([0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4])
+        bytes.append(try Data(contentsOf: URL(fileURLWithPath: folder + "/frame.zst")))
+        try bytes.write(to: URL(fileURLWithPath: folder + "/p.zst"))
+        let report = try ingest([folder + "/p.zst"], database: folder + "/db.sqlite")[0]
+        #expect(report.compression == .zstd && report.rows == 5 && report.status == .ingested)
+    }
+
+    @Test func zeroPaddingAfterTheLastGzipMemberIsNotDamage() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(auditLines(count: 5), to: folder + "/a.log")
+        try TestSupport.shell("cd \(folder) && gzip -c a.log > p.gz && head -c 512 /dev/zero >> p.gz")
+        let report = try ingest([folder + "/p.gz"], database: folder + "/db.sqlite")[0]
+        #expect(report.status == .ingested && report.damage == nil && report.rows == 5)
+    }
+
+    @Test func aLaterCopyWithoutExportTimeReplacesAnEarlierOne() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write("\(sessionsHeader)\n7,\(venue),C1,会员,111,x,n,012,,2026-11-28 23:00:00,,,3.00,,正常,\n", to: folder + "/a.csv")
+        TestSupport.write("\(sessionsHeader)\n7,\(venue),C1,会员,111,x,n,012,,2026-11-28 23:00:00,,,4.00,,正常,\n", to: folder + "/b.csv")
+        _ = try ingest([folder + "/a.csv", folder + "/b.csv"], database: folder + "/db.sqlite")
+        #expect(try rows(folder + "/db.sqlite", "SELECT amountFen FROM session") == [["400"]])
+    }
+
+    @Test func aRowOfCommasIsBlank() throws {
+        let folder = TestSupport.temporaryDirectory()
+        TestSupport.write(
+            "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\n,,,,,,,,,,,,,,,\n",
+            to: folder + "/s.csv")
+        let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
+        #expect(report.skippedByKind[.blank] == 1 && report.quarantined == 0)
+    }
+}

@@ -124,11 +124,11 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         }
     }
 
-    @Test func rowBeforeHeaderIsQuarantinedNotLost() {
+    @Test func everyRowBeforeTheHeaderIsATitle() throws {
         var parser = PubwinTableParser(table: .sessions)
-        #expect(throws: RowIssue.self) {
-            try classify(&parser, "1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,")
-        }
+        #expect(try classify(&parser, "上机记录查询,场所:33010610000123,操作员:admin,导出时间:2026-11-29 06:00:03") == .title)
+        #expect(parser.exportSeconds == 1_795_903_203)
+        #expect(parser.columns == nil)
     }
 }
 
@@ -214,6 +214,11 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         ).1
         #expect(millis?.time == 1_795_845_802)
         #expect(millis?.code == HeartbeatState.locked.rawValue)
+        // A number in exponent form, as Java's JSON writers print doubles.
+        let exponent = try json(
+            #"{"ts":1.795845802E12,"venue":"33010610000123","event":"audit","status":"STOP","detail":"x"}"#
+        ).1
+        #expect(exponent?.time == 1_795_845_802)
     }
 
     @Test func badJSONIsQuarantined() {

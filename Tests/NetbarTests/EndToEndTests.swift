@@ -129,9 +129,17 @@ import Testing
         let folder = TestSupport.temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write("just some notes\nnothing here\n", to: folder + "/notes.txt")
-        let outcome = try Self.netbar(["analyze", folder + "/notes.txt", "--db", folder + "/db", "--quiet"])
+        let outcome = try Self.netbar([
+            "analyze", folder + "/notes.txt", "--db", folder + "/db", "--quiet", "--summary-json", folder + "/s.json",
+        ])
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("nothing could be read"))
+        // The run still leaves its summary.
+        let summary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/s.json")))
+        #expect((summary?["files"] as? [[String: Any]])?.first?["status"] as? String == "unrecognised")
+        // An empty folder is nothing read too.
+        try FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true)
+        #expect(try Self.netbar(["analyze", folder + "/empty", "--db", folder + "/db2", "--quiet"]).status == 2)
     }
 
     @Test func htmlReportEscapesInput() throws {

@@ -111,7 +111,10 @@ package final class DecompressingReader {
             compressedBytesRead += Int64(count)
         }
         let magic = input.prefix(4)
-        if magic.count == 4, magic.elementsEqual([0x28, 0xB5, 0x2F, 0xFD]) {
+        // A zstd frame, or a skippable frame (magic 0x184D2A50-5F, as pzstd writes first), which libzstd reads.
+        let isSkippableFrame =
+            magic.count == 4 && magic[0] & 0xF0 == 0x50 && magic[1] == 0x2A && magic[2] == 0x4D && magic[3] == 0x18
+        if magic.count == 4, magic.elementsEqual([0x28, 0xB5, 0x2F, 0xFD]) || isSkippableFrame {
             compression = .zstd
             zstdContext = ZSTD_createDCtx()
             // Frames written with --long up to 2 GiB windows are accepted (DEPENDENCIES.md).
@@ -136,9 +139,22 @@ package final class DecompressingReader {
         }
     }
 
+    /// At a frame or member boundary: true when everything left in the file is zero bytes (padding, as
+    /// tape and block copies leave), which ends the stream without damage.
+    private func onlyZerosRemain() -> Bool {
+        while true {
+            while inputPosition < inputCount {
+                if input[inputPosition] != 0 { return false }
+                inputPosition += 1
+            }
+            if !fill() { return true }
+        }
+    }
+
     private func nextZstd() -> UnsafeRawBufferPointer? {
         guard damage == nil else { return nil }
         while true {
+            if unitComplete, fill(), input[inputPosition] == 0, onlyZerosRemain() { return nil }
             guard fill() else {
                 if !unitComplete {
                     damage = StreamDamage(
@@ -173,6 +189,7 @@ package final class DecompressingReader {
             return nil
         }
         while true {
+            if unitComplete, fill(), input[inputPosition] == 0, onlyZerosRemain() { return nil }
             guard fill() else {
                 if !unitComplete {
                     damage = StreamDamage(

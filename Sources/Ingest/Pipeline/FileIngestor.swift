@@ -82,10 +82,10 @@ package final class FileIngestor {
         report.contentHash = blocks.hash.finalize()
         report.bytes = blocks.decompressedBytes
         report.format = format
-        if format == nil {
-            report.status = .unrecognised
-        } else if reader.damage != nil {
+        if reader.damage != nil {
             report.status = .damaged
+        } else if format == nil {
+            report.status = .unrecognised
         }
         send(.end(report))
         return report
@@ -217,20 +217,16 @@ package final class FileIngestor {
     private func consumeLine(_ line: UnsafeRawBufferPointer, _ lineNumber: Int) {
         switch format {
         case .pubwinSessions, .pubwinTransactions, .registryVenues, .registryTerminals:
-            if !framer.hasPendingRecord && line.trimmed().isEmpty {
+            // A row of nothing but commas (a spreadsheet's empty tail) is a blank line.
+            if !framer.hasPendingRecord && line.allSatisfy({ $0 == 0x2C || $0 == 0x20 || $0 == 0x09 }) {
                 report.skip(.blank)
                 return
             }
             switch framer.feed(line, line: lineNumber) {
             case .pending: return
             case .unterminated:
-                let record = framer.record
-                record.raw.withUnsafeBytes {
-                    quarantine(
-                        RowIssue(.unterminatedQuote, "A quoted field is not closed within \(CSVRecordFramer.maximumRecordBytes) bytes."),
-                        raw: $0, line: record.firstLine)
-                }
-                report.skip(.recordContinuation, record.lineCount - 1)
+                giveUpOpenRecord(
+                    "A quoted field is not closed within \(CSVRecordFramer.maximumRecordBytes) bytes.")
             case .record:
                 let record = framer.record
                 if record.lineCount > 1 { report.skip(.recordContinuation, record.lineCount - 1) }
@@ -240,6 +236,17 @@ package final class FileIngestor {
             break  // read in `consume`
         case nil:
             report.skip(.unrecognised)
+        }
+    }
+
+    /// A quote that never closes: only the line that opened it is quarantined, and the lines it swallowed
+    /// are read again as records of their own, so one stray quote cannot lose the rest of an export.
+    private func giveUpOpenRecord(_ detail: String) {
+        let record = framer.record
+        let lines = record.raw.split(separator: 0x0A, omittingEmptySubsequences: false)
+        lines[0].withUnsafeBytes { quarantine(RowIssue(.unterminatedQuote, detail), raw: $0, line: record.firstLine) }
+        for (offset, line) in lines.dropFirst().enumerated() {
+            ContiguousArray(line).withUnsafeBytes { consumeLine($0, record.firstLine + 1 + offset) }
         }
     }
 
@@ -309,17 +316,15 @@ package final class FileIngestor {
     }
 
     private func finishFile() {
-        if framer.finish() {
-            let record = framer.record
-            record.raw.withUnsafeBytes {
-                quarantine(
-                    RowIssue(.unterminatedQuote, "A quoted field is still open at the end of the file."), raw: $0,
-                    line: record.firstLine)
-            }
-            report.skip(.recordContinuation, record.lineCount - 1)
-        }
+        // Reading the swallowed lines again may leave another quote open at the end: repeat until none is.
+        while framer.finish() { giveUpOpenRecord("A quoted field is still open at the end of the file.") }
         if let parser = tableParser {
             report.exportSeconds = parser.exportSeconds
+            if parser.columns == nil, let titles = report.skippedByKind[.title], titles > 0 {
+                report.warnings.append(
+                    "no-header: no header row naming the columns was found, so all \(titles) lines were skipped as "
+                        + "title lines; check --format")
+            }
             if let total = parser.declaredTotal, total.amountFen != parser.parsedAmountFen {
                 let quarantinedNote = report.quarantined > 0 ? " (\(report.quarantined) rows were quarantined)" : ""
                 report.warnings.append(

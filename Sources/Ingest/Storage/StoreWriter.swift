@@ -34,7 +34,8 @@ package final class StoreWriter {
               detail = ? WHERE id = ?
             """)
         findHash = try connection.prepare("SELECT id FROM ingestedFile WHERE contentHash = ? AND id <> ?")
-        // FORMATS.md §6: a later copy of a session replaces the earlier; the copy with 下机时间 wins.
+        // FORMATS.md §6: a later copy of a session replaces the earlier; the copy with 下机时间 wins. "Later" is the
+        // later 导出时间, and on a tie (or with none) the copy ingested later, in input order.
         upsertSession = try connection.prepare(
             """
             INSERT INTO session(venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime,
@@ -47,7 +48,7 @@ package final class StoreWriter {
               note = excluded.note, exportTime = excluded.exportTime, fileId = excluded.fileId, line = excluded.line
             WHERE (excluded.endTime IS NOT NULL) > (session.endTime IS NOT NULL)
               OR ((excluded.endTime IS NOT NULL) = (session.endTime IS NOT NULL)
-                  AND coalesce(excluded.exportTime, 0) > coalesce(session.exportTime, 0))
+                  AND coalesce(excluded.exportTime, 0) >= coalesce(session.exportTime, 0))
             """)
         insertTransaction = try connection.prepare(
             """

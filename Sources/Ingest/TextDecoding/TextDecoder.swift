@@ -172,8 +172,9 @@ package final class TextDecoder {
             let handle = iconv_open("UTF-8", "GB18030")
             converter = Int(bitPattern: handle) == -1 ? nil : handle
         }
-        // GBK needs at most 3 UTF-8 bytes per 2 input bytes, GB18030's 4-byte forms 4 per 4.
-        let needed = raw.count * 3 / 2 + 16
+        // GBK needs at most 3 UTF-8 bytes per 2 input bytes and GB18030's 4-byte forms 4 per 4, but a lone
+        // 0x80 becomes the 3-byte €: 3 bytes per input byte bounds every case.
+        let needed = raw.count * 3 + 16
         if output.count < needed {
             output.deallocate()
             output = .allocate(byteCount: needed, alignment: 16)
@@ -198,6 +199,7 @@ package final class TextDecoder {
             inPosition = raw.count - inLeft
             outPosition = output.count - outLeft
             if result != -1 { break }
+            if failure == E2BIG { break }  // cannot happen with the bound above; never write past the buffer
             if failure == EILSEQ, raw[inPosition] == 0x80 {
                 // CP936 writes the euro sign as a lone 0x80, which GB18030 rejects.
                 for byte: UInt8 in [0xE2, 0x82, 0xAC] {

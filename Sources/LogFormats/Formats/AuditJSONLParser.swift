@@ -73,10 +73,10 @@ package struct AuditJSONLParser {
     }
 
     private static func epochMilliseconds(_ field: UnsafeRawBufferPointer) -> Int64? {
-        // Accept a JSON number with a fraction (`1764309802000.0`) by dropping it.
-        var end = 0
-        while end < field.count, field[end] != UInt8(ascii: ".") { end += 1 }
-        return FieldParser.signedInteger(UnsafeRawBufferPointer(rebasing: field[0..<end]))
+        if let whole = FieldParser.signedInteger(field) { return whole }
+        // A JSON number may also come with a fraction or an exponent (`1795845802000.0`, `1.795845802E12`).
+        guard let value = Double(field.text), value.isFinite, abs(value) < 1e16 else { return nil }
+        return Int64(value.rounded(.down))
     }
 
     // MARK: JSON scanning

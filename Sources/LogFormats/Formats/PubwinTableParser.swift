@@ -79,7 +79,7 @@ package struct PubwinTableParser: Sendable {
     }
 
     /// Says what a record is; titles, headers and totals are taken in here, rows are left to `parseSession` or
-    /// `parseTransaction`. A record before any header that does not look like a title is an issue.
+    /// `parseTransaction`. Every record before the header is a title line.
     package mutating func classify(_ record: CSVRecord) throws(RowIssue) -> RecordClass {
         let ranges = (0..<record.fieldCount).map { record.fieldRange($0) }
         return try record.bytes.withRowBytes { (bytes) throws(RowIssue) -> RecordClass in
@@ -105,12 +105,10 @@ package struct PubwinTableParser: Sendable {
                 return .header
             }
             if columns == nil {
-                // Title lines such as `上机记录查询,导出时间:2026-11-29 06:00:03` come before the header.
-                if ranges.count <= 3 {
-                    if exportSeconds == nil { exportSeconds = Self.exportTime(in: bytes) }
-                    return .title
-                }
-                throw RowIssue(.missingColumn, "No header row naming the columns precedes this row.")
+                // Everything before the header is a title line, such as
+                // `上机记录查询,场所:33010610000123,导出时间:2026-11-29 06:00:03` (FORMATS.md §3.1).
+                if exportSeconds == nil { exportSeconds = Self.exportTime(in: bytes) }
+                return .title
             }
             return .row
         }

@@ -105,19 +105,19 @@ package struct StoreLoader {
             }
         }
 
-        // Pulses: gathered per terminal, sorted by time, and a pulse repeated by a re-sent log dropped.
-        var heartbeats: [SymbolID: [(Int64, UInt8, SourceRef)]] = [:]
-        var snapshots: [SymbolID: [(Int64, UInt8, SourceRef)]] = [:]
+        // Pulses: gathered per terminal (the store hands them over terminal by terminal, so no lookup per
+        // pulse), sorted by time, and a pulse repeated by a re-sent log dropped.
+        var gatherer = PulseGatherer()
         try store.forEachPulse(venue: venue) { terminal, family, seconds, value, fileID, line in
-            let pulse = (seconds, value, SourceRef(fileID: Int32(truncatingIfNeeded: fileID), line: line))
-            if family == .heartbeat {
-                heartbeats[Self.symbol(terminal), default: []].append(pulse)
-            } else {
-                snapshots[Self.symbol(terminal), default: []].append(pulse)
-            }
+            gatherer.add(
+                terminal: terminal, family: family, seconds: seconds, value: value,
+                source: SourceRef(fileID: Int32(truncatingIfNeeded: fileID), line: line))
         }
-        slice.heartbeats = heartbeats.mapValues(Self.series)
-        slice.snapshots = snapshots.mapValues(Self.series)
+        gatherer.flush()
+        let heartbeats = gatherer.heartbeats
+        let snapshots = gatherer.snapshots
+        slice.heartbeats = heartbeats
+        slice.snapshots = snapshots
 
         for address in try store.addresses(venue: venue) {
             let mac = address.mac >= 0 ? macSymbols[address.mac] ?? 0 : 0
@@ -130,6 +130,37 @@ package struct StoreLoader {
         }
         slice.auditCoverage = try store.coverage(venue: venue)
         return slice
+    }
+
+}
+
+/// Gathers one venue's pulses into a series per terminal; a struct in a local variable, so that the
+/// per-pulse path pays no dynamic exclusivity checks (measured: 11 % of detect in `perf`).
+private struct PulseGatherer {
+    var heartbeats: [SymbolID: PulseSeries] = [:]
+    var snapshots: [SymbolID: PulseSeries] = [:]
+    private var current: [(Int64, UInt8, SourceRef)] = []
+    private var currentTerminal: Int64 = -1
+    private var currentFamily = PulseRun.Family.heartbeat
+
+    mutating func add(terminal: Int64, family: PulseRun.Family, seconds: Int64, value: UInt8, source: SourceRef) {
+        if terminal != currentTerminal || family != currentFamily {
+            flush()
+            currentTerminal = terminal
+            currentFamily = family
+        }
+        current.append((seconds, value, source))
+    }
+
+    mutating func flush() {
+        guard !current.isEmpty else { return }
+        let series = Self.series(current)
+        if currentFamily == .heartbeat {
+            heartbeats[SymbolID(truncatingIfNeeded: currentTerminal)] = series
+        } else {
+            snapshots[SymbolID(truncatingIfNeeded: currentTerminal)] = series
+        }
+        current.removeAll(keepingCapacity: true)
     }
 
     private static func series(_ pulses: [(Int64, UInt8, SourceRef)]) -> PulseSeries {

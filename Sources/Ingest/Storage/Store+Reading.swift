@@ -137,11 +137,15 @@ extension Store {
             """)
         statement.bind(1, venue)
         var rows: [StoredEvent] = []
-        var previous: [Int64] = []
+        var previous = ContiguousArray<Int64>(repeating: absentInt64, count: 10)
+        var content = ContiguousArray<Int64>(repeating: absentInt64, count: 10)
+        let contentColumns: [Int32] = [0, 1, 2, 3, 4, 5, 6, 9, 10, 11]
+        var isFirst = true
         while try statement.step() {
-            let content = [0, 1, 2, 3, 4, 5, 6, 9, 10, 11].map { statement.nullableInt64(Int32($0)) }
-            if content == previous { continue }
-            previous = content
+            for (slot, column) in contentColumns.enumerated() { content[slot] = statement.nullableInt64(column) }
+            if !isFirst && content == previous { continue }
+            isFirst = false
+            swap(&content, &previous)
             guard let kind = AuditEventKind(rawValue: UInt8(truncatingIfNeeded: statement.int64(0))) else { continue }
             rows.append(
                 StoredEvent(

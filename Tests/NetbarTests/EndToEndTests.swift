@@ -77,6 +77,50 @@ import Testing
         }
     }
 
+    /// The README's main job on the committed samples: every labelled case found, nothing unexplained, and
+    /// every line of every sample file accounted for.
+    @Test func samplesAnalyzeAsTheREADMESays() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let samples = TestSupport.packageRoot + "/samples"
+        let outcome = try Self.netbar([
+            "analyze", samples + "/dump", samples + "/bad-input", "--registry", samples + "/registry", "--db",
+            folder + "/db", "--findings", folder + "/f.jsonl", "--summary-json", folder + "/s.json", "--reveal-certs",
+            "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        func labels(_ path: String) throws -> [Truth] {
+            TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: path))).map {
+                Truth(
+                    kind: $0["kind"] as? String ?? "case", detector: $0["detector"] as? String ?? "",
+                    venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String,
+                    cert: $0["cert"] as? String, start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
+            }
+        }
+        let truth = try labels(samples + "/truth.jsonl")
+        let documented = try labels(samples + "/bad-input-findings.jsonl")
+        let findings = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/f.jsonl")))
+        for labelled in truth where labelled.kind == "case" {
+            #expect(findings.contains { Self.matches(labelled, $0) }, "missed: \(labelled)")
+        }
+        for nearMiss in truth where nearMiss.kind == "near-miss" {
+            #expect(!findings.contains { Self.matches(nearMiss, $0) }, "near miss reported: \(nearMiss)")
+        }
+        for finding in findings {
+            #expect((truth.filter { $0.kind == "case" } + documented).contains { Self.matches($0, finding) }, "\(finding)")
+        }
+        let summary = TestSupport.jsonObject(try Data(contentsOf: URL(fileURLWithPath: folder + "/s.json")))
+        let files = summary?["files"] as? [[String: Any]] ?? []
+        #expect(files.count > 30)
+        for file in files {
+            let used = (file["rows"] as? Int ?? 0) + (file["quarantined"] as? Int ?? 0) + (file["skipped"] as? Int ?? 0)
+            #expect(file["lines"] as? Int == used, "\(file["path"] ?? "")")
+        }
+        let quarantined = summary?["quarantined"] as? [String: Int] ?? [:]
+        #expect(quarantined["invalid-encoding"] == 1 && quarantined["bad-json"] == 1)
+        #expect(files.contains { $0["status"] as? String == "damaged" })
+    }
+
     @Test func reRunChangesNothingAndMasksCerts() throws {
         let folder = TestSupport.temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -81,7 +81,9 @@ struct Analyze: ParsableCommand {
         let detection = try Wiring.detect(store: database, settings: settings)
         let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
-        if let html { try Wiring.write(renderer.html(title: "netbar findings"), to: html) }
+        if let html {
+            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: html)
+        }
         let summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
         if findings != "-" { print(summary.text(), terminator: "") }
@@ -161,7 +163,8 @@ struct Report: ParsableCommand {
         switch kind {
         case .jsonl: try Wiring.write(renderer.jsonLines(), to: output)
         case .csv: try Wiring.write(renderer.csv(), to: output)
-        case .html: try Wiring.write(renderer.html(title: "netbar findings"), to: output)
+        case .html:
+            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: output)
         case .text:
             var text = "Findings: \(renderer.findings.count)\n"
             for venue in renderer.venuesWorstFirst() {

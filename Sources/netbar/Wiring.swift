@@ -137,6 +137,12 @@ enum Wiring {
         }
     }
 
+    /// 场所名称 by 场所编码, from the imported registry (empty without one), for reports.
+    static func venueNames(_ store: Store) -> [String: String] {
+        guard let registry = try? store.registry() else { return [:] }
+        return Dictionary(registry.venues.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     static func write(_ text: String, to path: String) throws(RunError) {
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))

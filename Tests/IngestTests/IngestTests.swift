@@ -311,3 +311,46 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
         #expect(report.skippedByKind[.blank] == 1 && report.quarantined == 0)
     }
 }
+
+@Suite struct TextDecoderPropertyTests {
+    /// SplitMix64: a seeded generator, so a failure names a seed that replays it.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var value = state
+            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+            return value ^ (value >> 31)
+        }
+    }
+
+    /// Random bytes heavy in GBK lead bytes, lone 0x80s and line breaks: every input line comes out as one
+    /// decoded line or one bad line, in order, and nothing traps.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func everyLineIsDecodedOrReportedBad(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        let alphabet: [UInt8] = [0x0A, 0x80, 0x81, 0xAB, 0x7C, 0xFE, 0xFF, 0x41, 0x30, 0xE4, 0xB8, 0xAD, 0x5C]
+        var bytes = [UInt8]()
+        for _ in 0..<50_000 { bytes.append(alphabet.randomElement(using: &generator)!) }
+        // Make the first line decide for GBK: a GBK character that is invalid UTF-8.
+        bytes.insert(contentsOf: [0xD5, 0xC5, 0x0A], at: 0)
+        let inputLines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count
+            - (bytes.last == 0x0A ? 1 : 0)
+        let decoder = TextDecoder()
+        bytes.withUnsafeBytes { raw in
+            let block = decoder.decode(raw, isFirstBlock: true)
+            #expect(decoder.reportedEncoding == .gbk)
+            let text = Array(block.text)
+            var outputLines = text.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                - (text.last == 0x0A ? 1 : 0)
+            if text.isEmpty { outputLines = 0 }
+            // A bad last line without its LF has no place in the text; it is still reported.
+            let trailingBad = block.badLines.filter { $0.index >= outputLines }.count
+            #expect(outputLines + trailingBad == inputLines, "seed \(seed)")
+            #expect(block.badLines.map(\.index) == block.badLines.map(\.index).sorted())
+            // Whatever decoded is valid UTF-8.
+            #expect(String(validating: text, as: UTF8.self) != nil, "seed \(seed)")
+        }
+    }
+}

@@ -142,10 +142,8 @@ extension VenueBuilder {
             let start = clock(19, 0) + shared.int(0...1800)
             let (from, to) = unit.side == 0 ? (start, start + 7200) : (start + 3600, start + 10_800)
             add(scenarioSession(terminal, person, from, to))
-            // The finding belongs to the venue of the earlier session.
-            if unit.side == 0 {
-                truth(true, detector, cert: person, start, start + 10_800, "cert here and in venue \(unit.partnerVenue ?? "?") at once for an hour")
-            }
+            // Each venue the cert was used in at once gets its own finding.
+            truth(true, detector, cert: person, start, start + 10_800, "cert here and in venue \(unit.partnerVenue ?? "?") at once for an hour")
         case .idSharingCount, .idSharingNear:
             let terminals = [reserveTerminal(), reserveTerminal()]
             let count = unit.kind == .idSharingCount ? 8 : 7

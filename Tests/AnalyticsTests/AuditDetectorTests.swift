@@ -226,20 +226,37 @@ import Testing
         #expect(found[1].summary.contains("not in the registry"))
     }
 
-    @Test func withoutRegistryOnlySharedIPsAreCheckedAndTheLackIsSaid() {
+    @Test func withoutRegistryTheRuleDoesNotRunAndSaysSo() {
         var fixture = Fixture()
         var slice = fixture.venue()
         fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11")
         fixture.sighting(&slice, terminal: "002", ip: "192.168.1.11")
-        fixture.sighting(&slice, terminal: "003", ip: "192.168.1.13")
+        fixture.sighting(&slice, terminal: "003", ip: "10.0.0.3")
         let result = fixture.run(IPMismatchDetector(), [slice])
         #expect(result.missing.contains { $0.hasPrefix("registry") })
-        #expect(result.findings.map(\.terminal) == ["001", "002"])
+        #expect(result.findings.isEmpty)
+    }
 
-        var unshared = Fixture()
-        var other = unshared.venue()
-        unshared.sighting(&other, terminal: "001", ip: "192.168.1.11")
-        unshared.sighting(&other, terminal: "002", ip: "192.168.1.12")
-        #expect(unshared.run(IPMismatchDetector(), [other]).findings.isEmpty)
+    @Test func aSharedIPIsReportedOnTheTerminalThatIsNotItsRegisteredHolder() {
+        var fixture = Fixture()
+        fixture.registry = registry()
+        var slice = fixture.venue()
+        // 002 took 001's registered IP; 001 is on its own.
+        fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11", mac: "00-1A-2B-3C-4D-01")
+        fixture.sighting(&slice, terminal: "002", ip: "192.168.1.11", mac: "00-1A-2B-3C-4D-02")
+        let found = fixture.run(IPMismatchDetector(), [slice]).findings
+        #expect(found.map(\.terminal) == ["002"])
+        #expect(found.first?.summary.contains("shared IP 192.168.1.11 with terminal 001") == true)
+    }
+
+    @Test func everyTerminalOfAVenueMissingFromTheRegistryIsNamed() {
+        var fixture = Fixture()
+        fixture.registry = registry()
+        var slice = fixture.venue("44030510000999")
+        fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11")
+        fixture.sighting(&slice, terminal: "002", ip: "192.168.1.12")
+        let found = fixture.run(IPMismatchDetector(), [slice]).findings
+        #expect(found.map(\.terminal) == ["001", "002"])
+        #expect(found.allSatisfy { $0.summary.contains("nor is the venue") })
     }
 }

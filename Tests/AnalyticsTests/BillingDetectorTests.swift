@@ -150,10 +150,16 @@ import Testing
         #expect(findings.first?.evidence.contains(third) == true)
     }
 
-    @Test func venueWithoutBillingSessionsGetsNoOrphanFinding() {
+    @Test func venueWithoutBillingSessionsIsJudgedAndTheSummarySaysWhy() {
         var fixture = Fixture()
         var venue = fixture.venue()
-        for minute in 0..<5 { fixture.online(&venue, terminal: "031", at: at("2026-11-28 10:0\(minute)")) }
-        #expect(fixture.run(SecondBillingDetector(), [venue]).findings.isEmpty)
+        for minute in 0..<3 { fixture.online(&venue, terminal: "031", at: at("2026-11-28 10:0\(minute)")) }
+        let found = fixture.run(SecondBillingDetector(), [venue]).findings
+        #expect(found.count == 1)
+        #expect(found.first?.summary.contains("missing export") == true)
+        var two = Fixture()
+        var short = two.venue()
+        for minute in 0..<2 { two.online(&short, terminal: "031", at: at("2026-11-28 10:0\(minute)")) }
+        #expect(two.run(SecondBillingDetector(), [short]).findings.isEmpty)
     }
 }

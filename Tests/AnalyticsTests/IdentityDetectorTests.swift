@@ -96,18 +96,18 @@ import Testing
         #expect(overlapFindings(secondStart: "2026-11-28 10:30", secondTerminal: "012").isEmpty)
     }
 
-    @Test func overlapAcrossVenuesIsOneFindingAtTheEarlierSession() {
+    @Test func overlapAcrossVenuesIsOneFindingAtEachVenue() {
         var fixture = Fixture()
         var first = fixture.venue("33010610000123")
         var second = fixture.venue("33010610000456")
         let early = fixture.session(&second, terminal: "007", cert: cert, from: "2026-11-28 09:50", to: "2026-11-28 10:30")
         let late = fixture.session(&first, terminal: "012", cert: cert, from: "2026-11-28 10:00", to: "2026-11-28 11:00")
         let findings = fixture.run(IDSharingDetector(), [first, second]).findings
-        #expect(findings.count == 1)
-        #expect(findings.first?.venue == "33010610000456")
-        #expect(findings.first?.terminal == "007")
-        #expect(findings.first?.evidence == [early, late].sorted())
-        #expect(findings.first?.summary.contains("33010610000123") == true)
+        #expect(findings.map(\.venue).sorted() == ["33010610000123", "33010610000456"])
+        #expect(findings.first { $0.venue == "33010610000456" }?.terminal == "007")
+        #expect(findings.first { $0.venue == "33010610000123" }?.terminal == "012")
+        #expect(findings.allSatisfy { $0.evidence == [early, late].sorted() })
+        #expect(findings.allSatisfy { $0.summary.contains("33010610000123") && $0.summary.contains("33010610000456") })
     }
 
     private func frequencyFindings(sessions: Int, lastStart: String) -> [Finding] {
@@ -221,6 +221,19 @@ import Testing
             &venue, terminal: "012", cert: cert ?? residentID(birth: birth), certType: type, from: sessionStart,
             to: "2026-11-29 23:00")
         return fixture.run(MinorDetector(), [venue]).findings
+    }
+
+    @Test func aBirthDateAfterTheSessionIsInvalidNotAMinor() {
+        // A real date with a right check character, but the holder is not born yet on the session day.
+        #expect(findings(birth: "20270101", sessionStart: "2026-11-28 10:00").isEmpty)
+        var fixture = Fixture()
+        var venue = fixture.venue()
+        fixture.session(
+            &venue, terminal: "012", cert: residentID(birth: "20270101"), from: "2026-11-28 10:00",
+            to: "2026-11-28 11:00")
+        let invalid = fixture.run(InvalidIDDetector(), [venue]).findings
+        #expect(invalid.count == 1)
+        #expect(invalid.first?.summary.contains("after the session") == true)
     }
 
     @Test func dayBeforeThe18thBirthdayIsAMinor() {

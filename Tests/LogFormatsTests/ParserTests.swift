@@ -219,6 +219,11 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
             #"{"ts":1.795845802E12,"venue":"33010610000123","event":"audit","status":"STOP","detail":"x"}"#
         ).1
         #expect(exponent?.time == 1_795_845_802)
+        // Values in lower case, as JSON writers may put them.
+        let lower = try json(
+            #"{"ts":1795845802000,"venue":"33010610000123","event":"heartbeat","terminal":"7","ip":"","mac":"","state":"inuse"}"#
+        ).1
+        #expect(lower?.code == HeartbeatState.inUse.rawValue)
     }
 
     @Test func badJSONIsQuarantined() {

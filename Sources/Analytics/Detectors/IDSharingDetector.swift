@@ -5,8 +5,8 @@ import LogFormats
 /// By overlap (across venues, so sessions are gathered in `consume` and judged in `finish`): two sessions of
 /// one cert on different terminals, or in different venues, whose shared stretch is at least
 /// `minimumOverlapMinutes`. Sessions of a cert that take part in such a pair are grouped into episodes (a new
-/// episode starts when a session starts after every earlier one has ended); one finding per episode, at the
-/// venue and terminal of its earliest session; evidence: the episode's sessions.
+/// episode starts when a session starts after every earlier one has ended); one finding per episode and venue it
+/// touched, at that venue's earliest session and terminal; evidence: the episode's sessions.
 ///
 /// By frequency: at least `minimumSessionsInWindow` sessions of one cert in one venue whose start times lie
 /// within `windowHours` of each other (last minus first ≤ the window). Overlapping qualifying windows merge
@@ -169,13 +169,18 @@ package struct IDSharingDetector: Detector {
             ]
         }
         let longest = offsets.map { longestShared[$0] }.max() ?? 0
-        findings.append(
-            Finding(
-                detector: Self.id, severity: .high, venue: context.symbols.text(first.venue),
-                terminal: optionalText(first.terminal, context.symbols), cert: context.symbols.text(first.cert),
-                startSeconds: first.startSeconds, endSeconds: members.map(\.endSeconds).max()!,
-                summary: "One cert was in use on \(places[0]) at the same time "
-                    + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
-                evidence: members.map(\.source)))
+        // One finding for every venue of the episode, at that venue's earliest session: each venue admitted
+        // the cert while it was in use elsewhere, and an analyst (or a checker) looking at either must find it.
+        var seenVenues = Set<SymbolID>()
+        for member in members where seenVenues.insert(member.venue).inserted {
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: .high, venue: context.symbols.text(member.venue),
+                    terminal: optionalText(member.terminal, context.symbols), cert: context.symbols.text(first.cert),
+                    startSeconds: first.startSeconds, endSeconds: members.map(\.endSeconds).max()!,
+                    summary: "One cert was in use on \(places[0]) at the same time "
+                        + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
+                    evidence: members.map(\.source)))
+        }
     }
 }

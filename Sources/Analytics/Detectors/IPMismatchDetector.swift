@@ -2,14 +2,15 @@ import LogFormats
 
 /// `ip-mismatch` (FORMATS.md §4): terminal addresses that do not match the registry (IP 与机器编号一一对应).
 ///
-/// From the venue's address sightings (distinct terminal, IP, MAC seen in its audit log), per terminal:
-/// - with a registry: the terminal is not registered; or it is, and was seen with an IP or a (non-empty) MAC
-///   other than its registered ones (a registered field left empty is not compared); or with an IP outside
-///   the venue's 内网网段 (when one is registered);
-/// - with or without a registry: it was seen with an IP that another terminal of the venue was also seen with.
-/// One finding per terminal with any of these, listing them all; evidence: the first line of each offending
-/// sighting. A venue with no registered terminal at all (or missing from the registry) gets one venue-level
-/// finding instead of one per terminal. Terminals registered but never seen are not findings.
+/// Needs an imported registry (FORMATS.md §4); without one it does not run and says so. From the venue's
+/// address sightings (distinct terminal, IP, MAC seen in its audit log), per terminal: it is not registered
+/// (every terminal of a venue missing from the registry is); or it is, and was seen with an IP or a
+/// (non-empty) MAC other than its registered ones (a registered field left empty is not compared); or with
+/// an IP outside the venue's 内网网段 (when one is registered); or with an IP another terminal was also seen
+/// with, unless the registry gives it that IP and gives it to no other sharer (the rightful holder did
+/// nothing wrong; the other terminal is reported). One finding per terminal with any of these, listing them
+/// all; evidence: the first line of each offending sighting. Terminals registered but never seen are not
+/// findings.
 /// Severity: high when an IP lies outside the registered LAN (a private link or self-built LAN), else medium.
 /// - Complexity: O(a log a) per venue in its sightings.
 package struct IPMismatchDetector: Detector {
@@ -39,71 +40,76 @@ package struct IPMismatchDetector: Detector {
     package init() {}
 
     package func missingInputs(_ context: DetectionContext) -> [String] {
-        context.registry == nil ? ["registry (only terminals sharing an IP were checked)"] : []
+        context.registry == nil ? ["registry (the rule did not run)"] : []
     }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        // FORMATS.md §4: the rule needs an imported registry; without one it does not run (and says so).
+        guard let registry = context.registry else { return }
         let sightings = venue.addresses.filter { $0.terminal != 0 }
         guard !sightings.isEmpty else { return }
         let code = context.symbols.text(venue.venue)
         var problems: [SymbolID: Problems] = [:]
+        let registeredTerminals = registry.terminals[code] ?? [:]
+        let registeredVenue = registry.venues[code]
+        var textByTerminal: [SymbolID: String] = [:]
+        func text(_ terminal: SymbolID) -> String {
+            if let cached = textByTerminal[terminal] { return cached }
+            let value = context.symbols.text(terminal)
+            textByTerminal[terminal] = value
+            return value
+        }
 
-        // Shared IPs need no registry.
+        // Two terminals on one IP. The terminal the registry gives that IP is the rightful holder and is not
+        // reported for it (the other one is), unless the registry gives the IP to a sharer as well.
         var terminalsByIP: [UInt32: Set<SymbolID>] = [:]
         for sighting in sightings {
             if let ip = sighting.ipv4 { terminalsByIP[ip, default: []].insert(sighting.terminal) }
         }
         for sighting in sightings {
             guard let ip = sighting.ipv4, let sharers = terminalsByIP[ip], sharers.count > 1 else { continue }
-            problems[sighting.terminal, default: Problems()].sharedIPs[ip] = sharers.subtracting([sighting.terminal])
+            let others = sharers.subtracting([sighting.terminal])
+            let holdsIt = registeredTerminals[text(sighting.terminal)]?.ipv4 == ip
+            let anotherHoldsIt = others.contains { registeredTerminals[text($0)]?.ipv4 == ip }
+            if holdsIt && !anotherHoldsIt { continue }
+            problems[sighting.terminal, default: Problems()].sharedIPs[ip] = others
             problems[sighting.terminal, default: Problems()].note(sighting)
         }
 
-        if let registry = context.registry {
-            let registeredTerminals = registry.terminals[code] ?? [:]
-            let registeredVenue = registry.venues[code]
-            if registeredTerminals.isEmpty {
-                emitUnregisteredVenue(venue, sightings, code, isRegistered: registeredVenue != nil, context)
-            } else {
-                var textByTerminal: [SymbolID: String] = [:]
-                for sighting in sightings {
-                    let text: String
-                    if let cached = textByTerminal[sighting.terminal] {
-                        text = cached
-                    } else {
-                        text = context.symbols.text(sighting.terminal)
-                        textByTerminal[sighting.terminal] = text
-                    }
-                    var offended = false
-                    if let registered = registeredTerminals[text] {
-                        if let ip = sighting.ipv4, let expected = registered.ipv4, ip != expected {
-                            problems[sighting.terminal, default: Problems()].wrongIPs.insert(ip)
-                            offended = true
-                        }
-                        if sighting.mac != 0, !registered.mac.isEmpty,
-                            context.symbols.text(sighting.mac).uppercased() != registered.mac.uppercased()
-                        {
-                            problems[sighting.terminal, default: Problems()].wrongMACs.insert(sighting.mac)
-                            offended = true
-                        }
-                    } else {
-                        problems[sighting.terminal, default: Problems()].notRegistered = true
-                        offended = true
-                    }
-                    if let ip = sighting.ipv4, let lan = registeredVenue, lan.lanNetwork != nil, !lan.lanContains(ip) {
-                        problems[sighting.terminal, default: Problems()].outsideLAN.insert(ip)
-                        offended = true
-                    }
-                    if offended { problems[sighting.terminal, default: Problems()].note(sighting) }
+        for sighting in sightings {
+            var offended = false
+            if let registered = registeredTerminals[text(sighting.terminal)] {
+                if let ip = sighting.ipv4, let expected = registered.ipv4, ip != expected {
+                    problems[sighting.terminal, default: Problems()].wrongIPs.insert(ip)
+                    offended = true
                 }
+                if sighting.mac != 0, !registered.mac.isEmpty,
+                    context.symbols.text(sighting.mac).uppercased() != registered.mac.uppercased()
+                {
+                    problems[sighting.terminal, default: Problems()].wrongMACs.insert(sighting.mac)
+                    offended = true
+                }
+            } else {
+                // Also every terminal of a venue with no registered terminals, or not in the registry at all:
+                // one finding per terminal, so each machine is named.
+                problems[sighting.terminal, default: Problems()].notRegistered = true
+                offended = true
             }
+            if let ip = sighting.ipv4, let lan = registeredVenue, lan.lanNetwork != nil, !lan.lanContains(ip) {
+                problems[sighting.terminal, default: Problems()].outsideLAN.insert(ip)
+                offended = true
+            }
+            if offended { problems[sighting.terminal, default: Problems()].note(sighting) }
         }
 
         let lanText = context.registry?.venues[code]?.lanNetwork.map { "\(ipv4Text($0.address))/\($0.prefixLength)" }
         for (terminal, found) in problems {
             let terminalText = context.symbols.text(terminal)
             var clauses: [String] = []
-            if found.notRegistered { clauses.append("is not in the registry") }
+            if found.notRegistered {
+                clauses.append(
+                    registeredVenue == nil ? "is not in the registry (nor is the venue)" : "is not in the registry")
+            }
             if !found.wrongIPs.isEmpty {
                 let expected = context.registry?.terminals[code]?[terminalText]?.ipv4.map(ipv4Text) ?? ""
                 clauses.append("was seen with IP \(listed(found.wrongIPs.sorted().map(ipv4Text))) instead of the registered \(expected)")
@@ -130,30 +136,6 @@ package struct IPMismatchDetector: Detector {
                     summary: "Terminal \(terminalText) " + listed(clauses, limit: 10) + ".",
                     evidence: found.evidence))
         }
-    }
-
-    private mutating func emitUnregisteredVenue(
-        _ venue: VenueSlice, _ sightings: [AddressSighting], _ code: String, isRegistered: Bool,
-        _ context: DetectionContext
-    ) {
-        var firstByTerminal: [SymbolID: AddressSighting] = [:]
-        for sighting in sightings {
-            if let earlier = firstByTerminal[sighting.terminal],
-                (earlier.firstSeconds, earlier.source) <= (sighting.firstSeconds, sighting.source)
-            {
-                continue
-            }
-            firstByTerminal[sighting.terminal] = sighting
-        }
-        let terminals = firstByTerminal.keys.map { context.symbols.text($0) }.sorted()
-        let why = isRegistered ? "the venue has no registered terminals" : "the venue is not in the registry"
-        findings.append(
-            Finding(
-                detector: Self.id, severity: .medium, venue: code,
-                startSeconds: sightings.map(\.firstSeconds).min()!, endSeconds: sightings.map(\.lastSeconds).max()!,
-                summary: "\(counted(terminals.count, "terminal")) seen in the audit log (\(listed(terminals))) "
-                    + "are not in the registry: \(why).",
-                evidence: firstByTerminal.values.map(\.source)))
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }

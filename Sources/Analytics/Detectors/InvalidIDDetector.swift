@@ -20,7 +20,7 @@ package struct InvalidIDDetector: Detector {
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.sessions
-        var sessionsByCert: [SymbolID: [Int]] = [:]
+        var flagged: [(index: Int, problem: ResidentID.Problem)] = []
         for index in 0..<sessions.count where sessions.certType[index].isResidentID && sessions.cert[index] != 0 {
             let cert = sessions.cert[index]
             let problem: ResidentID.Problem?
@@ -30,28 +30,32 @@ package struct InvalidIDDetector: Detector {
                 problem = ResidentID.problem(context.symbols.text(cert).utf8)
                 problemByCert[cert] = .some(problem)
             }
-            if problem != nil { sessionsByCert[cert, default: []].append(index) }
+            if let problem {
+                flagged.append((index, problem))
+            } else if let birth = ResidentID.birthDate(context.symbols.text(cert).utf8),
+                ResidentID.age(birth: birth, on: CivilTime.civilFromDays(localDay(sessions.startSeconds[index]))) < 0
+            {
+                // A real calendar date, but after the session: no one yet born used the card.
+                flagged.append((index, .impossibleBirthDate))
+            }
         }
-        for (cert, indices) in sessionsByCert {
-            guard let problem = problemByCert[cert] ?? nil else { continue }
+        for (index, problem) in flagged {
             let reason: String
             switch problem {
             case .firstGeneration: reason = "is a 15-digit first-generation ID number, no longer valid"
             case .wrongCheckCharacter: reason = "has a wrong check character"
-            case .impossibleBirthDate: reason = "encodes a birth date that does not exist"
+            case .impossibleBirthDate: reason = "encodes a birth date that does not exist or lies after the session"
             case .malformed: reason = "is not a well-formed resident ID number"
             }
-            for index in indices {
-                findings.append(
-                    Finding(
-                        detector: Self.id, severity: problem == .firstGeneration ? .medium : .high,
-                        venue: context.symbols.text(venue.venue),
-                        terminal: optionalText(sessions.terminal[index], context.symbols),
-                        cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[index],
-                        endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
-                        summary: "The resident-ID cert of a session \(reason).",
-                        evidence: [sessions.source[index]]))
-            }
+            findings.append(
+                Finding(
+                    detector: Self.id, severity: problem == .firstGeneration ? .medium : .high,
+                    venue: context.symbols.text(venue.venue),
+                    terminal: optionalText(sessions.terminal[index], context.symbols),
+                    cert: context.symbols.text(sessions.cert[index]), startSeconds: sessions.startSeconds[index],
+                    endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
+                    summary: "The resident-ID cert of a session \(reason).",
+                    evidence: [sessions.source[index]]))
         }
     }
 

@@ -38,7 +38,8 @@ package struct MinorDetector: Detector {
             guard let birth else { continue }
             let date = CivilTime.civilFromDays(localDay(sessions.startSeconds[index]))
             let age = ResidentID.age(birth: birth, on: date)
-            if age < minimumAge { minorSessions[cert, default: []].append((index, age)) }
+            // A birth date after the session is invalid-id's case, not a minor's.
+            if age < minimumAge && age >= 0 { minorSessions[cert, default: []].append((index, age)) }
         }
         for (cert, entries) in minorSessions {
             for (index, age) in entries {

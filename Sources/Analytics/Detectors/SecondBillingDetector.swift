@@ -10,8 +10,8 @@ import LogFormats
 ///
 /// By log-ons: an `ONLINE` with a terminal is orphaned when no session of that terminal starts within
 /// `logonMatchMinutes` before or after it (inclusive). A venue with at least `minimumOrphanedLogons` orphaned
-/// log-ons is one finding; evidence: those `ONLINE` rows. Venues whose dump has no billing sessions at all are
-/// skipped: there every log-on would be orphaned only because the billing export is missing.
+/// log-ons is one finding; evidence: those `ONLINE` rows. A venue whose dump has no billing session at all is
+/// judged the same way (every log-on is orphaned), and the summary names the other reading: a missing export.
 /// - Complexity: O(p + o log s) per venue.
 package struct SecondBillingDetector: Detector {
     package static let id = DetectorID.secondBilling
@@ -89,7 +89,9 @@ package struct SecondBillingDetector: Detector {
     private mutating func checkLogons(_ venue: VenueSlice, _ code: String, _ context: DetectionContext) {
         let config = context.config.secondBilling
         let logons = venue.logons
-        guard logons.count > 0, venue.sessions.count > 0 else { return }
+        // A venue with log-ons and no billing session at all is reported too (FORMATS.md §4 read literally):
+        // it bills on another system, or its billing export is missing; the summary says which it may be.
+        guard logons.count > 0 else { return }
         let window = seconds(minutes: config.logonMatchMinutes)
         let sessionsByTerminal = venue.sessions.indicesByTerminal()
         var startsByTerminal: [SymbolID: [Int64]] = [:]
@@ -112,7 +114,10 @@ package struct SecondBillingDetector: Detector {
                 detector: Self.id, severity: .medium, venue: code,
                 startSeconds: logons.timeSeconds[orphans[0]], endSeconds: logons.timeSeconds[orphans[orphans.count - 1]],
                 summary: "The audit client saw \(counted(orphans.count, "log-on")) on terminals \(listed(terminals)) "
-                    + "with no billing session starting within \(minutesText(window)) of them.",
+                    + "with no billing session starting within \(minutesText(window)) of them"
+                    + (venue.sessions.count == 0
+                        ? "; the dump has no billing session of this venue at all (a second billing system, or a "
+                            + "missing export)." : "."),
                 evidence: orphans.map { logons.source[$0] }))
     }
 

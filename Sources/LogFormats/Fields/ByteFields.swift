@@ -20,6 +20,19 @@ extension UnsafeRawBufferPointer {
         return memcmpBytes(base, UnsafeRawPointer(literal.utf8Start), count)
     }
 
+    /// Whether the bytes equal `literal` (ASCII upper case), comparing ASCII letters in either case.
+    @inline(__always)
+    package func equalsIgnoringASCIICase(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        var pointer = literal.utf8Start
+        for byte in self {
+            let folded = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            if folded != pointer.pointee { return false }
+            pointer += 1
+        }
+        return true
+    }
+
     /// Whether the bytes start with the UTF-8 of `literal`.
     @inline(__always)
     package func hasPrefix(_ literal: StaticString) -> Bool {

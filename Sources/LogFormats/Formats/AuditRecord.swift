@@ -123,7 +123,8 @@ package enum AuditFieldReader {
             -> UInt8
         {
             let value = field.trimmed()
-            for (text, code) in table where value.equals(text) { return code }
+            // Either case, as for EVENT: JSON Lines writers lower-case values too (`inuse`, `ok`).
+            for (text, code) in table where value.equalsIgnoringASCIICase(text) { return code }
             throw RowIssue(.badValue, "\(name) '\(value.text.prefix(40))' is not one of the known values.")
         }
         func integer(_ field: UnsafeRawBufferPointer, _ name: String) throws(RowIssue) -> Int64 {

@@ -2,7 +2,7 @@ import Glibc
 
 /// A bounded FIFO between one producing and one consuming thread: the producer blocks when it is full,
 /// which is what keeps memory from growing with the size of the dump.
-final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is guarded by `mutex`.
+package final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is guarded by `mutex`.
     /// Taken slots are set to nil at once, so a consumed batch is never kept alive by its channel.
     private var items: [Element?] = []
     private var head = 0
@@ -11,7 +11,7 @@ final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is
     private var notEmpty = pthread_cond_t()
     private var notFull = pthread_cond_t()
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&notEmpty, nil)
@@ -24,7 +24,7 @@ final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is
         pthread_cond_destroy(&notFull)
     }
 
-    func send(_ item: Element) {
+    package func send(_ item: Element) {
         pthread_mutex_lock(&mutex)
         while items.count - head >= capacity { pthread_cond_wait(&notFull, &mutex) }
         items.append(item)
@@ -32,7 +32,7 @@ final class Channel<Element>: @unchecked Sendable {  // @unchecked: all state is
         pthread_mutex_unlock(&mutex)
     }
 
-    func receive() -> Element {
+    package func receive() -> Element {
         pthread_mutex_lock(&mutex)
         while items.count == head { pthread_cond_wait(&notEmpty, &mutex) }
         let item = items[head]!

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Interns byte strings to dense ids 1...n (0 is the empty string): the dictionary encoding of a batch's
 /// text columns, and the store's symbol table. Open addressing over one byte arena, so interning a field
 /// that was seen before allocates nothing (STYLE.md §7).
@@ -121,4 +123,3 @@ package struct StringDictionary: Sendable {
     }
 }
 
-import Glibc

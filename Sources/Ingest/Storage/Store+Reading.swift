@@ -1,3 +1,4 @@
+import CSQLite
 import LogFormats
 
 /// A stored session, as the detectors' loader reads it (symbol ids are the store's).
@@ -284,7 +285,5 @@ extension Store {
         return rows
     }
 }
-
-import CSQLite
 
 private func sqlite3ColumnCount(_ statement: Statement) -> Int { Int(sqlite3_column_count(statement.handle)) }

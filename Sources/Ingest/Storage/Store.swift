@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 import LogFormats
 
@@ -88,8 +89,7 @@ package final class Store {
     package func symbolText(_ id: Int64) -> String { symbols.string(Int32(truncatingIfNeeded: id)) }
 }
 
-import CSQLite
-
+/// Binds bytes as text, copied by SQLite (the bytes need not outlive the call).
 @inline(__always)
 func csqlite_bind_text_transient_raw(_ statement: Statement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     csqlite_bind_text_transient(

@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 import LogFormats
 
@@ -101,14 +102,7 @@ package final class StoreWriter {
         insertFile.bind(2, "pending:\(path)")
         insertFile.bind(3, Int64(time(nil)))
         try insertFile.run()
-        fileID = sqlite3LastInsertRowID()
-    }
-
-    private func sqlite3LastInsertRowID() -> Int64 {
-        let statement = try? connection.prepare("SELECT last_insert_rowid()")
-        guard let statement, (try? statement.step()) == true else { return 0 }
-        defer { statement.reset() }
-        return statement.int64(0)
+        fileID = sqlite3_last_insert_rowid(connection.handle)
     }
 
     private func bindText(_ statement: Statement, _ index: Int32, _ heap: TextHeap, _ row: Int) {

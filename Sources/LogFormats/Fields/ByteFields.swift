@@ -89,6 +89,7 @@ package enum FieldParser {
     /// and ISO 8601 `2026-11-28T14:03:22.123+08:00` / `Z` / `+0800` / `+08`. Fractions of a second are dropped.
     package static func timestamp(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
+        if let seconds = canonicalTimestamp(bytes) { return seconds }
         let count = bytes.count
         var index = 0
 
@@ -156,6 +157,40 @@ package enum FieldParser {
         return CivilTime.epochSeconds(
             year: year, month: month, day: day, hour: hour, minute: minute, second: second,
             offsetSeconds: offsetSeconds)
+    }
+
+    /// The common `2026-11-28 14:03:22` form (19 bytes, fixed positions) without the general parser's
+    /// bookkeeping: nearly every audit line has it (measured ~5 % of audit-pipe parsing before).
+    @inline(__always)
+    private static func canonicalTimestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count == 19, let base = bytes.baseAddress else { return nil }
+        @inline(__always) func digit(_ offset: Int) -> Int {
+            Int(base.load(fromByteOffset: offset, as: UInt8.self) &- 0x30)
+        }
+        @inline(__always) func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+        guard byte(4) == UInt8(ascii: "-"), byte(7) == UInt8(ascii: "-"), byte(10) == UInt8(ascii: " "),
+            byte(13) == UInt8(ascii: ":"), byte(16) == UInt8(ascii: ":")
+        else { return nil }
+        let digits = (
+            digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9), digit(11), digit(12),
+            digit(14), digit(15), digit(17), digit(18)
+        )
+        // Wrapped subtraction makes every non-digit byte greater than 9.
+        guard
+            max(
+                digits.0, digits.1, digits.2, digits.3, digits.4, digits.5, digits.6, digits.7, digits.8, digits.9,
+                digits.10, digits.11, digits.12, digits.13) <= 9
+        else { return nil }
+        let year = digits.0 * 1000 + digits.1 * 100 + digits.2 * 10 + digits.3
+        let month = digits.4 * 10 + digits.5
+        let day = digits.6 * 10 + digits.7
+        let hour = digits.8 * 10 + digits.9
+        let minute = digits.10 * 10 + digits.11
+        let second = digits.12 * 10 + digits.13
+        guard year >= 1970, year <= 2200, CivilTime.isValidDate(year: year, month: month, day: day), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        return CivilTime.epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     /// Yuan amount (`12.50`, `12.5`, `12`, `-3.00`) as integer fen; nil when malformed or over two decimals.

@@ -45,7 +45,13 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, help: "Registry directory holding venues.csv and terminals.csv.")
     var registry: String?
     @OptionGroup var detectOptions: DetectOptionGroup
-    @OptionGroup var store: StoreOptions
+    @Option(
+        name: .long,
+        help: """
+            The SQLite database to keep (created when missing, readable by its owner alone; it accumulates \
+            every dump analysed into it). Without it the run uses a temporary one, so each run stands alone.
+            """)
+    var db: String?
     @OptionGroup var ingestOptions: IngestOptionGroup
     @Option(name: .long, help: "Write the findings as JSON Lines here (- for standard output).")
     var findings: String?
@@ -61,7 +67,16 @@ struct Analyze: ParsableCommand {
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
-        let database = try Wiring.openStore(store.db)
+        // Without --db, a database of this run alone: findings of an earlier dump analysed in the same
+        // folder must not appear among this one's.
+        var temporaryFolder: String?
+        if db == nil {
+            temporaryFolder = NSTemporaryDirectory() + "netbar-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+            try? FileManager.default.createDirectory(
+                atPath: temporaryFolder!, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        defer { if let temporaryFolder { try? FileManager.default.removeItem(atPath: temporaryFolder) } }
+        let database = try Wiring.openStore(db ?? temporaryFolder! + "/netbar.db")
         var reports: [FileReport] = []
         if let registry {
             reports += try Wiring.importRegistry(registry, store: database, quiet: ingestOptions.quiet)

@@ -160,6 +160,25 @@ import Testing
         #expect(report.text == firstFindings)
     }
 
+    @Test func withoutDBEachAnalyzeStandsAlone() throws {
+        let folder = TestSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let samples = TestSupport.packageRoot + "/samples"
+        let first = try TestSupport.run(
+            TestSupport.netbarBinary,
+            ["analyze", samples + "/dump", "--registry", samples + "/registry", "--findings", "a.jsonl", "--quiet"],
+            directory: folder)
+        #expect(first.status == 0, "\(first.standardError)")
+        let second = try TestSupport.run(
+            TestSupport.netbarBinary, ["analyze", samples + "/bad-input", "--findings", "b.jsonl", "--quiet"],
+            directory: folder)
+        #expect(second.status == 0, "\(second.standardError)")
+        #expect(!(try String(contentsOfFile: folder + "/a.jsonl", encoding: .utf8)).isEmpty)
+        // The first dump's findings do not leak into the second run, and no database is left behind.
+        #expect(try String(contentsOfFile: folder + "/b.jsonl", encoding: .utf8).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["a.jsonl", "b.jsonl"])
+    }
+
     @Test func usageErrorsAreOneLineWithStatusOne() throws {
         for arguments in [["analyze"], ["analyze", "/no/such/dump"], ["frobnicate"], ["analyze", ".", "--format", "csv"],
                           ["analyze", ".", "--config", "/no/such.yaml"]] {

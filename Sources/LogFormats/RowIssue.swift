@@ -32,6 +32,30 @@ package struct RowIssue: Error, Sendable {
     }
 }
 
+extension RowIssue {
+    /// `parse(field)`, or the issue "<column> '<value>' is not <expected>." that names the column by its
+    /// header and caps the value (STYLE.md §5); one place for every parser's field checks.
+    @inline(__always)
+    package static func check<Value>(
+        _ field: UnsafeRawBufferPointer, _ column: String, _ reason: RowIssueReason, _ expected: String,
+        _ parse: (UnsafeRawBufferPointer) -> Value?
+    ) throws(RowIssue) -> Value {
+        guard let value = parse(field) else {
+            throw RowIssue(reason, "\(column) '\(field.text.prefix(40))' is not \(expected).")
+        }
+        return value
+    }
+
+    /// nil for an empty field, otherwise as `check`.
+    @inline(__always)
+    package static func checkOptional<Value>(
+        _ field: UnsafeRawBufferPointer, _ column: String, _ reason: RowIssueReason, _ expected: String,
+        _ parse: (UnsafeRawBufferPointer) -> Value?
+    ) throws(RowIssue) -> Value? {
+        field.isEmpty ? nil : try check(field, column, reason, expected, parse)
+    }
+}
+
 /// Lines knowingly not used, by kind (FORMATS.md §6: every line is used, quarantined or skipped).
 package enum SkipKind: String, Sendable, CaseIterable, Codable, Comparable {
     case blank

@@ -54,9 +54,7 @@ package struct AuditPipeParser {
             throw RowIssue(
                 .wrongFieldCount, "\(kind.name) has \(fieldCount) fields where \(expected) are expected.")
         }
-        guard let time = FieldParser.timestamp(field(0)) else {
-            throw RowIssue(.badTime, "time '\(field(0).text.prefix(40))' is not a date and time.")
-        }
+        let time = try RowIssue.check(field(0), "time", .badTime, "a date and time", FieldParser.timestamp)
         let venue = field(1).trimmed()
         guard FieldParser.isVenueCode(venue) else {
             throw RowIssue(.badVenue, "venue '\(venue.text.prefix(40))' is not 14 digits.")

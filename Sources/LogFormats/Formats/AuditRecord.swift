@@ -98,26 +98,13 @@ package enum AuditFieldReader {
         func address(_ first: Int) throws(RowIssue) {
             record.terminal = fields(first).trimmed()
             guard !record.terminal.isEmpty else { throw RowIssue(.missingField, "terminal is empty.") }
-            let ip = fields(first + 1).trimmed()
-            if !ip.isEmpty {
-                guard let value = FieldParser.ipv4(ip) else {
-                    throw RowIssue(.badIP, "ip '\(ip.text.prefix(40))' is not an IPv4 address.")
-                }
-                record.ipv4 = value
-            }
-            let mac = fields(first + 2).trimmed()
-            if !mac.isEmpty {
-                guard let value = FieldParser.mac(mac) else {
-                    throw RowIssue(.badMAC, "mac '\(mac.text.prefix(40))' is not a MAC address.")
-                }
-                record.mac = value
-            }
+            record.ipv4 = try RowIssue.checkOptional(
+                fields(first + 1).trimmed(), "ip", .badIP, "an IPv4 address", FieldParser.ipv4)
+            record.mac = try RowIssue.checkOptional(
+                fields(first + 2).trimmed(), "mac", .badMAC, "a MAC address", FieldParser.mac)
         }
         func certType(_ field: UnsafeRawBufferPointer) throws(RowIssue) -> CertType {
-            guard let value = FieldParser.certType(field) else {
-                throw RowIssue(.badValue, "cert_type '\(field.text.prefix(40))' is not a known cert type.")
-            }
-            return value
+            try RowIssue.check(field, "cert_type", .badValue, "a known cert type", FieldParser.certType)
         }
         func code(_ field: UnsafeRawBufferPointer, _ name: String, _ table: [(StaticString, UInt8)]) throws(RowIssue)
             -> UInt8
@@ -128,12 +115,7 @@ package enum AuditFieldReader {
             throw RowIssue(.badValue, "\(name) '\(value.text.prefix(40))' is not one of the known values.")
         }
         func integer(_ field: UnsafeRawBufferPointer, _ name: String) throws(RowIssue) -> Int64 {
-            let value = field.trimmed()
-            if value.isEmpty { return 0 }
-            guard let number = FieldParser.integer(value) else {
-                throw RowIssue(.badNumber, "\(name) '\(value.text.prefix(40))' is not a whole number.")
-            }
-            return number
+            try RowIssue.checkOptional(field.trimmed(), name, .badNumber, "a whole number", FieldParser.integer) ?? 0
         }
 
         switch record.kind {
@@ -175,13 +157,8 @@ package enum AuditFieldReader {
             record.detail = fields(1).trimmed()
         case .flow:
             try address(0)
-            let destination = fields(3).trimmed()
-            if !destination.isEmpty {
-                guard let value = FieldParser.ipv4(destination) else {
-                    throw RowIssue(.badIP, "dst_ip '\(destination.text.prefix(40))' is not an IPv4 address.")
-                }
-                record.destinationIPv4 = value
-            }
+            record.destinationIPv4 = try RowIssue.checkOptional(
+                fields(3).trimmed(), "dst_ip", .badIP, "an IPv4 address", FieldParser.ipv4)
             record.destinationPort = try integer(fields(4), "dst_port")
             record.bytesUp = try integer(fields(5), "bytes_up")
             record.bytesDown = try integer(fields(6), "bytes_down")

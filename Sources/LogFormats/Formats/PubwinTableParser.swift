@@ -169,36 +169,20 @@ package struct PubwinTableParser: Sendable {
             guard !row.recordNo.isEmpty else { throw RowIssue(.missingField, "记录号 is empty.") }
             row.terminal = trimmedRange(.terminal)
             guard !row.terminal.isEmpty else { throw RowIssue(.missingField, "终端号 is empty.") }
-            guard let start = FieldParser.timestamp(field(.start)) else {
-                throw RowIssue(.badTime, "上机时间 '\(field(.start).text.prefix(40))' is not a date and time.")
-            }
+            let start = try RowIssue.check(field(.start), "上机时间", .badTime, "a date and time", FieldParser.timestamp)
             row.startSeconds = start
-            let endField = field(.end)
-            if !endField.isEmpty {
-                guard let end = FieldParser.timestamp(endField) else {
-                    throw RowIssue(.badTime, "下机时间 '\(endField.text.prefix(40))' is not a date and time.")
-                }
+            if let end = try RowIssue.checkOptional(
+                field(.end), "下机时间", .badTime, "a date and time", FieldParser.timestamp)
+            {
                 guard end >= start else { throw RowIssue(.endBeforeStart, "下机时间 is before 上机时间.") }
                 row.endSeconds = end
             }
-            let amountField = field(.amount)
-            if !amountField.isEmpty {
-                guard let amount = FieldParser.moneyFen(amountField) else {
-                    throw RowIssue(.badMoney, "消费金额 '\(amountField.text.prefix(40))' is not an amount in yuan.")
-                }
-                row.amountFen = amount
-            }
-            guard let certType = FieldParser.certType(field(.certType)) else {
-                throw RowIssue(.badValue, "证件类型 '\(field(.certType).text.prefix(40))' is not a known cert type.")
-            }
-            row.certType = certType
-            let ipField = field(.ip)
-            if !ipField.isEmpty {
-                guard let ip = FieldParser.ipv4(ipField) else {
-                    throw RowIssue(.badIP, "IP地址 '\(ipField.text.prefix(40))' is not an IPv4 address.")
-                }
-                row.ipv4 = ip
-            }
+            row.amountFen =
+                try RowIssue.checkOptional(field(.amount), "消费金额", .badMoney, "an amount in yuan", FieldParser.moneyFen)
+                ?? 0
+            row.certType = try RowIssue.check(
+                field(.certType), "证件类型", .badValue, "a known cert type", FieldParser.certType)
+            row.ipv4 = try RowIssue.checkOptional(field(.ip), "IP地址", .badIP, "an IPv4 address", FieldParser.ipv4) ?? 0
             row.userType = Self.userType(field(.userType))
             row.checkout = Self.checkout(field(.checkout))
             row.card = trimmedRange(.card)
@@ -227,28 +211,14 @@ package struct PubwinTableParser: Sendable {
             }
             row.serialNo = trimmedRange(.serialNo)
             guard !row.serialNo.isEmpty else { throw RowIssue(.missingField, "流水号 is empty.") }
-            guard let time = FieldParser.timestamp(field(.time)) else {
-                throw RowIssue(.badTime, "交易时间 '\(field(.time).text.prefix(40))' is not a date and time.")
-            }
-            row.timeSeconds = time
-            guard let kind = Self.transactionKind(field(.kind)) else {
-                throw RowIssue(.badValue, "交易类型 '\(field(.kind).text.prefix(40))' is not a known transaction type.")
-            }
-            row.kind = kind
-            let amountField = field(.amount)
-            if !amountField.isEmpty {
-                guard let amount = FieldParser.moneyFen(amountField) else {
-                    throw RowIssue(.badMoney, "金额 '\(amountField.text.prefix(40))' is not an amount in yuan.")
-                }
-                row.amountFen = amount
-            }
-            let balanceField = field(.balance)
-            if !balanceField.isEmpty {
-                guard let balance = FieldParser.moneyFen(balanceField) else {
-                    throw RowIssue(.badMoney, "余额 '\(balanceField.text.prefix(40))' is not an amount in yuan.")
-                }
-                row.balanceFen = balance
-            }
+            row.timeSeconds = try RowIssue.check(
+                field(.time), "交易时间", .badTime, "a date and time", FieldParser.timestamp)
+            row.kind = try RowIssue.check(
+                field(.kind), "交易类型", .badValue, "a known transaction type", Self.transactionKind)
+            row.amountFen =
+                try RowIssue.checkOptional(field(.amount), "金额", .badMoney, "an amount in yuan", FieldParser.moneyFen) ?? 0
+            row.balanceFen = try RowIssue.checkOptional(
+                field(.balance), "余额", .badMoney, "an amount in yuan", FieldParser.moneyFen)
             row.card = trimmedRange(.card)
             row.certNo = trimmedRange(.certNo)
             row.cashier = trimmedRange(.cashier)

@@ -65,13 +65,8 @@ package struct RegistryParser: Sendable {
                 }
                 row.lan = (address, Int(prefix))
             }
-            let terminals = field(.terminalCount)
-            if !terminals.isEmpty {
-                guard let count = FieldParser.integer(terminals) else {
-                    throw RowIssue(.badNumber, "登记终端数 '\(terminals.text.prefix(40))' is not a whole number.")
-                }
-                row.terminalCount = count
-            }
+            row.terminalCount = try RowIssue.checkOptional(
+                field(.terminalCount), "登记终端数", .badNumber, "a whole number", FieldParser.integer)
         }
         return row
     }
@@ -91,20 +86,8 @@ package struct RegistryParser: Sendable {
             }
             row.terminal = range(.terminal)
             guard !row.terminal.isEmpty else { throw RowIssue(.missingField, "终端号 is empty.") }
-            let ip = field(.ip)
-            if !ip.isEmpty {
-                guard let value = FieldParser.ipv4(ip) else {
-                    throw RowIssue(.badIP, "IP地址 '\(ip.text.prefix(40))' is not an IPv4 address.")
-                }
-                row.ipv4 = value
-            }
-            let mac = field(.mac)
-            if !mac.isEmpty {
-                guard let value = FieldParser.mac(mac) else {
-                    throw RowIssue(.badMAC, "MAC地址 '\(mac.text.prefix(40))' is not a MAC address.")
-                }
-                row.mac = value
-            }
+            row.ipv4 = try RowIssue.checkOptional(field(.ip), "IP地址", .badIP, "an IPv4 address", FieldParser.ipv4)
+            row.mac = try RowIssue.checkOptional(field(.mac), "MAC地址", .badMAC, "a MAC address", FieldParser.mac)
         }
         return row
     }

@@ -16,8 +16,8 @@ import LogFormats
 package struct CardFreeLoginDetector: Detector {
     package static let id = DetectorID.cardFreeLogin
     private var findings: [Finding] = []
-    /// Whether an exe symbol is a listed tool, cached across venues.
-    private var toolByExe: [SymbolID: Bool] = [:]
+    /// The normalised tool name of an exe symbol, nil when it is no listed tool; cached across venues.
+    private var toolByExe: [SymbolID: String?] = [:]
     /// Venues with sessions to check but no `SWIPE` at all, where the swipe rule did not run.
     private var venuesWithoutSwipes = 0
 
@@ -102,20 +102,11 @@ package struct CardFreeLoginDetector: Detector {
         _ venue: VenueSlice, _ code: String, _ signatures: Signatures, _ context: DetectionContext
     ) {
         let processes = venue.processes
-        var startsByTool: [String: [Int]] = [:]
-        for index in 0..<processes.count where processes.action[index] == .start {
-            let exe = processes.exe[index]
-            let isTool: Bool
-            if let cached = toolByExe[exe] {
-                isTool = cached
-            } else {
-                isTool = signatures.isCardFreeTool(context.symbols.text(exe))
-                toolByExe[exe] = isTool
-            }
-            if isTool {
-                startsByTool[Signatures.normalisedExe(context.symbols.text(exe)), default: []].append(index)
-            }
-        }
+        let startsByTool = processes.starts(
+            groupedBy: { exe in
+                let name = context.symbols.text(exe)
+                return signatures.isCardFreeTool(name) ? Signatures.normalisedExe(name) : nil
+            }, cache: &toolByExe)
         for tool in startsByTool.keys.sorted() {
             // One finding per terminal the tool ran on: each is a machine that let customers on unregistered.
             let byTerminal = Dictionary(grouping: startsByTool[tool]!) { processes.terminal[$0] }

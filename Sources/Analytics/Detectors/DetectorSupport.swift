@@ -109,3 +109,23 @@ func midnight(ofLocalDay day: Int64) -> Int64 { day * 86_400 - CivilTime.chinaOf
 
 /// `2026-11-28` of a local day.
 func localDateText(_ day: Int64) -> String { String(CivilTime.localString(midnight(ofLocalDay: day)).prefix(10)) }
+
+extension ProcessColumns {
+    /// Indices of the `PROC START`s grouped by `key(exe)`, leaving out those whose key is nil; each exe's key is
+    /// computed once and kept in `cache` across venues (signature matching is per exe, not per event).
+    func starts(groupedBy key: (SymbolID) -> String?, cache: inout [SymbolID: String?]) -> [String: [Int]] {
+        var groups: [String: [Int]] = [:]
+        for index in 0..<count where action[index] == .start {
+            let exe = exe[index]
+            let group: String?
+            if let cached = cache[exe] {
+                group = cached
+            } else {
+                group = key(exe)
+                cache[exe] = .some(group)
+            }
+            if let group { groups[group, default: []].append(index) }
+        }
+        return groups
+    }
+}

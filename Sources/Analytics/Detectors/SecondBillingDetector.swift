@@ -16,8 +16,8 @@ import LogFormats
 package struct SecondBillingDetector: Detector {
     package static let id = DetectorID.secondBilling
     private var findings: [Finding] = []
-    /// Billing system per exe symbol, cached across venues ("" when the exe is not a billing client).
-    private var systemByExe: [SymbolID: String] = [:]
+    /// Billing system per exe symbol, cached across venues (nil when the exe is not a billing client).
+    private var systemByExe: [SymbolID: String?] = [:]
 
     package init() {}
 
@@ -40,18 +40,8 @@ package struct SecondBillingDetector: Detector {
         _ venue: VenueSlice, _ code: String, _ signatures: Signatures, _ context: DetectionContext
     ) {
         let processes = venue.processes
-        var startsBySystem: [String: [Int]] = [:]
-        for index in 0..<processes.count where processes.action[index] == .start {
-            let exe = processes.exe[index]
-            let system: String
-            if let cached = systemByExe[exe] {
-                system = cached
-            } else {
-                system = signatures.billingSystem(forExe: context.symbols.text(exe)) ?? ""
-                systemByExe[exe] = system
-            }
-            if !system.isEmpty { startsBySystem[system, default: []].append(index) }
-        }
+        let startsBySystem = processes.starts(
+            groupedBy: { signatures.billingSystem(forExe: context.symbols.text($0)) }, cache: &systemByExe)
         guard !startsBySystem.isEmpty else { return }
 
         let registered = context.registry?.venues[code]?.billingSystem ?? ""

@@ -17,23 +17,31 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "LogFormats"),
+        // The shipped data files, embedded in the code; the files are links to columns/ and signatures/, where
+        // an analyst looks for them.
+        .target(
+            name: "ShippedData",
+            resources: [
+                .embedInCode("column-names.tsv"), .embedInCode("billing-clients.txt"),
+                .embedInCode("card-free-tools.txt"),
+            ]),
         .target(name: "Ingest", dependencies: ["LogFormats", "CZstd", "CZlib", "CSQLite"]),
         .target(
             name: "Analytics",
             dependencies: ["LogFormats", "Ingest", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "DumpGenerator", dependencies: ["LogFormats", "CZstd", "CZlib"]),
+        .target(name: "DumpGenerator", dependencies: ["LogFormats", "ShippedData", "CZstd", "CZlib"]),
         .executableTarget(
             name: "netbar",
             dependencies: [
-                "LogFormats", "Ingest", "Analytics", "DumpGenerator",
+                "LogFormats", "Ingest", "Analytics", "DumpGenerator", "ShippedData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "NetbarTestSupport", path: "Tests/NetbarTestSupport"),
-        .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats", "NetbarTestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats"]),
+        .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats", "ShippedData", "NetbarTestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats", "ShippedData", "NetbarTestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats", "ShippedData"]),
         .testTarget(name: "DumpGeneratorTests", dependencies: ["DumpGenerator", "LogFormats"]),
         .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator", "LogFormats", "NetbarTestSupport"]),
     ],

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LogFormats
+import ShippedData
 
 /// What to generate: `netbar generate --out DIR --venues N --seed S [--size BYTES] [--terminals N] [--anomalies]`.
 package struct GeneratorOptions: Sendable {
@@ -47,8 +48,8 @@ package struct GeneratorReport: Sendable {
     package var nearMisses: Int
 }
 
-/// Writes a synthetic nightly dump: `dump/<venue>/...`, `registry/venues.csv` and `registry/terminals.csv`, and
-/// with `anomalies` `truth.jsonl`. The same options give byte-identical output; venues are built on all cores.
+/// Writes a synthetic nightly dump: `dump/<venue>/...`, `registry/venues.csv` and `registry/terminals.csv`, the
+/// signature lists to analyse it with in `signatures/`, and with `anomalies` `truth.jsonl`. The same options give byte-identical output; venues are built on all cores.
 /// `progress` gets the text bytes generated so far, from one thread at a time.
 package func generateDump(_ options: GeneratorOptions, progress: ((Int64) -> Void)? = nil) throws -> GeneratorReport {
     guard CivilTime.isValidDate(year: options.date.year, month: options.date.month, day: options.date.day) else {
@@ -89,6 +90,15 @@ package func generateDump(_ options: GeneratorOptions, progress: ((Int64) -> Voi
     let terminalsText = csv([["场所编码", "终端号", "IP地址", "MAC地址"]] + outputs.flatMap(\.terminalRows), newline: "\n")
     try Output.write(terminalsText, to: outputDirectory + "/registry/terminals.csv")
     files += ["registry/venues.csv", "registry/terminals.csv"]
+    // The signature lists the dump is analysed with (`--signatures DIR`): the shipped billing clients, and the
+    // shipped card-free list with the tool the scenarios plant.
+    try FileManager.default.createDirectory(atPath: outputDirectory + "/signatures", withIntermediateDirectories: true)
+    try Output.write(Array(ShippedData.billingClients.utf8), to: outputDirectory + "/signatures/billing-clients.txt")
+    try Output.write(
+        Array((ShippedData.cardFreeTools + "\n# Planted by `netbar generate` in its labelled scenarios:\n"
+            + Tables.cardFreeTool + "\n").utf8),
+        to: outputDirectory + "/signatures/card-free-tools.txt")
+    files += ["signatures/billing-clients.txt", "signatures/card-free-tools.txt"]
 
     let truths = outputs.flatMap(\.truths).sorted()
     if options.anomalies {

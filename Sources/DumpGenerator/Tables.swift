@@ -49,20 +49,25 @@ enum Tables {
     static let isps: [String] = ["中国电信", "中国联通", "中国移动", "华数宽带"]
     static let auditSystems: [String] = ["任子行网吧审计系统", "网盾安全审计", "天行网安审计", "启明星辰上网审计"]
 
-    /// Billing systems a venue may be licensed to run, with the executable name of each one's client.
-    /// The names must be in the project's `signatures/billing-clients.txt`, mapped to the same system names.
+    /// Billing systems a venue may be licensed to run, with the process name of each one's client (public
+    /// sources, as in the project's `signatures/billing-clients.txt`, which maps them to the same system names).
     static let billingSystems: [(system: String, clientExe: String)] = [
         ("Pubwin", "PubwinClient.exe"),
-        ("万象", "WxClient.exe"),
-        ("嘟嘟牛", "DdnClient.exe"),
+        ("万象", "wxcltaidex.exe"),
+        ("嘟嘟牛", "UDO.exe"),
+        ("摇钱树", "yqsclient.exe"),
+        ("计费大师", "JFCLI.exe"),
     ]
-    /// A card-free (免刷) tool; must be listed in `signatures/card-free-tools.txt`.
+    /// A card-free (免刷) tool. No public source names one, so the shipped list is empty and the generator
+    /// writes it into the `signatures/` folder of its output, beside the shipped billing clients.
     static let cardFreeTool = "MianShua.exe"
 
-    /// Ordinary programs customers run.
+    /// Ordinary programs customers run, with the diskless and game-menu clients that run on every terminal of
+    /// many venues (网维大师, 易乐游, 领沃): they must never count as a second billing system.
     static let programs: [String] = [
         "LeagueClient.exe", "chrome.exe", "QQ.exe", "WeChat.exe", "steam.exe", "cs2.exe", "dota2.exe", "YuanShen.exe",
         "wegame.exe", "DNF.exe", "crossfire.exe", "msedge.exe", "QQMusic.exe", "PotPlayerMini64.exe",
+        "BarClientView.exe", "eyoocore.exe", "knbclient.exe",
     ]
 
     static let flowDestinations: [String] = [

@@ -3,10 +3,21 @@
 /// 证件类型, normalised to its numeric code (FORMATS.md §2).
 package enum CertType: UInt16, Sendable, CaseIterable {
     case unknown = 0
+    /// Not a document: an anonymised export's opaque person id (`PERSONID`, FORMATS.md §3.6). It links
+    /// sessions like a cert number, but no check character or birth date can be read from it.
+    case anonymisedPersonID = 1
     case residentID = 111
     case temporaryID = 112
+    /// 军官证 (public-sources.md: in audit vendors' lists).
+    case officerCard = 114
+    /// 警官证.
+    case policeCard = 123
+    /// 学生证.
+    case studentCard = 133
     case drivingLicence = 335
     case passport = 414
+    /// 港澳居民来往内地通行证.
+    case hongKongMacaoPermit = 516
     case other = 990
 
     /// Whether the number is a PRC resident ID (the only kinds `invalid-id` and `minor` look at).

@@ -67,8 +67,14 @@ package enum SkipKind: String, Sendable, CaseIterable, Codable, Comparable {
     case unknownEvent = "unknown-event"
     /// A further physical line of a CSV record whose quoted field holds a line break.
     case recordContinuation = "record-continuation"
-    /// A line of a file whose format was not recognised.
+    /// A line of a file whose format was not recognised (or that is a registry file met among the dump).
     case unrecognised
+    /// A line of a file that two formats fit alike (FORMATS.md §1).
+    case ambiguous
+    /// A line of a file that names no venue (FORMATS.md §3.6).
+    case noVenue = "no-venue"
+    /// A line that could not be decoded because the file's text decoder was unavailable (the file is damaged).
+    case undecodable
 
     package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

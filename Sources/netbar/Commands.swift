@@ -23,6 +23,10 @@ struct StoreOptions: ParsableArguments {
 struct IngestOptionGroup: ParsableArguments {
     @Option(name: .long, help: "Read every input as this format instead of recognising it.")
     var format: String?
+    @Option(
+        name: .long,
+        help: "More column names for CSV exports (lines of format<TAB>field<TAB>name, see columns/column-names.tsv).")
+    var columns: String?
     @Option(name: .long, help: "Files parsed at once (default: the number of cores).")
     var jobs: Int?
     @Flag(name: .long, help: "No progress line on standard error.")
@@ -65,6 +69,7 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
+        let names = try Wiring.columnNames(ingestOptions.columns)
         let settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         // Without --db, a database of this run alone: findings of an earlier dump analysed in the same
@@ -79,10 +84,10 @@ struct Analyze: ParsableCommand {
         let database = try Wiring.openStore(db ?? temporaryFolder! + "/netbar.db")
         var reports: [FileReport] = []
         if let registry {
-            reports += try Wiring.importRegistry(registry, store: database, quiet: ingestOptions.quiet)
+            reports += try Wiring.importRegistry(registry, store: database, names: names, quiet: ingestOptions.quiet)
         }
         let dumpReports = try Wiring.ingest(
-            inputs, store: database, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
+            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
         reports += dumpReports
         do {
             try Wiring.checkSomethingRead(dumpReports)
@@ -119,9 +124,10 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
+        let names = try Wiring.columnNames(ingestOptions.columns)
         let database = try Wiring.openStore(store.db)
         let reports = try Wiring.ingest(
-            inputs, store: database, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
+            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
         let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
         try Wiring.checkSomethingRead(reports)
@@ -203,8 +209,9 @@ struct RegistryCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
+            let names = try Wiring.columnNames(nil)
             let database = try Wiring.openStore(store.db)
-            let reports = try Wiring.importRegistry(directory, store: database, quiet: true)
+            let reports = try Wiring.importRegistry(directory, store: database, names: names, quiet: true)
             for report in reports {
                 print("\(report.path): \(report.status.rawValue), \(report.rows) rows, \(report.quarantined) quarantined")
             }

@@ -2,6 +2,7 @@ import Analytics
 import Foundation
 import Ingest
 import LogFormats
+import ShippedData
 
 /// The stages the commands share, so that `analyze` is exactly `ingest` + `detect` + `report` (STYLE.md §3).
 enum Wiring {
@@ -15,15 +16,42 @@ enum Wiring {
 
     static func parseFormat(_ name: String?) throws(RunError) -> Format? {
         guard let name else { return nil }
-        guard let format = Format(rawValue: name) else {
+        guard let format = Format(rawValue: name), !format.isRegistry else {
+            let hint = Format(rawValue: name)?.isRegistry == true ? " (registry files are read with --registry)" : ""
             throw .usage(
-                "--format '\(name)' is not a format; use one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+                "--format '\(name)' is not a dump format\(hint); use one of "
+                    + Format.dumpFormats.map(\.rawValue).joined(separator: ", "))
         }
         return format
     }
 
+    /// The header map: the built-in names, plus those of `--columns FILE` (FORMATS.md §3.6).
+    static func columnNames(_ path: String?) throws(RunError) -> ColumnNames {
+        var names = ColumnNames()
+        do {
+            try names.add(ShippedData.columnNames, source: "the built-in header map")
+        } catch {
+            throw .usage(error.description)
+        }
+        guard let path else { return names }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .usage("--columns '\(path)' cannot be read")
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .usage("--columns '\(path)' is not UTF-8 text; save it as UTF-8")
+        }
+        do {
+            try names.add(text, source: path)
+        } catch {
+            throw .usage(error.description)
+        }
+        return names
+    }
+
     static func ingest(
-        _ inputs: [String], store: Store, format: Format?, jobs: Int?, quiet: Bool
+        _ inputs: [String], store: Store, names: ColumnNames, format: Format?, jobs: Int?, quiet: Bool
     ) throws(RunError) -> [FileReport] {
         guard !inputs.isEmpty else { throw .usage("no INPUT given: name files, directories or - for standard input") }
         let files: [InputFile]
@@ -37,14 +65,16 @@ enum Wiring {
         do {
             let writer = try StoreWriter(store: store)
             return try IngestRun.run(
-                IngestOptions(inputs: files, formatOverride: format, jobs: jobCount, showProgress: !quiet),
+                IngestOptions(inputs: files, names: names, formatOverride: format, jobs: jobCount, showProgress: !quiet),
                 writer: writer)
         } catch {
             throw RunError(exitCode: 2, description: "the database could not be written: \(error.description)")
         }
     }
 
-    static func importRegistry(_ directory: String, store: Store, quiet: Bool) throws(RunError) -> [FileReport] {
+    static func importRegistry(
+        _ directory: String, store: Store, names: ColumnNames, quiet: Bool
+    ) throws(RunError) -> [FileReport] {
         let venues = (directory as NSString).appendingPathComponent("venues.csv")
         let terminals = (directory as NSString).appendingPathComponent("terminals.csv")
         for path in [venues, terminals] where !FileManager.default.isReadableFile(atPath: path) {
@@ -55,11 +85,12 @@ enum Wiring {
             let writer = try StoreWriter(store: store)
             let venueReports = try IngestRun.run(
                 IngestOptions(
-                    inputs: [InputFile(path: venues, sizeBytes: 0)], formatOverride: .registryVenues, jobs: 1,
+                    inputs: [InputFile(path: venues, sizeBytes: 0)], names: names, formatOverride: .registryVenues, jobs: 1,
                     showProgress: !quiet), writer: writer)
             let terminalReports = try IngestRun.run(
                 IngestOptions(
-                    inputs: [InputFile(path: terminals, sizeBytes: 0)], formatOverride: .registryTerminals, jobs: 1,
+                    inputs: [InputFile(path: terminals, sizeBytes: 0)], names: names, formatOverride: .registryTerminals,
+                    jobs: 1,
                     showProgress: !quiet), writer: writer)
             return venueReports + terminalReports
         } catch {
@@ -94,12 +125,17 @@ enum Wiring {
                 throw .usage("--signatures '\(signaturesPath)' is not a directory")
             }
         }
-        if let directory = signaturesPath ?? Signatures.defaultDirectory() {
-            do {
-                signatures = try Signatures.load(directory: directory)
-            } catch {
-                throw .usage(error.description)
+        // Without --signatures the lists built into the binary (signatures/ of the source tree) are used.
+        do throws(ConfigError) {
+            if let signaturesPath {
+                signatures = try Signatures.load(directory: signaturesPath)
+            } else {
+                signatures = try Signatures.parse(
+                    billingClientsText: ShippedData.billingClients, cardFreeToolsText: ShippedData.cardFreeTools,
+                    directory: "(built in)")
             }
+        } catch {
+            throw .usage(error.description)
         }
         return DetectionSettings(config: config, signatures: signatures)
     }

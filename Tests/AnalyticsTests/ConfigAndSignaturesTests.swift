@@ -1,6 +1,7 @@
 import Analytics
 import Foundation
 import LogFormats
+import ShippedData
 import Testing
 
 @Suite struct DetectorConfigTests {
@@ -98,18 +99,27 @@ import Testing
         }
     }
 
-    @Test func shippedListsLoad() throws {
+    @Test func shippedListsAreBuiltInAndNameRealClients() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let directory = repository.appendingPathComponent("signatures").path
-        let signatures = try Signatures.load(directory: directory)
-        #expect(signatures.billingSystem(forExe: "pubwinclient.exe") == "Pubwin")
-        #expect(signatures.billingClients.count >= 10)
-        #expect(!signatures.cardFreeTools.isEmpty)
-        #expect(
-            Signatures.defaultDirectory(
-                executablePath: repository.appendingPathComponent(".build/debug/netbar").path,
-                currentDirectory: "/", environment: [:]) != nil)
+        let fromDisk = try Signatures.load(directory: repository.appendingPathComponent("signatures").path)
+        let builtIn = try Signatures.parse(
+            billingClientsText: ShippedData.billingClients, cardFreeToolsText: ShippedData.cardFreeTools)
+        #expect(fromDisk == builtIn, "the binary carries the files of signatures/")
+        // Public sources' process names (public-sources.md), matched in any case.
+        #expect(builtIn.billingSystem(forExe: "PubwinClient.exe") == "Pubwin")
+        #expect(builtIn.billingSystem(forExe: "C:\\Program Files\\Sicent\\WXCLTAIDEX.EXE") == "万象")
+        #expect(builtIn.billingSystem(forExe: "udo.exe") == "嘟嘟牛")
+        #expect(builtIn.billingSystem(forExe: "pwcli.exe") == "丕微")
+        #expect(builtIn.billingClients.count >= 15)
+        // Diskless and game-menu software runs on every terminal beside the billing system: never billing.
+        for exe in ["BarClientView.exe", "eyoocore.exe", "eyoorun.exe", "knbclient.exe", "lwclient64.exe",
+            "RichtechGameMenu.exe", "ZHLHBarClient.exe", "rzxsurename.exe", "wxCashier.exe"]
+        {
+            #expect(builtIn.billingSystem(forExe: exe) == nil, "\(exe)")
+        }
+        // No public source names a card-free tool: the shipped list invents none.
+        #expect(builtIn.cardFreeTools.isEmpty)
     }
 
     @Test func missingDirectoryIsAnErrorNamingTheFile() {

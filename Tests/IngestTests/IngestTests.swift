@@ -2,17 +2,28 @@ import Foundation
 import Ingest
 import LogFormats
 import NetbarTestSupport
+import ShippedData
 import Testing
 
+/// The built-in header map.
+let shippedNames: ColumnNames = {
+    var names = ColumnNames()
+    do { try names.add(ShippedData.columnNames, source: "built-in") } catch { fatalError("\(error)") }
+    return names
+}()
+
 /// Ingests `paths` into the store at `database` and returns the reports.
-private func ingest(_ paths: [String], database: String, format: Format? = nil) throws -> [FileReport] {
+func ingest(
+    _ paths: [String], database: String, format: Format? = nil, names: ColumnNames = shippedNames
+) throws -> [FileReport] {
     let store = try Store(path: database)
     let writer = try StoreWriter(store: store)
     let inputs = try InputSource.expand(paths, excluding: [database])
-    return try IngestRun.run(IngestOptions(inputs: inputs, formatOverride: format, jobs: 2, showProgress: false), writer: writer)
+    return try IngestRun.run(
+        IngestOptions(inputs: inputs, names: names, formatOverride: format, jobs: 2, showProgress: false), writer: writer)
 }
 
-private func rows(_ database: String, _ sql: String) throws -> [[String]] {
+func rows(_ database: String, _ sql: String) throws -> [[String]] {
     try Store(path: database).textRows(sql)
 }
 
@@ -139,7 +150,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
             "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:03:22,2026-11-28 15:00:00,,12.50,,正常,\n合计,,,,,,,,,,,,99.00,,,\n",
             to: folder + "/s.csv")
         let report = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")[0]
-        #expect(report.warnings.count == 1 && report.warnings[0].contains("99.00"))
+        #expect(report.warnings.count == 1 && report.warnings[0].detail.contains("99.00"))
     }
 
     @Test func reIngestChangesNothingAndClosedCopyWins() throws {

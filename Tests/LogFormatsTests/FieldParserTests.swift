@@ -64,14 +64,21 @@ private let reference: Int64 = 1_795_845_802
         ("111", CertType.residentID), ("身份证", .residentID), ("居民身份证", .residentID), ("临时身份证", .temporaryID),
         ("112", .temporaryID), ("驾驶证", .drivingLicence), ("335", .drivingLicence), ("护照", .passport),
         ("414", .passport), ("其他", .other), ("990", .other), ("", .unknown),
+        // The other codes of the audit vendors' lists (public-sources.md), and one vendor's 1021 prefix.
+        ("114", .officerCard), ("军官证", .officerCard), ("123", .policeCard), ("133", .studentCard),
+        ("学生证", .studentCard), ("516", .hongKongMacaoPermit), ("港澳通行证", .hongKongMacaoPermit),
+        ("1021111", .residentID), ("1021414", .passport), ("临时居民身份证", .temporaryID),
     ])
     func certTypes(text: String, type: CertType) {
         #expect(parse(text, FieldParser.certType) == type)
     }
 
     @Test func unknownCertTypeIsNil() {
-        #expect(parse("学生证", FieldParser.certType) == nil)
+        #expect(parse("工作证", FieldParser.certType) == nil)
         #expect(parse("113", FieldParser.certType) == nil)
+        #expect(parse("1021113", FieldParser.certType) == nil)
+        // The anonymised id is a cert type of netbar's own, never one an export writes.
+        #expect(parse("1", FieldParser.certType) == nil)
     }
 
     @Test(arguments: ["00-1A-2B-3C-4D-5E", "00:1a:2b:3c:4d:5e", "001A2B3C4D5E", "001a2b3c4d5e"])

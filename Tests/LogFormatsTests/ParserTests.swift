@@ -60,48 +60,44 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
 @Suite struct PubwinParserTests {
     static let header = "记录号,场所编码,卡号,用户类型,证件类型,证件号码,姓名,终端号,IP地址,上机时间,下机时间,上网时长,消费金额,收银员,结账方式,备注"
 
-    private func classify(_ parser: inout PubwinTableParser, _ line: String) throws -> PubwinTableParser.RecordClass {
-        var framer = CSVRecordFramer()
-        _ = withLine(line) { framer.feed($0, line: 1) }
-        return try parser.classify(framer.record)
+    @Test func titleHeaderRowsAndTotals() {
+        let sink = RecordingSink.decode(
+            .pubwinSessions,
+            """
+            上机记录查询,导出时间:2026-11-29 06:00:03
+            \(Self.header)
+            7,33010610000123,C1,会员,身份证,33010619900101123x,张三,012,192.168.1.12,2026/11/28 14:03,,0分,12.5,李,手工,
+            合计,,,,,,,,,,,,12.50,,,
+            """)
+        #expect(sink.exportSeconds == 1_795_903_203)
+        #expect(sink.skips == [.title: 1, .header: 1, .totals: 1])
+        #expect(sink.sessions.count == 1)
+        let row = sink.sessions[0]
+        #expect(row.record.certType == .residentID)
+        #expect(row.record.userType == .member)
+        #expect(row.record.checkout == .manual)
+        #expect(row.record.endSeconds == nil)
+        #expect(row.record.amountFen == 1250)
+        #expect(row.record.ipv4 == 0xC0A8_010C)
+        #expect(row.recordNo == "7" && row.line == 3)
+        #expect(sink.warnings.isEmpty, "the totals match")
     }
 
-    private func session(_ parser: inout PubwinTableParser, _ line: String) throws -> SessionRecord {
-        var framer = CSVRecordFramer()
-        _ = withLine(line) { framer.feed($0, line: 1) }
-        return try parser.parseSession(framer.record)
+    @Test func totalsThatDoNotAddUpAreAWarning() {
+        let sink = RecordingSink.decode(
+            .pubwinSessions, "\(Self.header)\n7,33010610000123,C1,会员,111,x,张三,012,,2026-11-28 14:03,,,12.5,,正常,\n合计,,,,,,,,,,,,99,,,")
+        #expect(sink.warnings.map(\.kind) == [.totalsMismatch])
     }
 
-    @Test func titleHeaderRowsAndTotals() throws {
-        var parser = PubwinTableParser(table: .sessions)
-        #expect(try classify(&parser, "上机记录查询,导出时间:2026-11-29 06:00:03") == .title)
-        #expect(parser.exportSeconds == 1_795_903_203)
-        #expect(try classify(&parser, Self.header) == .header)
-        let row = try session(
-            &parser, "7,33010610000123,C1,会员,身份证,33010619900101123x,张三,012,192.168.1.12,2026/11/28 14:03,,0分,12.5,李,手工,")
-        #expect(row.certType == .residentID)
-        #expect(row.userType == .member)
-        #expect(row.checkout == .manual)
-        #expect(row.endSeconds == nil)
-        #expect(row.amountFen == 1250)
-        #expect(row.ipv4 == 0xC0A8_010C)
-        #expect(try classify(&parser, "合计,,,,,,,,,,,,12.50,,,") == .totals)
-        #expect(parser.declaredTotal?.amountFen == 1250)
-        #expect(parser.parsedAmountFen == 1250)
+    @Test func columnsInAnyOrderAndOptionalOnesMissing() {
+        let sink = RecordingSink.decode(.pubwinSessions, "上机时间,终端号,证件号码,场所编码,记录号\n2026-11-28 14:03:22,005,,33010610000123,99")
+        #expect(sink.sessions.count == 1)
+        #expect(sink.sessions.first?.record.startSeconds == 1_795_845_802)
+        #expect(sink.sessions.first?.cert == "")
+        #expect(sink.sessions.first?.record.userType == .unknown)
     }
 
-    @Test func columnsInAnyOrderAndOptionalOnesMissing() throws {
-        var parser = PubwinTableParser(table: .sessions)
-        #expect(try classify(&parser, "上机时间,终端号,证件号码,场所编码,记录号") == .header)
-        let row = try session(&parser, "2026-11-28 14:03:22,005,,33010610000123,99")
-        #expect(row.startSeconds == 1_795_845_802)
-        #expect(row.certNo.isEmpty)
-        #expect(row.userType == .unknown)
-    }
-
-    @Test func issuesNameTheirReason() throws {
-        var parser = PubwinTableParser(table: .sessions)
-        _ = try classify(&parser, Self.header)
+    @Test func issuesNameTheirReason() {
         let cases: [(String, RowIssueReason)] = [
             ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1", .wrongFieldCount),
             ("1,3301061000012,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .badVenue),
@@ -110,25 +106,22 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
             ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1.234,,正常,", .badMoney),
             ("1,33010610000123,C,会员,111,x,n,01,10.0.0,2026-11-28 14:00:00,,,1,,正常,", .badIP),
             (",33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .missingField),
-            ("1,33010610000123,C,会员,学生证,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .badValue),
+            ("1,33010610000123,C,会员,工作证,x,n,01,,2026-11-28 14:00:00,,,1,,正常,", .badValue),
         ]
         for (line, reason) in cases {
-            #expect(throws: RowIssue.self) { try session(&parser, line) }
-            do {
-                _ = try session(&parser, line)
-            } catch let error as RowIssue {
-                #expect(error.reason == reason, "\(line)")
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
+            let sink = RecordingSink.decode(.pubwinSessions, Self.header + "\n" + line)
+            #expect(sink.sessions.isEmpty, "\(line)")
+            #expect(sink.quarantined.map(\.reason) == [reason], "\(line)")
+            #expect(sink.quarantined.first?.line == 2)
         }
     }
 
-    @Test func everyRowBeforeTheHeaderIsATitle() throws {
-        var parser = PubwinTableParser(table: .sessions)
-        #expect(try classify(&parser, "上机记录查询,场所:33010610000123,操作员:admin,导出时间:2026-11-29 06:00:03") == .title)
-        #expect(parser.exportSeconds == 1_795_903_203)
-        #expect(parser.columns == nil)
+    @Test func everyRowBeforeTheHeaderIsATitle() {
+        let sink = RecordingSink.decode(
+            .pubwinSessions, "上机记录查询,场所:33010610000123,操作员:admin,导出时间:2026-11-29 06:00:03\n\"unclosed title")
+        #expect(sink.exportSeconds == 1_795_903_203)
+        #expect(sink.skips == [.title: 2])
+        #expect(sink.warnings.map(\.kind) == [.noHeader])
     }
 }
 
@@ -235,23 +228,28 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
 
 @Suite struct SnifferTests {
     static let cases: [(String, Format)] = [
-        ("上机记录查询,导出时间:2026-11-29 06:00:03\n记录号,场所编码,证件号码,终端号,上机时间\n", Format.pubwinSessions),
-        ("流水号,场所编码,交易时间,交易类型,卡号\n", Format.pubwinTransactions),
-        ("# comment\n\n2026-11-28 14:00:00|33010610000123|AUDIT|START|x\n", Format.auditPipe),
-        ("{\"ts\":1}\n", Format.auditJSONL),
-        ("场所编码,场所名称,业主\n", Format.registryVenues),
-        ("场所编码,终端号,IP地址,MAC地址\n", Format.registryTerminals),
+        ("上机记录查询,导出时间:2026-11-29 06:00:03\n记录号,场所编码,证件号码,终端号,上机时间\n", .pubwinSessions),
+        ("流水号,场所编码,交易时间,交易类型,卡号\n", .pubwinTransactions),
+        ("# comment\n\n2026-11-28 14:00:00|33010610000123|AUDIT|START|x\n", .auditPipe),
+        ("{\"ts\":1,\"event\":\"audit\"}\n", .auditJSONL),
+        ("场所编码,场所名称,业主\n", .registryVenues),
+        ("场所编码,终端号,IP地址,MAC地址\n", .registryTerminals),
+        ("YYCSDM,YYCSMC,DZQH,DZ,SWRYXM,ZJLX,ZJHM,FZJGMC,GJ,SWKSSJ,SWZDH,XWSJ,D_RKSJ,WJCJSJ,WJMC\n", .realnameSessions),
     ]
 
     @Test func recognisesByContent() {
         for (text, format) in Self.cases {
-            let sniffed: Format? = withLine(text) { FormatSniffer.sniff($0) }
-            #expect(sniffed == format)
+            let sniffed = withLine(text) { FormatSniffer.sniff($0, names: RecordingSink.names) }
+            #expect(sniffed == .format(format), "\(text)")
         }
     }
 
-    @Test func unrecognisedIsNil() {
-        let sniffed: Format? = withLine("hello world\nfoo,bar\n") { FormatSniffer.sniff($0) }
-        #expect(sniffed == nil)
+    @Test func unrecognisedSaysWhy() {
+        let sniffed = withLine("hello world\nfoo,bar\n") { FormatSniffer.sniff($0, names: RecordingSink.names) }
+        guard case .unrecognised(let reason) = sniffed else {
+            Issue.record("expected unrecognised, got \(sniffed)")
+            return
+        }
+        #expect(reason.contains("no header row"))
     }
 }

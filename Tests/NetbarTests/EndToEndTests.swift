@@ -38,7 +38,8 @@ import Testing
         let generated = try Self.netbar(["generate", "--out", folder, "--venues", "8", "--seed", "\(seed)", "--anomalies", "--quiet"])
         #expect(generated.status == 0, "\(generated.standardError)")
         let analyzed = try Self.netbar([
-            "analyze", folder + "/dump", "--registry", folder + "/registry", "--db", folder + "/netbar.db",
+            "analyze", folder + "/dump", "--registry", folder + "/registry", "--signatures", folder + "/signatures",
+            "--db", folder + "/netbar.db",
             "--findings", folder + "/findings.jsonl", "--summary-json", folder + "/summary.json", "--reveal-certs", "--quiet",
         ])
         #expect(analyzed.status == 0, "\(analyzed.standardError)")
@@ -126,7 +127,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(try Self.netbar(["generate", "--out", folder, "--venues", "8", "--seed", "5", "--anomalies", "--quiet"]).status == 0)
         let arguments = [
-            "analyze", folder + "/dump", "--registry", folder + "/registry", "--db", folder + "/netbar.db", "--quiet",
+            "analyze", folder + "/dump", "--registry", folder + "/registry", "--signatures", folder + "/signatures",
+            "--db", folder + "/netbar.db", "--quiet",
         ]
         let first = try Self.netbar(arguments + ["--findings", folder + "/first.jsonl", "--summary-json", folder + "/first.json"])
         #expect(first.status == 0, "\(first.standardError)")

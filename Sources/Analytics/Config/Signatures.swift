@@ -73,35 +73,6 @@ package struct Signatures: Sendable, Equatable {
         return Signatures(billingClients: clients, cardFreeTools: tools)
     }
 
-    /// The signature directory to use when `--signatures` is not given: `$NETBAR_SIGNATURES`, then a
-    /// `signatures` folder beside the executable, in `../share/netbar/` from it, or in any folder above it (a
-    /// build inside the repository), then `./signatures`. nil when none holds both files.
-    package static func defaultDirectory(
-        executablePath: String = CommandLine.arguments.first ?? "",
-        currentDirectory: String = FileManager.default.currentDirectoryPath,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> String? {
-        var candidates: [URL] = []
-        if let fromEnvironment = environment["NETBAR_SIGNATURES"], !fromEnvironment.isEmpty {
-            candidates.append(URL(fileURLWithPath: fromEnvironment, isDirectory: true))
-        }
-        if !executablePath.isEmpty {
-            let executable = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
-            var folder = executable.deletingLastPathComponent()
-            candidates.append(folder.appendingPathComponent("../share/netbar/signatures").standardized)
-            while folder.path != "/" && !folder.path.isEmpty {
-                candidates.append(folder.appendingPathComponent("signatures"))
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        candidates.append(URL(fileURLWithPath: currentDirectory, isDirectory: true).appendingPathComponent("signatures"))
-        let files = FileManager.default
-        return candidates.first(where: { folder in
-            files.isReadableFile(atPath: folder.appendingPathComponent(billingClientsFileName).path)
-                && files.isReadableFile(atPath: folder.appendingPathComponent(cardFreeToolsFileName).path)
-        })?.path
-    }
-
     private static func readText(_ url: URL) throws(ConfigError) -> String {
         let data: Data
         do {

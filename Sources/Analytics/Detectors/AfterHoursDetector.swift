@@ -20,7 +20,7 @@ package struct AfterHoursDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let sessions = venue.sessions
+        let sessions = venue.identitySessions
         guard sessions.count > 0 else { return }
         let config = context.config.afterHours
         let code = context.symbols.text(venue.venue)

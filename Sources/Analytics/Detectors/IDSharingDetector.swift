@@ -35,7 +35,7 @@ package struct IDSharingDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let sessions = venue.sessions
+        let sessions = venue.identitySessions
         var withCert: [Int] = []
         withCert.reserveCapacity(sessions.count)
         for index in 0..<sessions.count where sessions.cert[index] != 0 {
@@ -53,7 +53,7 @@ package struct IDSharingDetector: Detector {
     private mutating func checkFrequency(_ venue: VenueSlice, _ withCert: [Int], _ context: DetectionContext) {
         let config = context.config.idSharing
         let window = seconds(hours: config.windowHours)
-        let sessions = venue.sessions
+        let sessions = venue.identitySessions
         let ordered = withCert.sorted {
             (sessions.cert[$0], sessions.startSeconds[$0], $0) < (sessions.cert[$1], sessions.startSeconds[$1], $1)
         }
@@ -123,7 +123,10 @@ package struct IDSharingDetector: Detector {
             open.removeAll { certSessions[range.lowerBound + $0].endSeconds - session.startSeconds < minimumOverlap }
             for other in open {
                 let earlier = certSessions[range.lowerBound + other]
-                guard earlier.venue != session.venue || earlier.terminal != session.terminal else { continue }
+                // In one venue, two terminals must be known to differ (a platform record may have no terminal).
+                guard earlier.venue != session.venue
+                    || (earlier.terminal != session.terminal && earlier.terminal != 0 && session.terminal != 0)
+                else { continue }
                 let shared = min(earlier.endSeconds, session.endSeconds) - session.startSeconds
                 if shared >= minimumOverlap {
                     involved[offset] = true

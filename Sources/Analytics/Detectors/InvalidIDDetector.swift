@@ -19,7 +19,7 @@ package struct InvalidIDDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let sessions = venue.sessions
+        let sessions = venue.identitySessions
         var flagged: [(index: Int, problem: ResidentID.Problem)] = []
         for index in 0..<sessions.count where sessions.certType[index].isResidentID && sessions.cert[index] != 0 {
             let cert = sessions.cert[index]

@@ -5,8 +5,10 @@ import LogFormats
 /// Sessions of cert type `111` or `112` whose cert is a valid 18-character resident ID (an invalid one is
 /// `invalid-id`'s case, and its birth date cannot be trusted). Age is whole years from the encoded birth date to
 /// the local (China Standard Time) date of the session start, 29 February counting as 1 March in common years;
-/// a person whose 18th birthday is that date is not a minor. One finding per session (each admission is
-/// a case), with its terminal and cert; evidence: the session row.
+/// a person whose 18th birthday is that date is not a minor. A session whose export gives the birth date
+/// (an anonymised platform export's BIRTHDAY beside a person id, FORMATS.md §3.6) is judged by that date.
+/// One finding per session (each admission is a case), with its terminal and cert; evidence: the session row.
+/// Reads the identity sessions (billing and real-name platform records).
 /// - Complexity: O(s) per venue; each distinct cert's birth date is decoded once per run.
 package struct MinorDetector: Detector {
     package static let id = DetectorID.minor
@@ -23,12 +25,18 @@ package struct MinorDetector: Detector {
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let minimumAge = context.config.minor.minimumAgeYears
-        let sessions = venue.sessions
+        let sessions = venue.identitySessions
         var minorSessions: [SymbolID: [(index: Int, age: Int)]] = [:]
-        for index in 0..<sessions.count where sessions.certType[index].isResidentID && sessions.cert[index] != 0 {
+        for index in 0..<sessions.count where sessions.cert[index] != 0 {
             let cert = sessions.cert[index]
             let birth: CivilDate?
-            if let cached = birthByCert[cert] {
+            let given = sessions.birthDate[index]
+            if given != 0 {
+                // An anonymised export gives the birth date beside its person id (FORMATS.md §3.6).
+                birth = (Int(given / 10_000), Int(given / 100 % 100), Int(given % 100))
+            } else if !sessions.certType[index].isResidentID {
+                continue
+            } else if let cached = birthByCert[cert] {
                 birth = cached
             } else {
                 let number = context.symbols.text(cert).utf8
@@ -49,7 +57,9 @@ package struct MinorDetector: Detector {
                         terminal: optionalText(sessions.terminal[index], context.symbols),
                         cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[index],
                         endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
-                        summary: "A customer aged \(age) by the resident ID was admitted for a session.",
+                        summary: "A customer aged \(age) by the "
+                            + (sessions.birthDate[index] != 0 ? "birth date the export gives" : "resident ID")
+                            + " was admitted for a session.",
                         evidence: [sessions.source[index]]))
             }
         }

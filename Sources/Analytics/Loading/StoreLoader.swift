@@ -57,22 +57,64 @@ package struct StoreLoader {
 
     private static func symbol(_ id: Int64) -> SymbolID { SymbolID(truncatingIfNeeded: id) }
 
+    /// Within how long of each other a billing session and a platform record of the same terminal and cert
+    /// must start to be one session (FORMATS.md §3.6: 2 minutes).
+    static let twinStartSeconds: Int64 = 120
+
+    private func append(_ row: StoredSession, to columns: inout SessionColumns) {
+        let isOpen = row.endSeconds == absentInt64
+        let end =
+            isOpen ? max(row.startSeconds, row.exportSeconds != absentInt64 ? row.exportSeconds : dataEndSeconds)
+            : row.endSeconds
+        columns.append(
+            terminal: Self.symbol(row.terminal), cert: Self.symbol(row.cert),
+            certType: CertType(rawValue: row.certType) ?? .unknown, userType: UserType(rawValue: row.userType) ?? .unknown,
+            checkout: CheckoutMethod(rawValue: row.checkout) ?? .unknown, startSeconds: row.startSeconds,
+            endSeconds: end, isOpen: isOpen, amountFen: row.amountFen, birthDate: row.birthDate,
+            source: Self.reference(row.fileID, row.line))
+    }
+
+    /// The billing sessions plus every platform session no billing session of the same terminal and cert starts
+    /// within `twinStartSeconds` of (any terminal, when the platform record names none), in start order; a
+    /// billing twin keeps its own row, which has the user type.
+    func identitySessions(_ billing: SessionColumns, _ platform: [StoredSession]) -> SessionColumns {
+        var startsByCert: [SymbolID: [(terminal: SymbolID, start: Int64)]] = [:]
+        for index in 0..<billing.count {
+            startsByCert[billing.cert[index], default: []].append((billing.terminal[index], billing.startSeconds[index]))
+        }
+        var merged = SessionColumns()
+        var extra = SessionColumns()
+        for row in platform {
+            let terminal = Self.symbol(row.terminal)
+            let isTwin = (startsByCert[Self.symbol(row.cert)] ?? []).contains {
+                (terminal == 0 || $0.terminal == terminal) && abs($0.start - row.startSeconds) <= Self.twinStartSeconds
+            }
+            if !isTwin { append(row, to: &extra) }
+        }
+        let order = (0..<(billing.count + extra.count)).sorted { lhs, rhs in
+            func start(_ index: Int) -> Int64 {
+                index < billing.count ? billing.startSeconds[index] : extra.startSeconds[index - billing.count]
+            }
+            return (start(lhs), lhs) < (start(rhs), rhs)
+        }
+        for index in order {
+            let (columns, row) = index < billing.count ? (billing, index) : (extra, index - billing.count)
+            merged.append(
+                terminal: columns.terminal[row], cert: columns.cert[row], certType: columns.certType[row],
+                userType: columns.userType[row], checkout: columns.checkout[row], startSeconds: columns.startSeconds[row],
+                endSeconds: columns.endSeconds[row], isOpen: columns.isOpen[row], amountFen: columns.amountFen[row],
+                birthDate: columns.birthDate[row], source: columns.source[row])
+        }
+        return merged
+    }
+
     /// Everything about one venue.
     package func load(venue: Int64) throws(StoreError) -> VenueSlice {
         var slice = VenueSlice(venue: Self.symbol(venue))
 
-        for row in try store.sessions(venue: venue) {
-            let isOpen = row.endSeconds == absentInt64
-            let end =
-                isOpen ? max(row.startSeconds, row.exportSeconds != absentInt64 ? row.exportSeconds : dataEndSeconds)
-                : row.endSeconds
-            slice.sessions.append(
-                terminal: Self.symbol(row.terminal), cert: Self.symbol(row.cert),
-                certType: CertType(rawValue: row.certType) ?? .unknown,
-                userType: UserType(rawValue: row.userType) ?? .unknown,
-                checkout: CheckoutMethod(rawValue: row.checkout) ?? .unknown, startSeconds: row.startSeconds,
-                endSeconds: end, isOpen: isOpen, amountFen: row.amountFen, source: Self.reference(row.fileID, row.line))
-        }
+        for row in try store.sessions(venue: venue) { append(row, to: &slice.sessions) }
+        let platform = try store.realnameSessions(venue: venue)
+        if !platform.isEmpty { slice.mergedIdentitySessions = identitySessions(slice.sessions, platform) }
 
         for row in try store.transactions(venue: venue) {
             slice.transactions.append(

@@ -63,6 +63,8 @@ package struct SessionColumns: Sendable {
     package var isOpen = ContiguousArray<Bool>()
     /// 消费金额 in fen.
     package var amountFen = ContiguousArray<Int64>()
+    /// Birth date as the number 19950529 where the export gave one (anonymised exports), else 0.
+    package var birthDate = ContiguousArray<Int64>()
     /// The source row.
     package var source = ContiguousArray<SourceRef>()
 
@@ -72,8 +74,9 @@ package struct SessionColumns: Sendable {
     package mutating func append(
         terminal: SymbolID, cert: SymbolID, certType: CertType, userType: UserType,
         checkout: CheckoutMethod, startSeconds: Int64, endSeconds: Int64, isOpen: Bool, amountFen: Int64,
-        source: SourceRef
+        birthDate: Int64 = 0, source: SourceRef
     ) {
+        self.birthDate.append(birthDate)
         self.terminal.append(terminal)
         self.cert.append(cert)
         self.certType.append(certType)
@@ -252,7 +255,16 @@ package struct AddressSighting: Sendable, Hashable {
 /// Everything the dump holds about one venue.
 package struct VenueSlice: Sendable {
     package var venue: SymbolID
+    /// Billing sessions (FORMATS.md §3.1, §3.6): the billing rules read these.
     package var sessions = SessionColumns()
+    /// The billing sessions merged with the real-name platform's (see `identitySessions`); nil when the dump
+    /// has no platform records of the venue.
+    package var mergedIdentitySessions: SessionColumns?
+
+    /// The sessions the identity rules read (`id-sharing`, `invalid-id`, `minor`, `after-hours`): the billing
+    /// sessions and the real-name platform's sessions that no billing session repeats (FORMATS.md §3.6), in
+    /// start order.
+    package var identitySessions: SessionColumns { mergedIdentitySessions ?? sessions }
     package var transactions = TransactionColumns()
     package var logons = LogonColumns()
     package var swipes = SwipeColumns()

@@ -15,8 +15,8 @@ package struct RunSummary {
 
     package init() {}
 
-    /// Files whose rows count (not re-sent duplicates or unrecognised files).
-    private var countedFiles: [FileReport] { files.filter { $0.status == .ingested || $0.status == .damaged } }
+    /// Files whose rows count (not re-sent duplicates, nor files of which nothing was kept).
+    private var countedFiles: [FileReport] { files.filter(\.keepsRows) }
 
     package var rowsPerFormat: [String: Int] {
         var rows: [String: Int] = [:]
@@ -58,7 +58,9 @@ package struct RunSummary {
             var entry = "    {\"path\": \(JSONText.quoted(file.path)), \"format\": "
             entry += file.format.map { JSONText.quoted($0.rawValue) } ?? "null"
             entry += ", \"encoding\": \(JSONText.quoted(file.encoding.rawValue)), \"compression\": \(JSONText.quoted(file.compression.rawValue))"
-            entry += ", \"status\": \(JSONText.quoted(file.status.rawValue)), \"lines\": \(file.lines), \"rows\": \(file.rows)"
+            entry += ", \"status\": \(JSONText.quoted(file.status.rawValue))"
+            entry += ", \"reason\": \(file.reason.map(JSONText.quoted) ?? "null")"
+            entry += ", \"lines\": \(file.lines), \"rows\": \(file.rows)"
             entry += ", \"quarantined\": \(file.quarantined), \"skipped\": \(file.skipped), \"damage\": "
             if let damage = file.damage {
                 entry += "{\"offset\": \(damage.offset), \"reason\": \(JSONText.quoted(damage.reason))}"
@@ -69,7 +71,7 @@ package struct RunSummary {
             entry += ", \"skipped_by_kind\": \(Self.object(Dictionary(uniqueKeysWithValues: file.skippedByKind.map { ($0.key.rawValue, $0.value) })))"
             entry += ", \"quarantined_by_reason\": \(Self.object(Dictionary(uniqueKeysWithValues: file.quarantinedByReason.map { ($0.key.rawValue, $0.value) })))"
             entry += ", \"unknown_events\": \(Self.object(file.unknownEvents))"
-            entry += ", \"warnings\": [\(file.warnings.map(JSONText.quoted).joined(separator: ", "))]}"
+            entry += ", \"warnings\": [\(file.warnings.map { JSONText.quoted($0.description) }.joined(separator: ", "))]}"
             return entry
         }.joined(separator: ",\n")
         output += "\n  ],\n"
@@ -99,12 +101,15 @@ package struct RunSummary {
         let statusCounts = Dictionary(grouping: files, by: \.status).mapValues(\.count)
         let lines = files.reduce(0) { $0 + $1.lines }
         output += "Files: \(files.count) ("
-        output += [FileReport.Status.ingested, .duplicate, .damaged, .unrecognised]
-            .compactMap { status in statusCounts[status].map { "\($0) \(status.rawValue)" } }.joined(separator: ", ")
-        output += "), \(lines) lines read\n"
-        for file in files where file.status == .damaged || file.status == .unrecognised || !file.warnings.isEmpty {
+        var counts: [String] = []
+        for status in FileReport.Status.allCases {
+            if let count = statusCounts[status] { counts.append("\(count) \(status.rawValue)") }
+        }
+        output += counts.joined(separator: ", ") + "), \(lines) lines read\n"
+        for file in files where (file.status != .ingested && file.status != .duplicate) || !file.warnings.isEmpty {
             var note = "  \(file.path): \(file.status.rawValue)"
             if let damage = file.damage { note += " at byte \(damage.offset) (\(damage.reason))" }
+            if let reason = file.reason { note += " (\(reason))" }
             for warning in file.warnings { note += "; \(warning)" }
             output += note + "\n"
         }

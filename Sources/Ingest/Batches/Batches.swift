@@ -31,11 +31,12 @@ package struct TextHeap: Sendable {
     }
 }
 
-/// A batch of `pubwin-sessions` rows.
+/// A batch of session rows: billing (`pubwin-sessions`) or real-name (`realname-sessions`), one kind a batch.
 package struct SessionBatch: Sendable {
     package var dictionary = StringDictionary()
     package var venue = ContiguousArray<Int32>()
-    /// 记录号, unique within a venue.
+    /// 记录号, unique within a venue; for an export without one, `@终端号|上机时间|证件号码` (FORMATS.md §3.6:
+    /// such a session is known by venue, terminal, start and cert; `@` keeps it apart from real 记录号).
     package var recordNo = TextHeap()
     package var card = ContiguousArray<Int32>()
     /// Upper-cased cert number.
@@ -58,6 +59,8 @@ package struct SessionBatch: Sendable {
     package var endSeconds = ContiguousArray<Int64>()
     /// 消费金额, fen.
     package var amountFen = ContiguousArray<Int64>()
+    /// Birth date as the number 19950529 (BIRTHDAY of an anonymised export), 0 when not given.
+    package var birthDate = ContiguousArray<Int64>()
     /// 1-based source line.
     package var line = ContiguousArray<Int32>()
 
@@ -68,7 +71,17 @@ package struct SessionBatch: Sendable {
     package mutating func append(_ row: SessionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         venue.append(text(row.venue))
-        recordNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.recordNo]))
+        if !row.recordNo.isEmpty {
+            recordNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.recordNo]))
+        } else {
+            var key: [UInt8] = [UInt8(ascii: "@")]
+            key += bytes[row.terminal]
+            key.append(UInt8(ascii: "|"))
+            key += String(row.startSeconds).utf8
+            key.append(UInt8(ascii: "|"))
+            key += bytes[row.certNo].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+            key.withUnsafeBytes { recordNo.append($0) }
+        }
         card.append(text(row.card))
         cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
         name.append(text(row.name))
@@ -82,6 +95,7 @@ package struct SessionBatch: Sendable {
         startSeconds.append(row.startSeconds)
         endSeconds.append(row.endSeconds ?? absentInt64)
         amountFen.append(row.amountFen)
+        birthDate.append(row.birthDate)
         line.append(Int32(truncatingIfNeeded: lineNumber))
     }
 }

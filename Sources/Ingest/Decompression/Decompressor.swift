@@ -25,6 +25,8 @@ package final class DecompressingReader {
     package private(set) var damage: StreamDamage?
     /// Compressed bytes read so far (for progress).
     package private(set) var compressedBytesRead: Int64 = 0
+    /// Whether reading the file itself failed (a read error, not damaged compressed data).
+    package private(set) var failedToRead = false
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -80,6 +82,7 @@ package final class DecompressingReader {
             if count < 0 {
                 if errno == EINTR { continue }
                 damage = StreamDamage(offset: inputBaseOffset, reason: "read error: \(String(cString: strerror(errno)))")
+                failedToRead = true
                 endOfFile = true
                 return false
             }
@@ -103,8 +106,12 @@ package final class DecompressingReader {
             let count = read(fd, input.baseAddress! + inputCount, input.count - inputCount)
             if count <= 0 {
                 if count < 0 && errno == EINTR { continue }
-                endOfFile = count == 0 || endOfFile
-                if count < 0 { endOfFile = true }
+                if count < 0 {
+                    damage = StreamDamage(
+                        offset: inputBaseOffset + Int64(inputCount), reason: "read error: \(String(cString: strerror(errno)))")
+                    failedToRead = true
+                }
+                endOfFile = true
                 break
             }
             inputCount += count

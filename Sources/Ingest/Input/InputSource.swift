@@ -1,17 +1,21 @@
-import Foundation
+import Glibc
 
 /// One input of a run: a file, or standard input.
 package struct InputFile: Sendable, Hashable {
     /// The path as the analyst will read it in findings and summaries (`-` for standard input).
     package var path: String
-    /// Size on disk in bytes (compressed), 0 for standard input.
+    /// Size on disk in bytes (compressed), 0 for standard input and pipes.
     package var sizeBytes: Int64
+    /// Why the entry cannot be read at all (a special file or an unreadable folder met while walking a
+    /// folder); it is reported `unreadable` with this reason instead of being read.
+    package var problem: String?
 
     package var isStandardInput: Bool { path == "-" }
 
-    package init(path: String, sizeBytes: Int64) {
+    package init(path: String, sizeBytes: Int64, problem: String? = nil) {
         self.path = path
         self.sizeBytes = sizeBytes
+        self.problem = problem
     }
 }
 
@@ -20,54 +24,127 @@ package struct InputError: Error, CustomStringConvertible {
     package var description: String
 }
 
-/// Expands the command line's inputs: files as given, directories recursively in path order, `-` for stdin.
+/// Expands the command line's inputs: files as given, directories recursively (symbolic links followed,
+/// each folder read once, so a link loop ends), `-` for stdin. Nothing met inside a folder is dropped in
+/// silence: a FIFO, socket or device, a broken link, a folder that cannot be opened, a link back to a folder
+/// already read, each becomes an entry with a `problem`, which the run reports as `unreadable`.
 package enum InputSource {
     /// - Parameter excluding: files never to read (the run's own database and its journal files, which
     ///   an analyst may keep inside the dump folder).
     package static func expand(_ arguments: [String], excluding: [String] = []) throws(InputError) -> [InputFile] {
-        var files: [InputFile] = []
-        var seen = Set<String>()
-        let excluded = Set(excluding.flatMap { path -> [String] in
-            let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
-            return ["", "-wal", "-shm", "-journal"].map { resolved + $0 }
-        })
-        let manager = FileManager.default
-        for argument in arguments {
-            if argument == "-" {
-                if seen.insert("-").inserted { files.append(InputFile(path: "-", sizeBytes: 0)) }
-                continue
-            }
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: argument, isDirectory: &isDirectory) else {
-                throw InputError(description: "input '\(argument)' does not exist")
-            }
-            if isDirectory.boolValue {
-                guard let enumerator = manager.enumerator(atPath: argument) else {
-                    throw InputError(description: "input directory '\(argument)' cannot be read")
-                }
-                var found: [String] = []
-                while let relative = enumerator.nextObject() as? String {
-                    let path = argument.hasSuffix("/") ? argument + relative : argument + "/" + relative
-                    var childIsDirectory: ObjCBool = false
-                    if manager.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue,
-                        !(relative as NSString).lastPathComponent.hasPrefix(".")
-                    {
-                        found.append(path)
-                    }
-                }
-                for path in found.sorted()
-                where !excluded.contains(URL(fileURLWithPath: path).standardizedFileURL.path) && seen.insert(path).inserted {
-                    files.append(InputFile(path: path, sizeBytes: fileSize(path)))
-                }
-            } else if seen.insert(argument).inserted {
-                files.append(InputFile(path: argument, sizeBytes: fileSize(argument)))
+        var excluded = Set<String>()
+        for path in excluding {
+            // A journal file that does not exist needs no excluding.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                if let canonical = canonicalPath(path + suffix) { excluded.insert(canonical) }
             }
         }
-        return files
+        var walker = Walker(excluded: excluded)
+        for argument in arguments {
+            if argument == "-" {
+                walker.add(InputFile(path: "-", sizeBytes: 0))
+                continue
+            }
+            var info = stat()
+            guard stat(argument, &info) == 0 else {
+                let reason = errno == ENOENT ? "does not exist" : "cannot be read: \(errorText(errno))"
+                throw InputError(description: "input '\(argument)' \(reason)")
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                walker.walk(argument, info)
+            case S_IFREG:
+                walker.addFile(argument, info)
+            case S_IFIFO, S_IFCHR:
+                // Named on the command line, a pipe or character device is read as a stream (`<(zcat …)`).
+                walker.add(InputFile(path: argument, sizeBytes: 0))
+            default:
+                throw InputError(description: "input '\(argument)' is \(kindName(info.st_mode)), which cannot be read")
+            }
+        }
+        return walker.files
     }
 
-    private static func fileSize(_ path: String) -> Int64 {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    private struct Walker {
+        let excluded: Set<String>
+        var files: [InputFile] = []
+        var seenPaths = Set<String>()
+        /// Folders already read, by device and inode: a link to one of them is not followed again.
+        var seenFolders: [String: String] = [:]
+
+        init(excluded: Set<String>) { self.excluded = excluded }
+
+        mutating func add(_ file: InputFile) {
+            if seenPaths.insert(file.path).inserted { files.append(file) }
+        }
+
+        mutating func addFile(_ path: String, _ info: stat) {
+            if let canonical = canonicalPath(path), excluded.contains(canonical) { return }
+            add(InputFile(path: path, sizeBytes: Int64(info.st_size)))
+        }
+
+        mutating func walk(_ folder: String, _ info: stat) {
+            let identity = "\(info.st_dev):\(info.st_ino)"
+            if let first = seenFolders[identity] {
+                add(InputFile(
+                    path: folder, sizeBytes: 0,
+                    problem: "a link to the folder '\(first)', which is read once already (not read twice)"))
+                return
+            }
+            seenFolders[identity] = folder
+            guard let directory = opendir(folder) else {
+                add(InputFile(path: folder, sizeBytes: 0, problem: "the folder cannot be opened: \(errorText(errno))"))
+                return
+            }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+            // Byte order of the names, so every run reads the files in the same order.
+            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                let path = prefix + name
+                var target = stat()
+                guard stat(path, &target) == 0 else {
+                    var link = stat()
+                    let isLink = lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+                    add(InputFile(
+                        path: path, sizeBytes: 0,
+                        problem: isLink ? "a broken symbolic link" : "cannot be read: \(errorText(errno))"))
+                    continue
+                }
+                switch target.st_mode & S_IFMT {
+                case S_IFDIR: walk(path, target)
+                case S_IFREG: addFile(path, target)
+                default:
+                    add(InputFile(
+                        path: path, sizeBytes: 0,
+                        problem: "\(kindName(target.st_mode)) inside a folder; only regular files are read there"))
+                }
+            }
+        }
+    }
+
+    private static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: "a special file"
+        }
+    }
+
+    /// The absolute path with links resolved, or nil when it does not exist.
+    static func canonicalPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
+
+func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -1,175 +1,196 @@
 import Glibc
 import LogFormats
 
-/// Reads one input file end to end: decompresses, decodes, recognises the format, parses every line, and
-/// hands batches to `send` in order, ending with `.end(FileReport)`. Every line is counted as a row, a
-/// quarantined row or a skip (FORMATS.md §6); nothing here throws past a row.
+/// Reads one input file end to end: decompresses, decodes, recognises the format, hands every line to the
+/// format's decoder, and sends the batches to the writer in order, ending with `.end(FileReport)`. Every
+/// line is counted as a row, a quarantined row or a skip (FORMATS.md §6); nothing here throws past a row.
 package final class FileIngestor {
     private let file: InputFile
     private let formatOverride: Format?
+    private let names: ColumnNames
     private let send: (IngestMessage) -> Void
     private let progress: (Int64) -> Void
-
-    private var report: FileReport
-    private var lineNumber = 0
-    private var format: Format?
-
-    private var sessions = SessionBatch()
-    private var transactions = TransactionBatch()
-    private var quarantine: [QuarantinedRow] = []
-    private var registryRows: [RegistryRow] = []
-    // nil only while a block is being read: they live in local variables then.
-    private var auditReader: AuditLineReader? = AuditLineReader()
-    private var pipeParser: AuditPipeParser? = AuditPipeParser()
-    private var jsonParser: AuditJSONLParser? = AuditJSONLParser()
-    private var framer = CSVRecordFramer()
-    private var tableParser: PubwinTableParser?
-    private var registryParser: RegistryParser?
+    private let textDecoder: TextDecoder
 
     /// - Parameters:
+    ///   - names: the header map the CSV formats are recognised and read by.
     ///   - progress: called with compressed bytes read so far, about once a block.
+    ///   - textDecoder: decodes the file's text (tests give one whose GBK converter cannot be opened).
     package init(
-        file: InputFile, formatOverride: Format?, send: @escaping (IngestMessage) -> Void,
-        progress: @escaping (Int64) -> Void = { _ in }
+        file: InputFile, formatOverride: Format?, names: ColumnNames, send: @escaping (IngestMessage) -> Void,
+        progress: @escaping (Int64) -> Void = { _ in }, textDecoder: TextDecoder = TextDecoder()
     ) {
         self.file = file
         self.formatOverride = formatOverride
+        self.names = names
         self.send = send
         self.progress = progress
-        self.report = FileReport(path: file.path)
+        self.textDecoder = textDecoder
+    }
+
+    /// How a file's lines are used once its first text is seen.
+    private enum Plan {
+        case decode(any RecordDecoder)
+        /// Every line is skipped as this kind (the file's status says why).
+        case skipAll(SkipKind)
     }
 
     /// Reads the file; the report also goes out as the last message.
     @discardableResult
     package func run() -> FileReport {
+        var sink = BatchSink(report: FileReport(path: file.path), send: send)
+        if let problem = file.problem {
+            return end(&sink, status: .unreadable, reason: problem)
+        }
         let reader: DecompressingReader
         do {
             reader = try DecompressingReader(path: file.path)
         } catch {
-            report.status = .unrecognised
-            report.warnings.append(error.description)
-            send(.end(report))
-            return report
+            return end(&sink, status: .unreadable, reason: error.description)
         }
         let blocks = LineBlockReader(source: reader)
-        let decoder = TextDecoder()
-        var isFirst = true
-        while let block = blocks.next() {
+        var state = ReadState()
+        var plan: Plan?
+        while plan == nil, let block = blocks.next() {
             switch block {
             case .oversized(let prefix):
-                lineNumber += 1
-                report.lines += 1
-                quarantine(
-                    RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
-                    raw: prefix, line: lineNumber)
+                // A first line over the cap: quarantined, and the format is learnt from the lines after it.
+                state.lineNumber += 1
+                sink.report.lines += 1
+                sink.quarantine(Self.tooLong, raw: prefix, line: state.lineNumber)
             case .lines(let raw):
-                let decoded = decoder.decode(raw, isFirstBlock: isFirst)
-                report.encoding = decoder.reportedEncoding
-                if isFirst {
-                    format = formatOverride ?? FormatSniffer.sniff(decoded.text)
-                    setUpParsers()
-                    isFirst = false
+                let isJSONText = formatOverride.map { $0 == .auditJSONL } ?? FormatSniffer.looksLikeJSONLines(raw)
+                state.isJSONText = isJSONText
+                let decoded = textDecoder.decode(raw, isFirstBlock: true, isJSONText: isJSONText)
+                let chosen = choosePlan(decoded, &sink)
+                plan = chosen
+                switch chosen {
+                case .decode(let decoder):
+                    read(with: decoder, first: decoded, blocks: blocks, reader: reader, state: &state, sink: &sink)
+                case .skipAll(let kind):
+                    countLines(first: raw, blocks: blocks, reader: reader, kind: kind, state: &state, sink: &sink)
                 }
-                let isLast = reader.damage != nil && raw.last != 0x0A
-                consume(decoded, endsTruncated: isLast)
             }
             progress(reader.compressedBytesRead)
         }
-        finishFile()
-        report.compression = reader.compression
-        report.encoding = decoder.reportedEncoding
-        report.damage = reader.damage
-        report.contentHash = blocks.hash.finalize()
-        report.bytes = blocks.decompressedBytes
-        report.format = format
-        if reader.damage != nil {
-            report.status = .damaged
-        } else if format == nil {
-            report.status = .unrecognised
+        sink.finish()
+        sink.report.compression = reader.compression
+        sink.report.encoding = textDecoder.reportedEncoding
+        sink.report.contentHash = blocks.hash.finalize()
+        sink.report.bytes = blocks.decompressedBytes
+        if !sink.report.abandoned { sink.report.damage = reader.damage }
+        if sink.report.abandoned {
+            sink.report.status = .damaged
+        } else if reader.damage != nil, reader.failedToRead, blocks.decompressedBytes == 0 {
+            sink.report.status = .unreadable
+            sink.report.reason = reader.damage?.reason
+        } else if reader.damage != nil {
+            sink.report.status = .damaged
+        } else if blocks.decompressedBytes == 0 {
+            sink.report.status = .empty
+        } else if sink.namesNoVenue {
+            sink.report.status = .noVenue
+            sink.report.reason = "the export has no venue column and no title line naming the venue (场所编码: or 场所代码:)"
         }
-        send(.end(report))
-        return report
+        send(.end(sink.report))
+        return sink.report
     }
 
-    private func setUpParsers() {
-        switch format {
-        case .pubwinSessions: tableParser = PubwinTableParser(table: .sessions)
-        case .pubwinTransactions: tableParser = PubwinTableParser(table: .transactions)
-        case .registryVenues: registryParser = RegistryParser(table: .venues)
-        case .registryTerminals: registryParser = RegistryParser(table: .terminals)
-        default: break
+    private func end(_ sink: inout BatchSink, status: FileReport.Status, reason: String) -> FileReport {
+        sink.report.status = status
+        sink.report.reason = reason
+        send(.end(sink.report))
+        return sink.report
+    }
+
+    /// The format (given, or recognised from the first text) and so how the lines are used.
+    private func choosePlan(_ decoded: DecodedBlock, _ sink: inout BatchSink) -> Plan {
+        if let formatOverride {
+            sink.report.format = formatOverride
+            return .decode(formatOverride.makeDecoder(names: names, strictHeader: false))
+        }
+        switch FormatSniffer.sniff(decoded.text, names: names) {
+        case .format(let format) where format.isRegistry:
+            sink.report.status = .unrecognised
+            sink.report.reason =
+                "a \(format.rawValue) file: registry data is read only from --registry or `netbar registry import`, "
+                + "never from the dump"
+            return .skipAll(.unrecognised)
+        case .format(let format):
+            sink.report.format = format
+            return .decode(format.makeDecoder(names: names, strictHeader: true))
+        case .ambiguous(let formats, let line):
+            sink.report.status = .ambiguous
+            sink.report.reason =
+                "the header at line \(line) fits \(formats.map(\.rawValue).joined(separator: " and ")) alike; "
+                + "give --format to say which"
+            return .skipAll(.ambiguous)
+        case .unrecognised(let reason):
+            sink.report.status = .unrecognised
+            sink.report.reason = reason
+            return .skipAll(.unrecognised)
         }
     }
 
-    // MARK: Lines
+    /// Where reading a file stands across blocks.
+    private struct ReadState {
+        var lineNumber = 0
+        var isJSONText = false
+    }
 
-    private func consume(_ block: DecodedBlock, endsTruncated: Bool) {
-        switch format {
-        case .auditPipe, .auditJSONL:
-            // The hot path: every counter and the reader live in locals for the block (STYLE.md §7: count in
-            // locals, publish once).
-            guard var reader = auditReader, var pipe = pipeParser, var json = jsonParser else { return }
-            auditReader = nil
-            pipeParser = nil
-            jsonParser = nil
-            let isPipe = format == .auditPipe
-            let send = self.send
-            var rows = 0
-            var blank = 0
-            var comments = 0
-            forEachLine(block, endsTruncated: endsTruncated) { line, lineNumber in
-                let trimmed = line.trimmed()
-                if trimmed.isEmpty {
-                    blank += 1
-                    return
-                }
-                if trimmed.first == UInt8(ascii: "#") {
-                    comments += 1
-                    return
-                }
-                var runs: [PulseRun]?
-                do throws(RowIssue) {
-                    let outcome: AuditLineOutcome
-                    if isPipe {
-                        outcome = try pipe.parse(trimmed) { runs = reader.take(&$0, lineNumber: lineNumber, send: send) }
-                    } else {
-                        outcome = try json.parse(trimmed) { runs = reader.take(&$0, lineNumber: lineNumber, send: send) }
-                    }
-                    switch outcome {
-                    case .event: rows += 1
-                    case .unknownEvent(let name):
-                        report.skip(.unknownEvent)
-                        report.unknownEvents[name, default: 0] += 1
-                    }
-                } catch {
-                    quarantine(error, raw: line, line: lineNumber)
-                }
-                if let runs { send(.pulses(runs)) }
+    private static let tooLong = RowIssue(
+        .lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes.")
+
+    /// Hands every line of the file, from the first decoded block on, to `decoder`. Generic, so that the
+    /// per-line calls go straight to the format's decoder and the sink.
+    private func read<Decoder: RecordDecoder>(
+        with decoder: Decoder, first: DecodedBlock, blocks: LineBlockReader, reader: DecompressingReader,
+        state: inout ReadState, sink: inout BatchSink
+    ) {
+        var decoder = decoder
+        var block = first
+        while true {
+            if let reason = textDecoder.unavailable {
+                abandon(reason, blocks: blocks, reader: reader, state: &state, sink: &sink, pendingRaw: block.raw)
+                return
             }
-            pipeParser = pipe
-            jsonParser = json
-            auditReader = reader
-            report.rows += rows
-            if blank > 0 { report.skip(.blank, blank) }
-            if comments > 0 { report.skip(.comment, comments) }
-        default:
-            forEachLine(block, endsTruncated: endsTruncated) { line, lineNumber in consumeLine(line, lineNumber) }
+            let endsTruncated = reader.damage != nil && block.raw.last != 0x0A
+            forEachLine(block, endsTruncated: endsTruncated, state: &state, sink: &sink) { line, number, sink in
+                decoder.decode(line: line, number: number, into: &sink)
+            }
+            progress(reader.compressedBytesRead)
+            var next: DecodedBlock?
+            while next == nil, let following = blocks.next() {
+                switch following {
+                case .oversized(let prefix):
+                    state.lineNumber += 1
+                    sink.report.lines += 1
+                    sink.quarantine(Self.tooLong, raw: prefix, line: state.lineNumber)
+                case .lines(let raw):
+                    next = textDecoder.decode(raw, isFirstBlock: false, isJSONText: state.isJSONText)
+                }
+            }
+            guard let next else { break }
+            block = next
         }
+        decoder.decodeLast(into: &sink)
     }
 
     /// Calls `body` with every good line of the block and its number; quarantines the rest.
     private func forEachLine(
-        _ block: DecodedBlock, endsTruncated: Bool, _ body: (UnsafeRawBufferPointer, Int) -> Void
+        _ block: DecodedBlock, endsTruncated: Bool, state: inout ReadState, sink: inout BatchSink,
+        _ body: (UnsafeRawBufferPointer, Int, inout BatchSink) -> Void
     ) {
         let text = block.text
         var badIndex = 0
         var lineIndex = 0
         var position = 0
-        var lineNumber = self.lineNumber
+        var lineNumber = state.lineNumber
         let count = text.count
+        let encodingName = textDecoder.reportedEncoding == .gbk ? "GBK/GB18030" : "UTF-8"
         while position < count {
             let lineEnd: Int
-            if let found = memchr(text.baseAddress! + position, 0x0A, count - position) {
+            if let found = memchr(text.baseAddress! + position, 0x0A, count - position) {  // position < count
                 lineEnd = UnsafeRawPointer(found) - text.baseAddress!
             } else {
                 lineEnd = count
@@ -177,7 +198,7 @@ package final class FileIngestor {
             lineNumber += 1
             if badIndex < block.badLines.count, block.badLines[badIndex].index == lineIndex {
                 let range = block.badLines[badIndex].raw
-                quarantine(
+                sink.quarantine(
                     RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName)."),
                     raw: UnsafeRawBufferPointer(rebasing: block.raw[range]), line: lineNumber)
                 badIndex += 1
@@ -185,15 +206,13 @@ package final class FileIngestor {
                 var line = UnsafeRawBufferPointer(rebasing: text[position..<lineEnd])
                 if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line[0..<(line.count - 1)]) }
                 if line.count > LineBlockReader.maximumLineBytes {
-                    quarantine(
-                        RowIssue(.lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes."),
-                        raw: line, line: lineNumber)
+                    sink.quarantine(Self.tooLong, raw: line, line: lineNumber)
                 } else if endsTruncated && lineEnd == count {
-                    quarantine(
+                    sink.quarantine(
                         RowIssue(.truncated, "The line was cut off where the compressed file is damaged."), raw: line,
                         line: lineNumber)
                 } else {
-                    body(line, lineNumber)
+                    body(line, lineNumber, &sink)
                 }
             }
             lineIndex += 1
@@ -203,146 +222,55 @@ package final class FileIngestor {
         while badIndex < block.badLines.count {
             lineNumber += 1
             let range = block.badLines[badIndex].raw
-            quarantine(
+            sink.quarantine(
                 RowIssue(.invalidEncoding, "The line has bytes that are not valid \(encodingName)."),
                 raw: UnsafeRawBufferPointer(rebasing: block.raw[range]), line: lineNumber)
             badIndex += 1
         }
-        report.lines += lineNumber - self.lineNumber
-        self.lineNumber = lineNumber
+        sink.report.lines += lineNumber - state.lineNumber
+        state.lineNumber = lineNumber
     }
 
-    private var encodingName: String { report.encoding == .gbk ? "GBK/GB18030" : "UTF-8" }
-
-    private func consumeLine(_ line: UnsafeRawBufferPointer, _ lineNumber: Int) {
-        switch format {
-        case .pubwinSessions, .pubwinTransactions, .registryVenues, .registryTerminals:
-            // A row of nothing but commas (a spreadsheet's empty tail) is a blank line.
-            if !framer.hasPendingRecord && line.allSatisfy({ $0 == 0x2C || $0 == 0x20 || $0 == 0x09 }) {
-                report.skip(.blank)
-                return
+    /// Counts the lines of a file none of whose lines is used, each as a skip of `kind`.
+    private func countLines(
+        first: UnsafeRawBufferPointer, blocks: LineBlockReader, reader: DecompressingReader, kind: SkipKind,
+        state: inout ReadState, sink: inout BatchSink
+    ) {
+        var lines = Self.lineCount(first)
+        while let block = blocks.next() {
+            switch block {
+            case .oversized: lines += 1
+            case .lines(let raw): lines += Self.lineCount(raw)
             }
-            switch framer.feed(line, line: lineNumber) {
-            case .pending: return
-            case .unterminated:
-                giveUpOpenRecord(
-                    "A quoted field is not closed within \(CSVRecordFramer.maximumRecordBytes) bytes.")
-            case .record:
-                let record = framer.record
-                if record.lineCount > 1 { report.skip(.recordContinuation, record.lineCount - 1) }
-                consumeRecord(record)
-            }
-        case .auditPipe, .auditJSONL:
-            break  // read in `consume`
-        case nil:
-            report.skip(.unrecognised)
+            progress(reader.compressedBytesRead)
         }
+        state.lineNumber += lines
+        sink.report.lines += lines
+        sink.skip(kind, lines: lines)
     }
 
-    /// A quote that never closes: only the line that opened it is quarantined, and the lines it swallowed
-    /// are read again as records of their own, so one stray quote cannot lose the rest of an export.
-    private func giveUpOpenRecord(_ detail: String) {
-        let record = framer.record
-        let lines = record.raw.split(separator: 0x0A, omittingEmptySubsequences: false)
-        lines[0].withUnsafeBytes { quarantine(RowIssue(.unterminatedQuote, detail), raw: $0, line: record.firstLine) }
-        for (offset, line) in lines.dropFirst().enumerated() {
-            ContiguousArray(line).withUnsafeBytes { consumeLine($0, record.firstLine + 1 + offset) }
-        }
-    }
-
-    private func consumeRecord(_ record: CSVRecord) {
-        do {
-            if var parser = tableParser {
-                defer { tableParser = parser }
-                switch try parser.classify(record) {
-                case .title: report.skip(.title)
-                case .header: report.skip(.header)
-                case .totals: report.skip(.totals)
-                case .row:
-                    if parser.table == .sessions {
-                        let row = try parser.parseSession(record)
-                        record.bytes.withUnsafeBytes { sessions.append(row, bytes: $0, line: record.firstLine) }
-                        if sessions.isFull {
-                            send(.sessions(sessions, exportSeconds: parser.exportSeconds))
-                            sessions = SessionBatch()
-                        }
-                    } else {
-                        let row = try parser.parseTransaction(record)
-                        record.bytes.withUnsafeBytes { transactions.append(row, bytes: $0, line: record.firstLine) }
-                        if transactions.isFull {
-                            send(.transactions(transactions))
-                            transactions = TransactionBatch()
-                        }
-                    }
-                    report.rows += 1
-                }
-            } else if var parser = registryParser {
-                defer { registryParser = parser }
-                if try parser.takeHeader(record) {
-                    report.skip(.header)
-                    return
-                }
-                let row: RegistryRow = try record.bytes.withRowBytes { (bytes) throws(RowIssue) -> RegistryRow in
-                    func text(_ range: Range<Int>) -> String { UnsafeRawBufferPointer(rebasing: bytes[range]).text }
-                    if parser.table == .venues {
-                        let venue = try parser.parseVenue(record)
-                        return .venue(
-                            code: text(venue.venue), fields: venue.fields.map(text),
-                            lanAddress: venue.lan.map { Int64($0.address) } ?? absentInt64,
-                            lanPrefix: venue.lan.map { Int64($0.prefixLength) } ?? absentInt64,
-                            terminalCount: venue.terminalCount ?? absentInt64, line: record.firstLine)
-                    }
-                    let terminal = try parser.parseTerminal(record)
-                    return .terminal(
-                        venue: text(terminal.venue), terminal: text(terminal.terminal),
-                        ipv4: terminal.ipv4.map { Int64($0) } ?? absentInt64,
-                        mac: terminal.mac.map { Int64($0) } ?? absentInt64, line: record.firstLine)
-                }
-                registryRows.append(row)
-                report.rows += 1
-            }
-        } catch {
-            record.raw.withUnsafeBytes { quarantine(error, raw: $0, line: record.firstLine) }
-        }
-    }
-
-    private func quarantine(_ issue: RowIssue, raw: UnsafeRawBufferPointer, line: Int) {
-        report.quarantine(issue.reason)
-        quarantine.append(QuarantinedRow(line: line, reason: issue.reason, detail: issue.detail, raw: raw))
-        if quarantine.count >= 1024 {
-            send(.quarantine(quarantine))
-            quarantine = []
-        }
-    }
-
-    private func finishFile() {
-        // Reading the swallowed lines again may leave another quote open at the end: repeat until none is.
-        while framer.finish() { giveUpOpenRecord("A quoted field is still open at the end of the file.") }
-        if let parser = tableParser {
-            report.exportSeconds = parser.exportSeconds
-            if parser.columns == nil, let titles = report.skippedByKind[.title], titles > 0 {
-                report.warnings.append(
-                    "no-header: no header row naming the columns was found, so all \(titles) lines were skipped as "
-                        + "title lines; check --format")
-            }
-            if let total = parser.declaredTotal, total.amountFen != parser.parsedAmountFen {
-                let quarantinedNote = report.quarantined > 0 ? " (\(report.quarantined) rows were quarantined)" : ""
-                report.warnings.append(
-                    "totals-mismatch: the totals row at line \(total.line) gives \(Self.yuan(total.amountFen)) yuan "
-                        + "but the rows read sum to \(Self.yuan(parser.parsedAmountFen)) yuan\(quarantinedNote)")
+    /// The file's text decoder is unavailable: the file is given up (nothing of it kept, not remembered),
+    /// the damage names the decoder, and every line counts as `undecodable`.
+    private func abandon(
+        _ reason: String, blocks: LineBlockReader, reader: DecompressingReader, state: inout ReadState,
+        sink: inout BatchSink, pendingRaw: UnsafeRawBufferPointer
+    ) {
+        let offset = reader.compressedBytesRead
+        var lines = Self.lineCount(pendingRaw)
+        while let block = blocks.next() {
+            switch block {
+            case .oversized: lines += 1
+            case .lines(let raw): lines += Self.lineCount(raw)
             }
         }
-        if sessions.count > 0 { send(.sessions(sessions, exportSeconds: tableParser?.exportSeconds)) }
-        if transactions.count > 0 { send(.transactions(transactions)) }
-        auditReader?.finish(send: send)
-        if !quarantine.isEmpty { send(.quarantine(quarantine)) }
-        if !registryRows.isEmpty { send(.registry(registryRows)) }
+        state.lineNumber += lines
+        sink.report.lines += lines
+        sink.abandon(reason: reason + "; nothing of the file was kept, so a run that can decode it will read it", at: offset)
     }
 
-    static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        let cents = magnitude % 100
-        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+    /// Lines in a block of whole lines (the last may lack its LF at the end of the file).
+    private static func lineCount(_ raw: UnsafeRawBufferPointer) -> Int {
+        guard !raw.isEmpty else { return 0 }
+        return TextDecoder.countNewlines(raw) + (raw.last == 0x0A ? 0 : 1)
     }
 }

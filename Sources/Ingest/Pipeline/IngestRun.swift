@@ -6,12 +6,17 @@ package struct IngestOptions: Sendable {
     package var inputs: [InputFile]
     /// `--format`: read every input as this format instead of recognising it.
     package var formatOverride: Format?
+    /// The header map CSV exports are recognised and read by.
+    package var names: ColumnNames
     /// Files parsed at once (the writer is one more thread).
     package var jobs: Int
     package var showProgress: Bool
 
-    package init(inputs: [InputFile], formatOverride: Format? = nil, jobs: Int = 2, showProgress: Bool = true) {
+    package init(
+        inputs: [InputFile], names: ColumnNames, formatOverride: Format? = nil, jobs: Int = 2, showProgress: Bool = true
+    ) {
         self.inputs = inputs
+        self.names = names
         self.formatOverride = formatOverride
         self.jobs = max(1, jobs)
         self.showProgress = showProgress
@@ -41,6 +46,7 @@ package enum IngestRun {
         // parsed beside a large one (dumps mix 30 MB audit logs with 50 kB billing exports).
         let admitted = AdmissionGate(capacity: options.jobs + filesAhead)
         let formatOverride = options.formatOverride
+        let names = options.names
 
         for _ in 0..<min(options.jobs, files.count) {
             let thread = Thread {
@@ -51,7 +57,7 @@ package enum IngestRun {
                     let channel = channels[index]
                     var lastReported: Int64 = 0
                     let ingestor = FileIngestor(
-                        file: files[index], formatOverride: formatOverride, send: { channel.send($0) },
+                        file: files[index], formatOverride: formatOverride, names: names, send: { channel.send($0) },
                         progress: { read in
                             _ = bytesRead.add(read - lastReported)
                             lastReported = read

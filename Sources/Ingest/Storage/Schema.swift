@@ -61,6 +61,22 @@ enum Schema {
             LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
         CREATE VIEW quarantineView AS
             SELECT f.path, q.line, q.reason, q.detail, q.raw FROM quarantinedRow q JOIN ingestedFile f ON f.id = q.fileId;
+        """,
+        // FORMATS.md §3.6: the platform's real-name records (identity rules only, never billing), known by venue,
+        // terminal, cert and start; and birth dates of anonymised exports.
         """
+        ALTER TABLE session ADD COLUMN birthDate INTEGER;
+        CREATE TABLE realnameSession(
+            venue INTEGER NOT NULL, terminal INTEGER NOT NULL, cert INTEGER NOT NULL, certType INTEGER, name INTEGER,
+            startTime INTEGER NOT NULL, endTime INTEGER, birthDate INTEGER, fileId INTEGER NOT NULL,
+            line INTEGER NOT NULL, UNIQUE(venue, terminal, cert, startTime));
+        CREATE VIEW realnameSessionView AS
+            SELECT v.text AS venue, t.text AS terminal, s.certType, c.text AS cert, n.text AS name,
+                   datetime(s.startTime, 'unixepoch', '+8 hours') AS start,
+                   datetime(s.endTime, 'unixepoch', '+8 hours') AS end, s.birthDate, f.path, s.line
+            FROM realnameSession s JOIN symbol v ON v.id = s.venue
+            LEFT JOIN symbol c ON c.id = s.cert LEFT JOIN symbol n ON n.id = s.name
+            LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
+        """,
     ]
 }

@@ -87,10 +87,16 @@ extension Store {
             """)
         var rows: [FindingRow] = []
         while try statement.step() {
-            let evidence = statement.string(9).split(separator: ",").compactMap { pair -> (Int64, Int64)? in
+            var evidence: [(fileID: Int64, line: Int64)] = []
+            for pair in statement.string(9).split(separator: ",") {
                 let parts = pair.split(separator: ":")
-                guard parts.count == 2, let file = Int64(parts[0]), let line = Int64(parts[1]) else { return nil }
-                return (file, line)
+                // Written only by `replaceFindings`: anything else means the database was changed or damaged.
+                guard parts.count == 2, let file = Int64(parts[0]), let line = Int64(parts[1]) else {
+                    throw StoreError(
+                        description: "finding \(statement.string(0)) of '\(path)' has evidence '\(pair.prefix(40))' that is "
+                            + "not file:line; the database is damaged")
+                }
+                evidence.append((file, line))
             }
             rows.append(
                 FindingRow(

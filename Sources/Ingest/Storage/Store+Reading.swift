@@ -14,6 +14,8 @@ package struct StoredSession: Sendable {
     /// 导出时间 of the export the row came from, or `absentInt64`.
     package var exportSeconds: Int64
     package var amountFen: Int64
+    /// Birth date as the number 19950529, or 0 when the export gave none.
+    package var birthDate: Int64
     package var fileID: Int64
     package var line: Int64
 }
@@ -69,7 +71,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT venue FROM session UNION SELECT venue FROM billingTransaction UNION SELECT venue FROM auditEvent
-            UNION SELECT venue FROM pulseRun UNION SELECT venue FROM venueCoverage
+            UNION SELECT venue FROM pulseRun UNION SELECT venue FROM venueCoverage UNION SELECT venue FROM realnameSession
             """)
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.int64(0)) }
@@ -81,6 +83,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session
+              UNION ALL SELECT max(coalesce(endTime, startTime)) FROM realnameSession
               UNION ALL SELECT max(time) FROM billingTransaction UNION ALL SELECT max(lastTime) FROM venueCoverage)
             """)
         guard try statement.step(), !statement.isNull(0) else { return nil }
@@ -91,7 +94,8 @@ extension Store {
     package func sessions(venue: Int64) throws(StoreError) -> [StoredSession] {
         let statement = try connection.prepare(
             """
-            SELECT terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen, fileId, line
+            SELECT terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen, fileId, line,
+              coalesce(birthDate, 0)
             FROM session WHERE venue = ? ORDER BY startTime, terminal, recordNo
             """)
         statement.bind(1, venue)
@@ -104,7 +108,29 @@ extension Store {
                     userType: UInt8(truncatingIfNeeded: statement.int64(3)),
                     checkout: UInt8(truncatingIfNeeded: statement.int64(4)), startSeconds: statement.int64(5),
                     endSeconds: statement.nullableInt64(6), exportSeconds: statement.nullableInt64(7),
-                    amountFen: statement.int64(8), fileID: statement.int64(9), line: statement.int64(10)))
+                    amountFen: statement.int64(8), birthDate: statement.int64(11), fileID: statement.int64(9),
+                    line: statement.int64(10)))
+        }
+        return rows
+    }
+
+    /// The real-name platform's sessions of a venue (FORMATS.md §3.6), in start order; user type, checkout
+    /// and amount are unknown (0), the export time absent.
+    package func realnameSessions(venue: Int64) throws(StoreError) -> [StoredSession] {
+        let statement = try connection.prepare(
+            """
+            SELECT terminal, cert, certType, startTime, endTime, fileId, line, coalesce(birthDate, 0)
+            FROM realnameSession WHERE venue = ? ORDER BY startTime, terminal, cert
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredSession] = []
+        while try statement.step() {
+            rows.append(
+                StoredSession(
+                    terminal: statement.int64(0), cert: statement.int64(1),
+                    certType: UInt16(truncatingIfNeeded: statement.int64(2)), userType: 0, checkout: 0,
+                    startSeconds: statement.int64(3), endSeconds: statement.nullableInt64(4), exportSeconds: absentInt64,
+                    amountFen: 0, birthDate: statement.int64(7), fileID: statement.int64(5), line: statement.int64(6)))
         }
         return rows
     }

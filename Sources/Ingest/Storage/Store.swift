@@ -27,11 +27,12 @@ package final class Store {
         // A 64 MiB page cache: larger measured no faster on a 2 GB dump, and memory must not grow with the dump.
         try connection.execute(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;")
-        try migrate()
+        try Self.migrate(connection)
+        insertSymbol = try connection.prepare("INSERT INTO symbol(id, text) VALUES(?, ?)")
         try loadSymbols()
     }
 
-    private func migrate() throws(StoreError) {
+    private static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
         let versionStatement = try connection.prepare("PRAGMA user_version")
         let version = try versionStatement.step() ? Int(versionStatement.int64(0)) : 0
         versionStatement.reset()
@@ -67,11 +68,11 @@ package final class Store {
 
     func symbol(_ text: String) -> Int64 { Int64(symbols.intern(text)) }
 
-    private lazy var insertSymbol = try? connection.prepare("INSERT INTO symbol(id, text) VALUES(?, ?)")
+    private let insertSymbol: Statement
 
     /// Writes the symbols added since the last call.
     func persistSymbols() throws(StoreError) {
-        guard symbolsPersisted < symbols.count, let insertSymbol else { return }
+        guard symbolsPersisted < symbols.count else { return }
         let failure: StoreError? = symbols.arena.withUnsafeBytes { arena in
             for id in (symbolsPersisted + 1)...symbols.count {
                 insertSymbol.bind(1, id)

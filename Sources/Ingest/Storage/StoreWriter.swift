@@ -14,6 +14,7 @@ package final class StoreWriter {
     private let updateFile: Statement
     private let findHash: Statement
     private let upsertSession: Statement
+    private let upsertRealnameSession: Statement
     private let insertTransaction: Statement
     private let insertEvent: Statement
     private let insertPulse: Statement
@@ -40,9 +41,10 @@ package final class StoreWriter {
         upsertSession = try connection.prepare(
             """
             INSERT INTO session(venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime,
-              amountFen, cashier, checkout, note, exportTime, fileId, line)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              amountFen, cashier, checkout, note, exportTime, fileId, line, birthDate)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(venue, recordNo) DO UPDATE SET card = excluded.card, certType = excluded.certType,
+              birthDate = excluded.birthDate,
               cert = excluded.cert, name = excluded.name, terminal = excluded.terminal, ip = excluded.ip,
               userType = excluded.userType, startTime = excluded.startTime, endTime = excluded.endTime,
               amountFen = excluded.amountFen, cashier = excluded.cashier, checkout = excluded.checkout,
@@ -50,6 +52,16 @@ package final class StoreWriter {
             WHERE (excluded.endTime IS NOT NULL) > (session.endTime IS NOT NULL)
               OR ((excluded.endTime IS NOT NULL) = (session.endTime IS NOT NULL)
                   AND coalesce(excluded.exportTime, 0) >= coalesce(session.exportTime, 0))
+            """)
+        // The same rule for a platform file sent again: the copy with 下网时间 wins, else the later one.
+        upsertRealnameSession = try connection.prepare(
+            """
+            INSERT INTO realnameSession(venue, terminal, cert, certType, name, startTime, endTime, birthDate, fileId, line)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(venue, terminal, cert, startTime) DO UPDATE SET certType = excluded.certType,
+              name = excluded.name, endTime = excluded.endTime, birthDate = excluded.birthDate,
+              fileId = excluded.fileId, line = excluded.line
+            WHERE (excluded.endTime IS NOT NULL) >= (realnameSession.endTime IS NOT NULL)
             """)
         insertTransaction = try connection.prepare(
             """
@@ -127,6 +139,7 @@ package final class StoreWriter {
     package func write(_ message: IngestMessage) throws(StoreError) {
         switch message {
         case .sessions(let batch, let exportSeconds): try write(batch, exportSeconds: exportSeconds)
+        case .realnameSessions(let batch): try writeRealname(batch)
         case .transactions(let batch): try write(batch)
         case .events(let batch): try write(batch)
         case .pulses(let runs):
@@ -182,16 +195,15 @@ package final class StoreWriter {
                 case .venue(let code, let fields, let lanAddress, let lanPrefix, let terminalCount, let line):
                     let statement = upsertRegistryVenue
                     statement.bind(1, code)
-                    for (offset, column) in [VenueColumn.name, .owner, .address, .phone, .isp, .publicIP, .lan]
-                        .enumerated()
-                    {
+                    typealias Field = RegistryVenuesTable.Field
+                    for (offset, column) in [Field.name, .owner, .address, .phone, .isp, .publicIP, .lan].enumerated() {
                         statement.bind(Int32(2 + offset), fields[column.rawValue])
                     }
                     statement.bindNullable(9, lanAddress)
                     statement.bindNullable(10, lanPrefix)
                     statement.bindNullable(11, terminalCount)
-                    statement.bind(12, fields[VenueColumn.billingSystem.rawValue])
-                    statement.bind(13, fields[VenueColumn.auditSystem.rawValue])
+                    statement.bind(12, fields[Field.billingSystem.rawValue])
+                    statement.bind(13, fields[Field.auditSystem.rawValue])
                     statement.bind(14, fileID)
                     statement.bind(15, line)
                     try statement.run()
@@ -231,6 +243,25 @@ package final class StoreWriter {
             statement.bindNullable(16, exportSeconds ?? absentInt64)
             statement.bind(17, fileID)
             statement.bind(18, Int64(batch.line[row]))
+            statement.bindNullable(19, batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
+            try statement.run()
+        }
+    }
+
+    private func writeRealname(_ batch: SessionBatch) throws(StoreError) {
+        let ids = globalIDs(batch.dictionary)
+        let statement = upsertRealnameSession
+        for row in 0..<batch.count {
+            statement.bind(1, ids[Int(batch.venue[row])])
+            statement.bind(2, ids[Int(batch.terminal[row])])
+            statement.bind(3, ids[Int(batch.cert[row])])
+            statement.bind(4, Int64(batch.certType[row]))
+            statement.bind(5, ids[Int(batch.name[row])])
+            statement.bind(6, batch.startSeconds[row])
+            statement.bindNullable(7, batch.endSeconds[row])
+            statement.bindNullable(8, batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
+            statement.bind(9, fileID)
+            statement.bind(10, Int64(batch.line[row]))
             try statement.run()
         }
     }
@@ -293,10 +324,11 @@ package final class StoreWriter {
         findHash.bind(2, fileID)
         let isDuplicate = try findHash.step()
         findHash.reset()
-        if isDuplicate || report.status == .unrecognised {
+        // A file with nothing usable is not remembered either, so that a run able to read it will.
+        if isDuplicate || !report.keepsRows {
             try connection.execute("ROLLBACK")
             try store.loadSymbols()
-            if isDuplicate && report.status != .unrecognised { report.status = .duplicate }
+            if isDuplicate && report.keepsRows { report.status = .duplicate }
             return report
         }
         try store.persistSymbols()
@@ -337,10 +369,11 @@ extension FileReport {
         func object(_ pairs: [(String, Int)]) -> String {
             "{" + pairs.sorted { $0.0 < $1.0 }.map { "\(JSONText.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         }
-        return "{\"skipped\":\(object(skippedByKind.map { ($0.key.rawValue, $0.value) })),"
+        return "{\"reason\":\(reason.map(JSONText.quoted) ?? "null"),"
+            + "\"skipped\":\(object(skippedByKind.map { ($0.key.rawValue, $0.value) })),"
             + "\"quarantined\":\(object(quarantinedByReason.map { ($0.key.rawValue, $0.value) })),"
             + "\"unknownEvents\":\(object(unknownEvents.map { ($0.key, $0.value) })),"
-            + "\"warnings\":[\(warnings.map(JSONText.quoted).joined(separator: ","))]}"
+            + "\"warnings\":[\(warnings.map { JSONText.quoted($0.description) }.joined(separator: ","))]}"
     }
 }
 

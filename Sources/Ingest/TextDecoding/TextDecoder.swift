@@ -18,16 +18,25 @@ package struct DecodedBlock {
     package var badLines: [(index: Int, raw: Range<Int>)]
 }
 
-/// Decodes blocks of whole lines to UTF-8. The encoding is decided per file from the first block holding
-/// a non-ASCII byte: a BOM means UTF-8; otherwise lines valid as UTF-8 against those that are not.
+/// Decodes blocks of whole lines to UTF-8. The encoding is decided per file from the first block holding a
+/// non-ASCII byte: a BOM means UTF-8; otherwise its non-ASCII lines (up to 200) are weighed, counting a line
+/// for GBK only when it is invalid UTF-8 and GB18030 reads it. Ordinary text is GBK when such lines
+/// outnumber valid UTF-8 ones; JSON text (RFC 8259: UTF-8) only when at least 3 lines and 90 % of them say
+/// so, so that one broken line in a UTF-8 log is quarantined rather than the log read as GBK.
 /// GBK goes through glibc iconv as GB18030 (a superset), with a lone 0x80 taken as CP936's euro sign.
-/// A line invalid in the file's encoding is reported, never guessed at (FORMATS.md §1, §6).
+/// A line invalid in the file's encoding is reported, never guessed at (FORMATS.md §1, §6); a GBK file whose
+/// decoder cannot be opened is reported through `unavailable`, never read as empty text.
 package final class TextDecoder {
     package private(set) var encoding: TextEncoding?
+    /// Why GBK text could not be decoded (iconv could not open the converter), once that happened.
+    package private(set) var unavailable: String?
+    private let gbkCharset: String
     private var converter: iconv_t?
+    private var converterTried = false
     private var output = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
 
-    package init() {}
+    /// - Parameter gbkCharset: the iconv name GBK text is decoded as (tests name one that does not exist).
+    package init(gbkCharset: String = "GB18030") { self.gbkCharset = gbkCharset }
 
     deinit {
         if let converter { iconv_close(converter) }
@@ -37,9 +46,10 @@ package final class TextDecoder {
     /// The encoding to report: UTF-8 for a file that never held a non-ASCII byte.
     package var reportedEncoding: TextEncoding { encoding ?? .utf8 }
 
-    /// Decodes `raw`, whole lines (the last may lack its LF only at the end of the file).
-    /// The result is valid until the next call.
-    package func decode(_ rawInput: UnsafeRawBufferPointer, isFirstBlock: Bool) -> DecodedBlock {
+    /// Decodes `raw`, whole lines (the last may lack its LF only at the end of the file). `isJSONText`: the
+    /// file is JSON Lines (UTF-8 unless the bytes prove otherwise). The result is valid until the next call;
+    /// when GBK is needed and `unavailable`, its text is empty.
+    package func decode(_ rawInput: UnsafeRawBufferPointer, isFirstBlock: Bool, isJSONText: Bool = false) -> DecodedBlock {
         var raw = rawInput
         if isFirstBlock, raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
             encoding = .utf8BOM
@@ -48,9 +58,23 @@ package final class TextDecoder {
         guard let firstHigh = Self.firstNonASCII(raw) else {
             return DecodedBlock(text: raw, raw: raw, badLines: [])
         }
-        if encoding == nil { encoding = Self.guessEncoding(raw, from: firstHigh) }
+        if encoding == nil { encoding = guessEncoding(raw, from: firstHigh, isJSONText: isJSONText) }
         if encoding == .gbk { return decodeGBK(raw) }
         return DecodedBlock(text: raw, raw: raw, badLines: Self.invalidUTF8Lines(raw, from: firstHigh))
+    }
+
+    /// The GB18030 converter, opened once; nil (and `unavailable` set) when iconv cannot open it.
+    private func gbkConverter() -> iconv_t? {
+        if !converterTried {
+            converterTried = true
+            let handle = iconv_open("UTF-8", gbkCharset)
+            if Int(bitPattern: handle) == -1 {
+                unavailable = "the \(gbkCharset) text decoder cannot be opened (iconv_open: \(String(cString: strerror(errno))))"
+            } else {
+                converter = handle
+            }
+        }
+        return converter
     }
 
     /// Index of the first byte ≥ 0x80, scanning 8 bytes at a time.
@@ -69,7 +93,7 @@ package final class TextDecoder {
         return nil
     }
 
-    private static func lineBounds(_ bytes: UnsafeRawBufferPointer, around position: Int) -> Range<Int> {
+    static func lineBounds(_ bytes: UnsafeRawBufferPointer, around position: Int) -> Range<Int> {
         var start = position
         while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
         var end = position
@@ -77,20 +101,53 @@ package final class TextDecoder {
         return start..<end
     }
 
-    /// UTF-8 if more of the non-ASCII lines in the block are valid UTF-8 than not.
-    private static func guessEncoding(_ bytes: UnsafeRawBufferPointer, from firstHigh: Int) -> TextEncoding {
-        var valid = 0
-        var invalid = 0
+    /// Weighs the block's non-ASCII lines (see the type's comment).
+    private func guessEncoding(_ bytes: UnsafeRawBufferPointer, from firstHigh: Int, isJSONText: Bool) -> TextEncoding {
+        var utf8Lines = 0
+        var gbkOnlyLines = 0
         var position = firstHigh
-        while position < bytes.count, valid + invalid < 200 {
-            let line = lineBounds(bytes, around: position)
-            if validUTF8(UnsafeRawBufferPointer(rebasing: bytes[line])) { valid += 1 } else { invalid += 1 }
+        while position < bytes.count, utf8Lines + gbkOnlyLines < 200 {
+            let line = Self.lineBounds(bytes, around: position)
+            let text = UnsafeRawBufferPointer(rebasing: bytes[line])
+            if Self.validUTF8(text) {
+                utf8Lines += 1
+            } else if readsAsGB18030(text) {
+                gbkOnlyLines += 1
+            }
             guard line.upperBound < bytes.count,
-                let next = firstNonASCII(UnsafeRawBufferPointer(rebasing: bytes[(line.upperBound + 1)...]))
+                let next = Self.firstNonASCII(UnsafeRawBufferPointer(rebasing: bytes[(line.upperBound + 1)...]))
             else { break }
             position = line.upperBound + 1 + next
         }
-        return valid >= invalid ? .utf8 : .gbk
+        if isJSONText {
+            return gbkOnlyLines >= 3 && gbkOnlyLines * 10 >= (gbkOnlyLines + utf8Lines) * 9 ? .gbk : .utf8
+        }
+        return gbkOnlyLines > utf8Lines ? .gbk : .utf8
+    }
+
+    /// Whether GB18030 (with CP936's lone 0x80) reads the whole line; true when no converter can be opened,
+    /// so that the file is still taken for GBK and its decoder's absence reported.
+    private func readsAsGB18030(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let converter = gbkConverter(), let base = line.baseAddress else { return true }
+        var scratch = [UInt8](repeating: 0, count: line.count * 3 + 16)
+        return scratch.withUnsafeMutableBytes { out -> Bool in
+            var position = 0
+            while position < line.count {
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                    mutating: (base + position).assumingMemoryBound(to: CChar.self))
+                var inLeft = line.count - position
+                var outPointer: UnsafeMutablePointer<CChar>? = out.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var outLeft = out.count
+                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                let failure = errno
+                position = line.count - inLeft
+                if result != -1 { break }
+                iconv(converter, nil, nil, nil, nil)
+                guard failure == EILSEQ, line[position] == 0x80 else { return false }
+                position += 1
+            }
+            return true
+        }
     }
 
     /// Lines of the block that are not valid UTF-8.
@@ -168,10 +225,6 @@ package final class TextDecoder {
     }
 
     private func decodeGBK(_ raw: UnsafeRawBufferPointer) -> DecodedBlock {
-        if converter == nil {
-            let handle = iconv_open("UTF-8", "GB18030")
-            converter = Int(bitPattern: handle) == -1 ? nil : handle
-        }
         // GBK needs at most 3 UTF-8 bytes per 2 input bytes and GB18030's 4-byte forms 4 per 4, but a lone
         // 0x80 becomes the 3-byte €: 3 bytes per input byte bounds every case.
         let needed = raw.count * 3 + 16
@@ -179,7 +232,7 @@ package final class TextDecoder {
             output.deallocate()
             output = .allocate(byteCount: needed, alignment: 16)
         }
-        guard let converter, let rawBase = raw.baseAddress else {
+        guard let converter = gbkConverter(), let rawBase = raw.baseAddress else {
             return DecodedBlock(text: UnsafeRawBufferPointer(start: nil, count: 0), raw: raw, badLines: [])
         }
         var bad: [(Int, Range<Int>)] = []

@@ -86,10 +86,12 @@ package enum FieldParser {
     /// Local date-time (China Standard Time unless an offset is written) as epoch seconds.
     ///
     /// Accepts `2026-11-28 14:03:22`, `2026/11/28 14:03:22`, `2026/11/8 4:03:22`, `2026-11-28 14:03`,
-    /// and ISO 8601 `2026-11-28T14:03:22.123+08:00` / `Z` / `+0800` / `+08`. Fractions of a second are dropped.
+    /// the platform's compact `20261128140322`, and ISO 8601 `2026-11-28T14:03:22.123+08:00` / `Z` / `+0800` /
+    /// `+08`. Fractions of a second are dropped.
     package static func timestamp(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
         if let seconds = canonicalTimestamp(bytes) { return seconds }
+        if bytes.count == 14 { return compactTimestamp(bytes) }
         let count = bytes.count
         var index = 0
 
@@ -193,6 +195,44 @@ package enum FieldParser {
         return CivilTime.epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
+    /// `20261128140322` (FORMATS.md §2: platform exports), local time.
+    private static func compactTimestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let value = integer(bytes) else { return nil }
+        let second = Int(value % 100)
+        let minute = Int(value / 100 % 100)
+        let hour = Int(value / 10_000 % 100)
+        let day = Int(value / 1_000_000 % 100)
+        let month = Int(value / 100_000_000 % 100)
+        let year = Int(value / 10_000_000_000)
+        guard year >= 1970, year <= 2200, CivilTime.isValidDate(year: year, month: month, day: day), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        return CivilTime.epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// A birth date `19950529` or `1995-05-29` (FORMATS.md §2, platform exports) as the number 19950529;
+    /// nil unless a real date from 1900 on.
+    package static func birthDate(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        let digits: Int64?
+        if bytes.count == 8 {
+            digits = integer(bytes)
+        } else if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            let year = integer(UnsafeRawBufferPointer(rebasing: bytes[0..<4])),
+            let month = integer(UnsafeRawBufferPointer(rebasing: bytes[5..<7])),
+            let day = integer(UnsafeRawBufferPointer(rebasing: bytes[8..<10]))
+        {
+            digits = year * 10_000 + month * 100 + day
+        } else {
+            digits = nil
+        }
+        guard let digits else { return nil }
+        let year = Int(digits / 10_000)
+        guard year >= 1900, CivilTime.isValidDate(year: year, month: Int(digits / 100 % 100), day: Int(digits % 100))
+        else { return nil }
+        return digits
+    }
+
     /// Yuan amount (`12.50`, `12.5`, `12`, `-3.00`) as integer fen; nil when malformed or over two decimals.
     package static func moneyFen(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
@@ -234,13 +274,20 @@ package enum FieldParser {
     package static func certType(_ field: UnsafeRawBufferPointer) -> CertType? {
         let bytes = field.trimmed()
         if bytes.isEmpty { return .unknown }
-        if let code = integer(bytes) {
-            return code <= Int64(UInt16.max) ? CertType(rawValue: UInt16(code)) : nil
+        if var code = integer(bytes) {
+            // One vendor prefixes the codes with 1021 (`1021111`, public-sources.md).
+            if bytes.count == 7, code / 1000 == 1021 { code %= 1000 }
+            // The anonymised id is never written as a code.
+            return code <= Int64(UInt16.max) && code != 1 ? CertType(rawValue: UInt16(code)) : nil
         }
         if bytes.equals("身份证") || bytes.equals("居民身份证") || bytes.equals("二代身份证") { return .residentID }
-        if bytes.equals("临时身份证") { return .temporaryID }
+        if bytes.equals("临时身份证") || bytes.equals("临时居民身份证") { return .temporaryID }
+        if bytes.equals("军官证") { return .officerCard }
+        if bytes.equals("警官证") { return .policeCard }
+        if bytes.equals("学生证") { return .studentCard }
         if bytes.equals("驾驶证") || bytes.equals("机动车驾驶证") { return .drivingLicence }
-        if bytes.equals("护照") { return .passport }
+        if bytes.equals("护照") || bytes.equals("普通护照") { return .passport }
+        if bytes.equals("港澳居民来往内地通行证") || bytes.equals("港澳通行证") { return .hongKongMacaoPermit }
         if bytes.equals("其他") || bytes.equals("其它") { return .other }
         return nil
     }

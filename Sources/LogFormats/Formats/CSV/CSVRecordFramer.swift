@@ -114,4 +114,21 @@ package struct CSVRecordFramer {
         defer { inQuotes = false }
         return inQuotes
     }
+
+    /// Appends bytes after the current record's fields (not as a field) and returns their range in
+    /// `record.bytes`: a value the row lacks, such as the venue of a title line, without copying the record.
+    package mutating func appendToRecord(_ bytes: [UInt8]) -> Range<Int> {
+        let start = record.bytes.count
+        record.bytes.append(contentsOf: bytes)
+        return start..<record.bytes.count
+    }
+
+    /// One physical line framed as a record on its own, a quote left open closing at the line's end: how
+    /// lines before a header are read, so that a stray quote in a title line cannot swallow the header.
+    package static func singleLine(_ line: UnsafeRawBufferPointer, number: Int) -> CSVRecord {
+        var framer = CSVRecordFramer()
+        if framer.feed(line, line: number) == .record { return framer.record }
+        framer.record.fieldEnds.append(framer.record.bytes.count)
+        return framer.record
+    }
 }

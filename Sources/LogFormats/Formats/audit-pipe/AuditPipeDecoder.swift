@@ -65,3 +65,32 @@ package struct AuditPipeParser {
         return .event
     }
 }
+
+/// The `audit-pipe` decoder: blank lines and `#` comments are skipped, an unknown EVENT is counted by
+/// name, a line that cannot be parsed is quarantined (FORMATS.md §3.3–3.4).
+package struct AuditPipeDecoder: RecordDecoder {
+    private var parser = AuditPipeParser()
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func decode<Sink: RecordSink>(line: UnsafeRawBufferPointer, number: Int, into sink: inout Sink) {
+        let trimmed = line.trimmed()
+        if trimmed.isEmpty {
+            sink.skip(.blank, lines: 1)
+            return
+        }
+        if trimmed.first == UInt8(ascii: "#") {
+            sink.skip(.comment, lines: 1)
+            return
+        }
+        do throws(RowIssue) {
+            switch try parser.parse(trimmed, { sink.takeAuditEvent(&$0, line: number) }) {
+            case .event: break
+            case .unknownEvent(let name): sink.skipUnknownEvent(named: name)
+            }
+        } catch {
+            sink.quarantine(error, raw: line, line: number)
+        }
+    }
+}

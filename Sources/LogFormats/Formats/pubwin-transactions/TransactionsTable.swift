@@ -1,0 +1,78 @@
+/// A `pubwin-transactions` row, typed; text fields are ranges into the record's `bytes`.
+package struct TransactionRecord: Sendable {
+    package var venue: Range<Int> = 0..<0
+    package var serialNo: Range<Int> = 0..<0
+    package var card: Range<Int> = 0..<0
+    package var certNo: Range<Int> = 0..<0
+    package var cashier: Range<Int> = 0..<0
+    package var terminal: Range<Int> = 0..<0
+    package var note: Range<Int> = 0..<0
+    package var kind = TransactionKind.unknown
+    /// 交易时间, epoch seconds.
+    package var timeSeconds: Int64 = 0
+    /// 金额 in fen.
+    package var amountFen: Int64 = 0
+    /// 余额 in fen; nil when absent.
+    package var balanceFen: Int64?
+
+    package init() {}
+}
+
+/// `pubwin-transactions` (FORMATS.md §3.2): the billing transaction log (交易流水).
+package struct TransactionsTable: CSVTable {
+    package enum Field: Int, CaseIterable, Sendable {
+        case serialNo, venue, time, kind, card, certNo, amount, balance, cashier, terminal, note
+    }
+
+    package static let format = Format.pubwinTransactions
+    package static let shape = TableShape(Field.self, required: [[.serialNo], [.time], [.kind]], venue: .venue)
+    package static let amountField: Field? = .amount
+
+    package init() {}
+
+    package mutating func parse<Sink: RecordSink>(
+        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
+    ) throws(RowIssue) -> Int64 {
+        try record.bytes.withRowBytes { (bytes) throws(RowIssue) -> Int64 in
+            func field(_ column: Field) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: bytes[fields[column.rawValue]])
+            }
+            func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
+            var row = TransactionRecord()
+            row.venue = fields[Field.venue.rawValue]
+            guard FieldParser.isVenueCode(field(.venue)) else {
+                throw RowIssue(.badVenue, "\(name(.venue)) '\(field(.venue).text.prefix(40))' is not 14 digits.")
+            }
+            row.serialNo = fields[Field.serialNo.rawValue]
+            guard !row.serialNo.isEmpty else { throw RowIssue(.missingField, "\(name(.serialNo)) is empty.") }
+            row.timeSeconds = try RowIssue.check(field(.time), name(.time), .badTime, "a date and time", FieldParser.timestamp)
+            row.kind = try RowIssue.check(
+                field(.kind), name(.kind), .badValue, "a known transaction type", Self.transactionKind)
+            row.amountFen = try RowIssue.checkOptional(
+                field(.amount), name(.amount), .badMoney, "an amount in yuan", FieldParser.moneyFen) ?? 0
+            row.balanceFen = try RowIssue.checkOptional(
+                field(.balance), name(.balance), .badMoney, "an amount in yuan", FieldParser.moneyFen)
+            row.card = fields[Field.card.rawValue]
+            row.certNo = fields[Field.certNo.rawValue]
+            row.cashier = fields[Field.cashier.rawValue]
+            row.terminal = fields[Field.terminal.rawValue]
+            row.note = fields[Field.note.rawValue]
+            sink.takeTransaction(row, bytes: bytes, line: record.firstLine)
+            return row.amountFen
+        }
+    }
+
+    package static func transactionKind(_ field: UnsafeRawBufferPointer) -> TransactionKind? {
+        if field.equals("开户") { return .openAccount }
+        if field.equals("充值") { return .topUp }
+        if field.equals("上机") { return .logOn }
+        if field.equals("下机") { return .logOff }
+        if field.equals("结账") { return .checkOut }
+        if field.equals("退款") { return .refund }
+        if field.equals("补登") { return .lateEntry }
+        if field.equals("手工计费") { return .manualCharge }
+        if field.equals("换机") { return .changeTerminal }
+        if field.equals("商品") { return .goods }
+        return nil
+    }
+}

@@ -1,0 +1,18 @@
+// ShippedData: the data files that ship with netbar (the header map and the signature lists), compiled into
+// the binary, so that a copied binary has them and never runs a rule short of its lists. The files in
+// `columns/` and `signatures/` are the source; an analyst extends or replaces them at run time
+// (`--columns FILE`, `--signatures DIR`).
+
+/// The shipped data files, as text.
+package enum ShippedData {
+    /// `columns/column-names.tsv`: the header map (FORMATS.md §3.6).
+    package static var columnNames: String { String(decoding: PackageResources.column_names_tsv, as: UTF8.self) }
+    /// `signatures/billing-clients.txt`.
+    package static var billingClients: String {
+        String(decoding: PackageResources.billing_clients_txt, as: UTF8.self)
+    }
+    /// `signatures/card-free-tools.txt`.
+    package static var cardFreeTools: String {
+        String(decoding: PackageResources.card_free_tools_txt, as: UTF8.self)
+    }
+}

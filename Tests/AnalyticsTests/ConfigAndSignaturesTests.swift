@@ -14,10 +14,22 @@ import Testing
 
     @Test func aChangedConfigRoundTripsThroughItsYAML() throws {
         var config = DetectorConfig()
-        config.unbilledUse.minimumRunMinutes = 12.5
-        config.afterHours.jurisdictions = ["3301": LocalTimeWindow(startMinuteOfDay: 60, endMinuteOfDay: 420)]
-        config.staffCard.enabled = false
+        config[UnbilledUseDetector.self].minimumRunMinutes = 12.5
+        config[AfterHoursDetector.self].jurisdictions = ["3301": LocalTimeWindow(startMinuteOfDay: 60, endMinuteOfDay: 420)]
+        config[StaffCardDetector.self].enabled = false
         #expect(try DetectorConfig.load(yamlText: config.yamlText()) == config)
+    }
+
+    /// Every note of `config --defaults` belongs to a key of its detector (a misspelt note would silently vanish).
+    @Test func everyNoteNamesAKey() {
+        func check<D: Detector>(_ type: D.Type) {
+            let section = DetectorConfig.defaultsYAML.components(separatedBy: "\n\(D.id.rawValue):\n")[1]
+                .components(separatedBy: "\n\n")[0]
+            for (key, note) in D.Config.notes {
+                #expect(section.contains("  \(key): ") && section.contains("# \(note)"), "\(D.id.rawValue).\(key)")
+            }
+        }
+        for type in DetectorList.types { check(type) }
     }
 
     @Test func emptyOrCommentOnlyTextGivesTheDefaults() throws {
@@ -27,9 +39,9 @@ import Testing
 
     @Test func missingKeysKeepDefaultsAndWholeNumbersReadAsMinutes() throws {
         let config = try DetectorConfig.load(yamlText: "unbilled-use:\n  minimumRunMinutes: 3\n")
-        #expect(config.unbilledUse.minimumRunMinutes == 3)
-        #expect(config.unbilledUse.sessionWideningMinutes == 2)
-        #expect(config.auditGap == DetectorConfig.AuditGap())
+        #expect(config[UnbilledUseDetector.self].minimumRunMinutes == 3)
+        #expect(config[UnbilledUseDetector.self].sessionWideningMinutes == 2)
+        #expect(config[AuditGapDetector.self] == AuditGapDetector.Config())
     }
 
     @Test(arguments: [
@@ -60,9 +72,9 @@ import Testing
     @Test func unquotedTimesAndNumericPrefixesAreRead() throws {
         let config = try DetectorConfig.load(
             yamlText: "after-hours:\n  window: {start: 01:30, end: 07:00}\n  jurisdictions:\n    3301: {end: \"06:00\"}\n")
-        #expect(config.afterHours.window == LocalTimeWindow(startMinuteOfDay: 90, endMinuteOfDay: 420))
-        #expect(config.afterHours.window(forVenueCode: "33010610000123").endMinuteOfDay == 360)
-        #expect(config.afterHours.window(forVenueCode: "44030510000123").endMinuteOfDay == 420)
+        #expect(config[AfterHoursDetector.self].window == LocalTimeWindow(startMinuteOfDay: 90, endMinuteOfDay: 420))
+        #expect(config[AfterHoursDetector.self].window(forVenueCode: "33010610000123").endMinuteOfDay == 360)
+        #expect(config[AfterHoursDetector.self].window(forVenueCode: "44030510000123").endMinuteOfDay == 420)
     }
 
     @Test func disabledDetectorDoesNotRun() throws {

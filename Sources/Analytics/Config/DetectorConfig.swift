@@ -1,304 +1,107 @@
 import Yams
 
-/// The thresholds of every detector of FORMATS.md §4. The contract's defaults are the property initialisers
-/// below and are stated nowhere else: `defaultsYAML` and `load` read them from here.
-///
-/// In YAML, the top-level keys are the detector ids (`unbilled-use:`, ...), every key is optional (missing
-/// means the default), and an unknown key or a value of the wrong type is a `ConfigError` naming the key.
-package struct DetectorConfig: Codable, Sendable, Equatable {
-    /// `unbilled-use`: terminals in use with no billing session covering them.
-    package struct UnbilledUse: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// Shortest reported run, from its first to its last `INUSE` heartbeat, in minutes.
-        package var minimumRunMinutes: Double = 10
-        /// How far each session is widened at both ends before heartbeats count as outside it, in minutes.
-        package var sessionWideningMinutes: Double = 2
-        /// Longest silence between two heartbeats that still continues a run, in minutes.
-        package var maxSilenceMinutes: Double = 5
+/// A detector's thresholds (STYLE.md §3): each detector owns one beside its rule, with the contract's defaults
+/// as the property initialisers (stated nowhere else), range checks in the property wrappers `NonNegative`
+/// and `AtLeastOne`, and `validate` for what a type cannot say. `DetectorConfig.load` lays an analyst's YAML
+/// over the defaults.
+package protocol DetectorSettings: Codable, Sendable, Equatable {
+    /// The defaults of FORMATS.md §4.
+    init()
+    /// Whether the detector runs.
+    var enabled: Bool { get set }
+    /// What the detector finds, one line, for `netbar config --defaults`.
+    static var summary: String { get }
+    /// A short comment per key for `netbar config --defaults` (keys not named get none).
+    static var notes: [String: String] { get }
+    /// Checks what the types cannot; `path` is the detector id, to name keys in messages.
+    func validate(path: String) throws(ConfigError)
+}
 
-        package init() {}
+extension DetectorSettings {
+    package static var notes: [String: String] { [:] }
+    package func validate(path: String) throws(ConfigError) {}
 
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumRunMinutes = try reader.minutes("minimumRunMinutes", minimumRunMinutes)
-            sessionWideningMinutes = try reader.minutes("sessionWideningMinutes", sessionWideningMinutes)
-            maxSilenceMinutes = try reader.minutes("maxSilenceMinutes", maxSilenceMinutes)
-            try reader.finish()
-        }
-    }
+    func isEqual(_ other: any DetectorSettings) -> Bool { (other as? Self) == self }
+}
 
-    /// `manual-billing`: billing done by hand.
-    package struct ManualBilling: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// A venue with at least this many manual items is reported.
-        package var minimumManualItems = 5
-        /// A venue whose manual items are at least this share of its sessions is reported, in percent.
-        package var minimumManualSharePercent: Double = 10
+/// A number of minutes, hours or percent: finite and not negative.
+@propertyWrapper
+package struct NonNegative: Codable, Sendable, Equatable {
+    package var wrappedValue: Double
 
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumManualItems = try reader.count("minimumManualItems", minimumManualItems)
-            minimumManualSharePercent = try reader.minutes("minimumManualSharePercent", minimumManualSharePercent)
-            try reader.finish()
-        }
-    }
-
-    /// `second-billing`: a second billing system.
-    package struct SecondBilling: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// An `ONLINE` is orphaned when no session of its terminal starts within this many minutes of it.
-        package var logonMatchMinutes: Double = 5
-        /// A venue with at least this many orphaned log-ons is reported.
-        package var minimumOrphanedLogons = 3
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            logonMatchMinutes = try reader.minutes("logonMatchMinutes", logonMatchMinutes)
-            minimumOrphanedLogons = try reader.count("minimumOrphanedLogons", minimumOrphanedLogons)
-            try reader.finish()
-        }
-    }
-
-    /// `card-free-login`: log-on without the ID card.
-    package struct CardFreeLogin: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// How long before a session starts an `OK` swipe of its cert still counts, in minutes.
-        package var swipeWindowMinutes: Double = 30
-        /// How long after a session starts a swipe still counts (clock skew between billing and audit), in
-        /// minutes; the contract says "before", so 0.
-        package var swipeGraceAfterStartMinutes: Double = 0
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            swipeWindowMinutes = try reader.minutes("swipeWindowMinutes", swipeWindowMinutes)
-            swipeGraceAfterStartMinutes = try reader.minutes(
-                "swipeGraceAfterStartMinutes", swipeGraceAfterStartMinutes)
-            try reader.finish()
-        }
-    }
-
-    /// `id-sharing`: one identity used by several people.
-    package struct IDSharing: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// Shortest shared stretch of two sessions of one cert on different terminals or venues, in minutes.
-        package var minimumOverlapMinutes: Double = 1
-        /// A cert with at least this many sessions in one venue within `windowHours` is reported.
-        package var minimumSessionsInWindow = 8
-        /// Length of the window of session start times, in hours.
-        package var windowHours: Double = 24
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumOverlapMinutes = try reader.minutes("minimumOverlapMinutes", minimumOverlapMinutes)
-            minimumSessionsInWindow = try reader.count("minimumSessionsInWindow", minimumSessionsInWindow)
-            windowHours = try reader.minutes("windowHours", windowHours)
-            try reader.finish()
-        }
-    }
-
-    /// `staff-card`: staff cards used to let customers on.
-    package struct StaffCard: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// A venue whose staff-card sessions reach this many distinct terminals within `windowHours` is reported.
-        package var minimumDistinctTerminals = 3
-        /// Length of the window of session start times, in hours.
-        package var windowHours: Double = 24
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumDistinctTerminals = try reader.count("minimumDistinctTerminals", minimumDistinctTerminals)
-            windowHours = try reader.minutes("windowHours", windowHours)
-            try reader.finish()
-        }
-    }
-
-    /// `invalid-id`: resident-ID numbers that cannot be real. No thresholds.
-    package struct InvalidID: Codable, Sendable, Equatable {
-        package var enabled = true
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            try reader.finish()
-        }
-    }
-
-    /// `minor`: under-age customers.
-    package struct Minor: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// Customers younger than this at session start, in whole years, are minors.
-        package var minimumAgeYears = 18
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumAgeYears = try reader.count("minimumAgeYears", minimumAgeYears)
-            try reader.finish()
-        }
-    }
-
-    /// `after-hours`: trade outside permitted hours, with a window per jurisdiction.
-    package struct AfterHours: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// Shortest overlap of a session with one night's window that is reported, in minutes.
-        package var minimumOverlapMinutes: Double = 1
-        /// The prohibited local-time window wherever no jurisdiction overrides it.
-        package var window = LocalTimeWindow(startMinuteOfDay: 0, endMinuteOfDay: 8 * 60)
-        /// Windows by administrative-division prefix of the venue code (`"3301"`, `"330106"`); longest prefix wins.
-        package var jurisdictions: [String: LocalTimeWindow] = [:]
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            minimumOverlapMinutes = try reader.minutes("minimumOverlapMinutes", minimumOverlapMinutes)
-            window = try reader.value("window", window)
-            jurisdictions = try reader.value("jurisdictions", jurisdictions)
-            for prefix in jurisdictions.keys.sorted()
-            where prefix.isEmpty || prefix.utf8.count > 14 || !prefix.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                throw ConfigError(
-                    "Detector config key 'after-hours.jurisdictions.\(prefix)' must be the leading digits of a venue code.")
-            }
-            try reader.finish()
-        }
-
-        /// The window that applies to a venue: the longest jurisdiction prefix of its code, else `window`.
-        package func window(forVenueCode code: String) -> LocalTimeWindow {
-            // Ties cannot happen: equal-length prefixes of one code are the same key.
-            var best: (length: Int, window: LocalTimeWindow) = (-1, window)
-            for (prefix, candidate) in jurisdictions where code.hasPrefix(prefix) && prefix.utf8.count > best.length {
-                best = (prefix.utf8.count, candidate)
-            }
-            return best.window
-        }
-    }
-
-    /// `audit-gap`: the audit measures not running.
-    package struct AuditGap: Codable, Sendable, Equatable {
-        package var enabled = true
-        /// A terminal in a session with no heartbeat for at least this long is reported, in minutes.
-        package var maxHeartbeatGapMinutes: Double = 15
-        /// A terminal in a session with no `OK` screen capture for at least this long is reported, in minutes.
-        package var maxSnapshotGapMinutes: Double = 30
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            maxHeartbeatGapMinutes = try reader.minutes("maxHeartbeatGapMinutes", maxHeartbeatGapMinutes)
-            maxSnapshotGapMinutes = try reader.minutes("maxSnapshotGapMinutes", maxSnapshotGapMinutes)
-            try reader.finish()
-        }
-    }
-
-    /// `ip-mismatch`: terminal addresses that do not match the registry. No thresholds.
-    package struct IPMismatch: Codable, Sendable, Equatable {
-        package var enabled = true
-
-        package init() {}
-
-        package init(from decoder: any Decoder) throws {
-            self.init()
-            var reader = try ConfigReader(decoder)
-            enabled = try reader.flag("enabled", enabled)
-            try reader.finish()
-        }
-    }
-
-    package var unbilledUse = UnbilledUse()
-    package var manualBilling = ManualBilling()
-    package var secondBilling = SecondBilling()
-    package var cardFreeLogin = CardFreeLogin()
-    package var idSharing = IDSharing()
-    package var staffCard = StaffCard()
-    package var invalidID = InvalidID()
-    package var minor = Minor()
-    package var afterHours = AfterHours()
-    package var auditGap = AuditGap()
-    package var ipMismatch = IPMismatch()
-
-    /// Top-level keys are the detector ids of FORMATS.md §4, as analysts read them in findings.
-    private enum CodingKeys: String, CodingKey {
-        case unbilledUse = "unbilled-use"
-        case manualBilling = "manual-billing"
-        case secondBilling = "second-billing"
-        case cardFreeLogin = "card-free-login"
-        case idSharing = "id-sharing"
-        case staffCard = "staff-card"
-        case invalidID = "invalid-id"
-        case minor = "minor"
-        case afterHours = "after-hours"
-        case auditGap = "audit-gap"
-        case ipMismatch = "ip-mismatch"
-    }
-
-    package init() {}
+    package init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
 
     package init(from decoder: any Decoder) throws {
-        self.init()
-        var reader = try ConfigReader(decoder)
-        unbilledUse = try reader.value(CodingKeys.unbilledUse.rawValue, unbilledUse)
-        manualBilling = try reader.value(CodingKeys.manualBilling.rawValue, manualBilling)
-        secondBilling = try reader.value(CodingKeys.secondBilling.rawValue, secondBilling)
-        cardFreeLogin = try reader.value(CodingKeys.cardFreeLogin.rawValue, cardFreeLogin)
-        idSharing = try reader.value(CodingKeys.idSharing.rawValue, idSharing)
-        staffCard = try reader.value(CodingKeys.staffCard.rawValue, staffCard)
-        invalidID = try reader.value(CodingKeys.invalidID.rawValue, invalidID)
-        minor = try reader.value(CodingKeys.minor.rawValue, minor)
-        afterHours = try reader.value(CodingKeys.afterHours.rawValue, afterHours)
-        auditGap = try reader.value(CodingKeys.auditGap.rawValue, auditGap)
-        ipMismatch = try reader.value(CodingKeys.ipMismatch.rawValue, ipMismatch)
-        try reader.finish()
+        let container = try decoder.singleValueContainer()
+        let value = try container.decode(Double.self)
+        guard value.isFinite, value >= 0 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a number of zero or more")
+        }
+        wrappedValue = value
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue)
+    }
+}
+
+/// A count: a whole number of one or more.
+@propertyWrapper
+package struct AtLeastOne: Codable, Sendable, Equatable {
+    package var wrappedValue: Int
+
+    package init(wrappedValue: Int) { self.wrappedValue = wrappedValue }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let value = try container.decode(Int.self)
+        guard value >= 1 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a whole number of one or more")
+        }
+        wrappedValue = value
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue)
+    }
+}
+
+/// The thresholds of every detector listed in `DetectorList`, by detector id.
+///
+/// In YAML the top-level keys are the detector ids (`unbilled-use:`, ...) and every key is optional (missing
+/// means the default). An unknown key, a value of the wrong type or out of range is a `ConfigError` naming the
+/// key. A mapping whose default is empty holds data keys (e.g. `after-hours.jurisdictions`), which are not
+/// checked against the defaults.
+package struct DetectorConfig: Sendable, Equatable {
+    private var settings: [DetectorID: any DetectorSettings]
+
+    /// Every detector's defaults.
+    package init() {
+        var settings: [DetectorID: any DetectorSettings] = [:]
+        for type in DetectorList.types { settings[type.id] = type.defaultSettings() }
+        self.settings = settings
+    }
+
+    /// The settings of one detector.
+    package subscript<D: Detector>(_ type: D.Type) -> D.Config {
+        get {
+            // Holds D.Config by construction: `init` and `load` store each detector's settings under its id.
+            settings[D.id] as? D.Config ?? D.Config()
+        }
+        set { settings[D.id] = newValue }
     }
 
     /// Whether the detector runs.
-    package func isEnabled(_ id: DetectorID) -> Bool {
-        switch id {
-        case .unbilledUse: unbilledUse.enabled
-        case .manualBilling: manualBilling.enabled
-        case .secondBilling: secondBilling.enabled
-        case .cardFreeLogin: cardFreeLogin.enabled
-        case .idSharing: idSharing.enabled
-        case .staffCard: staffCard.enabled
-        case .invalidID: invalidID.enabled
-        case .minor: minor.enabled
-        case .afterHours: afterHours.enabled
-        case .auditGap: auditGap.enabled
-        case .ipMismatch: ipMismatch.enabled
-        }
+    package func isEnabled(_ id: DetectorID) -> Bool { settings[id]?.enabled ?? true }
+
+    package static func == (lhs: DetectorConfig, rhs: DetectorConfig) -> Bool {
+        lhs.settings.count == rhs.settings.count
+            && lhs.settings.allSatisfy { id, value in rhs.settings[id].map { value.isEqual($0) } ?? false }
     }
+
+    // MARK: Reading
 
     /// Reads a detector config file (`--config FILE`). Empty text or only comments gives the defaults.
     package static func load(yamlText: String) throws(ConfigError) -> DetectorConfig {
@@ -308,15 +111,66 @@ package struct DetectorConfig: Codable, Sendable, Equatable {
         } catch {
             throw ConfigError("The detector config is not valid YAML: \(oneLine(String(describing: error)))")
         }
-        guard let node else { return DetectorConfig() }
+        var config = DetectorConfig()
+        guard let node else { return config }
+        guard case .mapping(let sections) = plainKeys(node) else {
+            throw ConfigError("The detector config must be a mapping of detector ids.")
+        }
+        let known = DetectorList.types.map { $0.id.rawValue }
+        for key in sections.keys.map({ $0.scalar?.string ?? "" }).sorted() where !known.contains(key) {
+            throw ConfigError("Unknown detector config key '\(key)'; known keys here: \(known.sorted().joined(separator: ", ")).")
+        }
+        for type in DetectorList.types {
+            if let section = sections[Node(type.id.rawValue)] {
+                config.settings[type.id] = try type.readSettings(section)
+            }
+        }
+        return config
+    }
+
+    /// One detector's settings: its defaults with the user's keys laid over them, decoded and validated.
+    fileprivate static func read<D: Detector>(_ user: Node, for type: D.Type) throws(ConfigError) -> any DetectorSettings {
+        let path = D.id.rawValue
+        let merged = try overlay(user, on: try node(of: D.Config()), path: path)
+        let settings: D.Config
         do {
-            return try YAMLDecoder().decode(DetectorConfig.self, from: plainKeys(node))
+            settings = try YAMLDecoder().decode(D.Config.self, from: merged)
+        } catch let error as DecodingError {
+            throw ConfigError(decoding: error, under: path)
         } catch let error as ConfigError {
             throw error
-        } catch let error as DecodingError {
-            throw ConfigError(decoding: error)
         } catch {
-            throw ConfigError("The detector config could not be read: \(oneLine(String(describing: error)))")
+            throw ConfigError("Detector config key '\(path)' could not be read: \(oneLine(String(describing: error)))")
+        }
+        try settings.validate(path: path)
+        return settings
+    }
+
+    /// `user` over `defaults`: keys of a non-empty default mapping must be among its keys; a default that is a
+    /// scalar or an empty mapping (data keys) takes the user's value as it is.
+    private static func overlay(_ user: Node, on defaults: Node, path: String) throws(ConfigError) -> Node {
+        guard case .mapping(let defaultMapping) = defaults, !defaultMapping.isEmpty else { return user }
+        guard case .mapping(let userMapping) = user else {
+            throw ConfigError("Detector config key '\(path)' must be a mapping of keys to values.")
+        }
+        var result = defaultMapping
+        let known = defaultMapping.keys.map { $0.scalar?.string ?? "" }
+        for (key, value) in userMapping.sorted(by: { ($0.key.scalar?.string ?? "") < ($1.key.scalar?.string ?? "") }) {
+            let name = key.scalar?.string ?? ""
+            guard let existing = defaultMapping[key] else {
+                throw ConfigError(
+                    "Unknown detector config key '\(path).\(name)'; known keys here: \(known.sorted().joined(separator: ", ")).")
+            }
+            result[key] = try overlay(value, on: existing, path: "\(path).\(name)")
+        }
+        return .mapping(result)
+    }
+
+    private static func node<T: Encodable>(of value: T) throws(ConfigError) -> Node {
+        do {
+            return try Yams.compose(yaml: YAMLEncoder().encode(value)).map(plainKeys) ?? Node.mapping(Node.Mapping([]))
+        } catch {
+            throw ConfigError("The detector defaults could not be written: \(oneLine(String(describing: error)))")
         }
     }
 
@@ -334,6 +188,8 @@ package struct DetectorConfig: Codable, Sendable, Equatable {
         }
     }
 
+    // MARK: Writing
+
     /// The defaults as commented YAML an analyst can copy and edit (`netbar config --defaults`); `load` reads
     /// it back to `DetectorConfig()`.
     package static var defaultsYAML: String { DetectorConfig().yamlText() }
@@ -343,108 +199,60 @@ package struct DetectorConfig: Codable, Sendable, Equatable {
         var lines = [
             "# netbar detector configuration (FORMATS.md section 4).",
             "# Every key is optional: a missing key keeps the default shown here. Unknown keys are errors.",
-            "# Minutes and hours may be fractional; counts are whole numbers.",
+            "# Minutes, hours and percents may be fractional; counts are whole numbers.",
             "",
         ]
-        func section(_ key: CodingKeys, _ comment: String, _ fields: [(String, String, String)]) {
-            lines.append("# \(comment)")
-            lines.append("\(key.rawValue):")
-            for (name, value, note) in fields {
-                lines.append("  \(name): \(value)" + (note.isEmpty ? "" : "  # \(note)"))
-            }
-            lines.append("")
-        }
-        let on = "set to false to skip this detector"
-        section(
-            .unbilledUse, "A terminal sending INUSE heartbeats while no billing session covers it.",
-            [
-                ("enabled", "\(unbilledUse.enabled)", on),
-                ("minimumRunMinutes", number(unbilledUse.minimumRunMinutes), "first to last heartbeat of a run"),
-                ("sessionWideningMinutes", number(unbilledUse.sessionWideningMinutes), "at both ends of each session"),
-                ("maxSilenceMinutes", number(unbilledUse.maxSilenceMinutes), "a longer silence ends a run"),
-            ])
-        section(
-            .manualBilling, "Sessions checked out by hand plus manual transactions, per venue.",
-            [
-                ("enabled", "\(manualBilling.enabled)", on),
-                ("minimumManualItems", "\(manualBilling.minimumManualItems)", "items in the dump"),
-                ("minimumManualSharePercent", number(manualBilling.minimumManualSharePercent), "of the venue's sessions"),
-            ])
-        section(
-            .secondBilling, "Foreign billing clients (signature list) and audit log-ons with no billing session.",
-            [
-                ("enabled", "\(secondBilling.enabled)", on),
-                ("logonMatchMinutes", number(secondBilling.logonMatchMinutes), "before or after the ONLINE"),
-                ("minimumOrphanedLogons", "\(secondBilling.minimumOrphanedLogons)", "per venue"),
-            ])
-        section(
-            .cardFreeLogin, "Member or temporary sessions with no OK swipe of the cert, and card-free tools.",
-            [
-                ("enabled", "\(cardFreeLogin.enabled)", on),
-                ("swipeWindowMinutes", number(cardFreeLogin.swipeWindowMinutes), "before the session starts"),
-                (
-                    "swipeGraceAfterStartMinutes", number(cardFreeLogin.swipeGraceAfterStartMinutes),
-                    "after the start, for clock skew"
-                ),
-            ])
-        section(
-            .idSharing, "One cert in use in two places at once, or used very often in one venue.",
-            [
-                ("enabled", "\(idSharing.enabled)", on),
-                ("minimumOverlapMinutes", number(idSharing.minimumOverlapMinutes), "shared stretch of two sessions"),
-                ("minimumSessionsInWindow", "\(idSharing.minimumSessionsInWindow)", "sessions of one cert in one venue"),
-                ("windowHours", number(idSharing.windowHours), "window of session start times"),
-            ])
-        section(
-            .staffCard, "Staff-card sessions on many distinct terminals of a venue.",
-            [
-                ("enabled", "\(staffCard.enabled)", on),
-                ("minimumDistinctTerminals", "\(staffCard.minimumDistinctTerminals)", ""),
-                ("windowHours", number(staffCard.windowHours), "window of session start times"),
-            ])
-        section(.invalidID, "Resident-ID numbers with a wrong check character or date, or 15 digits.", [
-            ("enabled", "\(invalidID.enabled)", on)
-        ])
-        section(
-            .minor, "Customers under age at session start, from a valid resident ID.",
-            [
-                ("enabled", "\(minor.enabled)", on),
-                ("minimumAgeYears", "\(minor.minimumAgeYears)", "whole years on the local date of the session start"),
-            ])
-        section(
-            .afterHours, "Sessions overlapping the prohibited local-time window (China Standard Time).",
-            [
-                ("enabled", "\(afterHours.enabled)", on),
-                ("minimumOverlapMinutes", number(afterHours.minimumOverlapMinutes), "with one night's window"),
-                ("window", afterHours.window.yamlFlow, "HH:MM; an end before the start runs past midnight"),
-            ])
-        lines.removeLast()
-        lines.append("  # Windows for jurisdictions, keyed by the leading digits of the venue code; the longest wins:")
-        if afterHours.jurisdictions.isEmpty {
-            lines.append("  jurisdictions: {}  # e.g. {\"3301\": {start: \"00:00\", end: \"07:00\"}}")
-        } else {
-            lines.append("  jurisdictions:")
-            for prefix in afterHours.jurisdictions.keys.sorted() {
-                lines.append("    \"\(prefix)\": \(afterHours.jurisdictions[prefix]!.yamlFlow)")
-            }
-        }
-        lines.append("")
-        section(
-            .auditGap, "AUDIT STOP/TAMPER, and heartbeat or OK screen-capture gaps inside sessions.",
-            [
-                ("enabled", "\(auditGap.enabled)", on),
-                ("maxHeartbeatGapMinutes", number(auditGap.maxHeartbeatGapMinutes), "a gap this long is reported"),
-                ("maxSnapshotGapMinutes", number(auditGap.maxSnapshotGapMinutes), "a gap this long is reported"),
-            ])
-        section(.ipMismatch, "Terminal IP and MAC against the registry (needs `netbar registry import`).", [
-            ("enabled", "\(ipMismatch.enabled)", on)
-        ])
+        for type in DetectorList.types { lines += type.settingsYAML(self) }
         return lines.joined(separator: "\n")
     }
 
-    private func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    fileprivate func section<D: Detector>(_ type: D.Type) -> [String] {
+        var lines = ["# \(D.Config.summary)", "\(D.id.rawValue):"]
+        let encoded: Node
+        do {
+            encoded = try Self.node(of: self[type])
+        } catch {
+            // Encoding a struct of numbers, flags and text does not fail; should it, the YAML says so.
+            return lines + ["  # (these settings could not be written: \(error.description))", ""]
+        }
+        guard case .mapping(let mapping) = encoded else { return lines + [""] }
+        for (key, value) in mapping {
+            let name = key.scalar?.string ?? ""
+            let note = name == "enabled" ? "set to false to skip this detector" : D.Config.notes[name]
+            lines.append("  \(name): \(Self.flow(value))" + (note.map { "  # \($0)" } ?? ""))
+        }
+        return lines + [""]
     }
+
+    /// A value on one line: numbers without a needless `.0`, mappings in flow style.
+    private static func flow(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar):
+            let text = scalar.string
+            // Yams writes doubles as `1e+1`: an analyst reads 10.
+            if scalar.style == .plain, text.contains("e") || text.contains("."), let value = Double(text) {
+                return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            }
+            if scalar.style != .plain || text.contains(":") { return "\"\(text)\"" }
+            return text
+        case .mapping(let mapping):
+            return "{" + mapping.map { "\($0.key.scalar?.string ?? flow($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
+        case .sequence(let sequence):
+            return "[" + sequence.map(flow).joined(separator: ", ") + "]"
+        case .alias:
+            return "null"
+        }
+    }
+}
+
+// Each detector's settings, reached through its metatype in `DetectorList.types`. (A key path such as
+// `\.id` through `any Detector.Type` crashes Swift 6.3.1's SILGen: use closures there.)
+extension Detector {
+    fileprivate static func defaultSettings() -> any DetectorSettings { Config() }
+    fileprivate static func readSettings(_ user: Node) throws(ConfigError) -> any DetectorSettings {
+        try DetectorConfig.read(user, for: Self.self)
+    }
+    fileprivate static func settingsYAML(_ config: DetectorConfig) -> [String] { config.section(Self.self) }
 }
 
 /// A local-time (China Standard Time) window of the day; an end at or before the start runs past midnight.
@@ -468,25 +276,36 @@ package struct LocalTimeWindow: Codable, Sendable, Equatable {
 
     package var startText: String { Self.text(startMinuteOfDay) }
     package var endText: String { Self.text(endMinuteOfDay) }
-    var yamlFlow: String { "{start: \"\(startText)\", end: \"\(endText)\"}" }
 
-    private enum CodingKeys: String, CodingKey { case start, end }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case start, end }
 
+    /// `start` and `end` as `HH:MM`; a missing one keeps the contract's 00:00–08:00.
     package init(from decoder: any Decoder) throws {
-        let fallback = DetectorConfig.AfterHours().window
-        var reader = try ConfigReader(decoder)
-        let path = reader.path
-        let startText = try reader.value("start", fallback.startText)
-        let endText = try reader.value("end", fallback.endText)
-        try reader.finish()
+        let fallback = LocalTimeWindow(startMinuteOfDay: 0, endMinuteOfDay: 8 * 60)
+        let container = try decoder.container(keyedBy: AnyConfigKey.self)
+        let known = CodingKeys.allCases.map(\.rawValue)
+        // Errors are decoding errors, so that the loader names the key from the detector id down.
+        if let unknown = container.allKeys.filter({ !known.contains($0.stringValue) })
+            .sorted(by: { $0.stringValue < $1.stringValue }).first
+        {
+            throw DecodingError.dataCorruptedError(
+                forKey: unknown, in: container, debugDescription: "is not a key here (known keys here: end, start)")
+        }
+        let startText = try container.decodeIfPresent(String.self, forKey: AnyConfigKey("start")) ?? fallback.startText
+        let endText = try container.decodeIfPresent(String.self, forKey: AnyConfigKey("end")) ?? fallback.endText
         guard let start = Self.minutes(startText), start < 1440 else {
-            throw ConfigError("Detector config key '\(path).start' must be a local time HH:MM from 00:00 to 23:59.")
+            throw DecodingError.dataCorruptedError(
+                forKey: AnyConfigKey("start"), in: container, debugDescription: "must be a local time HH:MM from 00:00 to 23:59")
         }
         guard let end = Self.minutes(endText), end > 0 else {
-            throw ConfigError("Detector config key '\(path).end' must be a local time HH:MM from 00:01 to 24:00.")
+            throw DecodingError.dataCorruptedError(
+                forKey: AnyConfigKey("end"), in: container, debugDescription: "must be a local time HH:MM from 00:01 to 24:00")
         }
         guard start != end % 1440 else {
-            throw ConfigError("Detector config key '\(path)' has the same start and end; give a window of some length.")
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "has the same start and end; give a window of some length"))
         }
         self.init(startMinuteOfDay: start, endMinuteOfDay: end)
     }
@@ -521,24 +340,30 @@ package struct ConfigError: Error, CustomStringConvertible, Equatable {
 
     package var description: String { message }
 
-    init(decoding error: DecodingError) {
+    /// A decoding failure of the detector `detector`'s settings, naming the key by its dotted path.
+    init(decoding error: DecodingError, under detector: String) {
+        func key(_ codingPath: [any CodingKey]) -> String {
+            ([detector] + [configPath(codingPath)].filter { !$0.isEmpty }).joined(separator: ".")
+        }
         switch error {
-        case .typeMismatch(let type, let context):
-            self.init("Detector config key '\(configPath(context.codingPath))' must be \(typeName(type)).")
-        case .valueNotFound(let type, let context):
-            self.init("Detector config key '\(configPath(context.codingPath))' must be \(typeName(type)).")
-        case .keyNotFound(let key, let context):
-            self.init("Detector config key '\(configPath(context.codingPath + [key]))' is missing.")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            self.init("Detector config key '\(key(context.codingPath))' must be \(typeName(type)).")
+        case .keyNotFound(let missing, let context):
+            self.init("Detector config key '\(key(context.codingPath + [missing]))' is missing.")
         case .dataCorrupted(let context):
-            let path = configPath(context.codingPath)
-            self.init(
-                path.isEmpty
-                    ? "The detector config must be a mapping of detector ids."
-                    : "Detector config key '\(path)' has a value that cannot be read.")
+            self.init("Detector config key '\(key(context.codingPath))' \(context.debugDescription).")
         @unknown default:
             self.init("The detector config could not be read: \(oneLine(String(describing: error)))")
         }
     }
+}
+
+private struct AnyConfigKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ stringValue: String) { self.stringValue = stringValue }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 private func typeName(_ type: Any.Type) -> String {
@@ -564,68 +389,4 @@ extension Substring {
         while let last = result.last, last.isWhitespace { result.removeLast() }
         return result
     }
-}
-
-/// Reads one YAML mapping key by key, tracking which keys were read so that any other key is an error.
-struct ConfigReader {
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ stringValue: String) { self.stringValue = stringValue }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    private let container: KeyedDecodingContainer<AnyKey>
-    private var readKeys: Set<String> = []
-
-    init(_ decoder: any Decoder) throws {
-        do {
-            container = try decoder.container(keyedBy: AnyKey.self)
-        } catch {
-            let path = configPath(decoder.codingPath)
-            throw ConfigError(
-                path.isEmpty
-                    ? "The detector config must be a mapping of detector ids."
-                    : "Detector config key '\(path)' must be a mapping of keys to values.")
-        }
-    }
-
-    /// The dotted path of this mapping, for messages.
-    var path: String { configPath(container.codingPath) }
-
-    mutating func value<T: Decodable>(_ key: String, _ fallback: T) throws -> T {
-        readKeys.insert(key)
-        return try container.decodeIfPresent(T.self, forKey: AnyKey(key)) ?? fallback
-    }
-
-    mutating func flag(_ key: String, _ fallback: Bool) throws -> Bool { try value(key, fallback) }
-
-    /// A non-negative, finite number (minutes, hours or percent).
-    mutating func minutes(_ key: String, _ fallback: Double) throws -> Double {
-        let result = try value(key, fallback)
-        guard result.isFinite, result >= 0 else {
-            throw ConfigError("Detector config key '\(qualified(key))' must be a number of zero or more.")
-        }
-        return result
-    }
-
-    /// A whole number of one or more.
-    mutating func count(_ key: String, _ fallback: Int) throws -> Int {
-        let result = try value(key, fallback)
-        guard result >= 1 else {
-            throw ConfigError("Detector config key '\(qualified(key))' must be a whole number of one or more.")
-        }
-        return result
-    }
-
-    /// Throws for the first (in sorted order) key that was never read: an analyst's typo must not pass silently.
-    func finish() throws {
-        if let unknown = container.allKeys.map(\.stringValue).filter({ !readKeys.contains($0) }).sorted().first {
-            let known = readKeys.sorted().joined(separator: ", ")
-            throw ConfigError("Unknown detector config key '\(qualified(unknown))'; known keys here: \(known).")
-        }
-    }
-
-    private func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 }

@@ -22,7 +22,7 @@ package struct AfterHoursDetector: Detector {
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.identitySessions
         guard sessions.count > 0 else { return }
-        let config = context.config.afterHours
+        let config = context.config[Self.self]
         let code = context.symbols.text(venue.venue)
         let window = config.window(forVenueCode: code)
         let windowOffset = Int64(window.startMinuteOfDay) * 60
@@ -58,4 +58,44 @@ package struct AfterHoursDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension AfterHoursDetector {
+    /// Thresholds of `after-hours` (FORMATS.md §4 defaults), with a window per jurisdiction.
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// Shortest overlap of a session with one night's window that is reported, in minutes.
+        @NonNegative package var minimumOverlapMinutes: Double = 1
+        /// The prohibited local-time window wherever no jurisdiction overrides it.
+        package var window = LocalTimeWindow(startMinuteOfDay: 0, endMinuteOfDay: 8 * 60)
+        /// Windows by administrative-division prefix of the venue code (`"3301"`, `"330106"`); longest prefix wins.
+        package var jurisdictions: [String: LocalTimeWindow] = [:]
+
+        package static let summary = "Sessions overlapping the prohibited local-time window (China Standard Time)."
+        package static let notes: [String: String] = [
+            "minimumOverlapMinutes": "with one night's window",
+            "window": "HH:MM; an end before the start runs past midnight",
+            "jurisdictions": "windows by leading digits of the venue code, the longest wins: {\"3301\": {end: \"07:00\"}}",
+        ]
+
+        package init() {}
+
+        package func validate(path: String) throws(ConfigError) {
+            for prefix in jurisdictions.keys.sorted()
+            where prefix.isEmpty || prefix.utf8.count > 14 || !prefix.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                throw ConfigError(
+                    "Detector config key '\(path).jurisdictions.\(prefix)' must be the leading digits of a venue code.")
+            }
+        }
+
+        /// The window that applies to a venue: the longest jurisdiction prefix of its code, else `window`.
+        package func window(forVenueCode code: String) -> LocalTimeWindow {
+            // Ties cannot happen: equal-length prefixes of one code are the same key.
+            var best: (length: Int, window: LocalTimeWindow) = (-1, window)
+            for (prefix, candidate) in jurisdictions where code.hasPrefix(prefix) && prefix.utf8.count > best.length {
+                best = (prefix.utf8.count, candidate)
+            }
+            return best.window
+        }
+    }
 }

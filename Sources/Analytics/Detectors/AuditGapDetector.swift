@@ -58,7 +58,7 @@ package struct AuditGapDetector: Detector {
             if venue.sessions.count > 0 { venuesWithoutAudit += 1 }
             return
         }
-        let config = context.config.auditGap
+        let config = context.config[Self.self]
         let heartbeatLimit = seconds(minutes: config.maxHeartbeatGapMinutes)
         let snapshotLimit = seconds(minutes: config.maxSnapshotGapMinutes)
         let sessions = venue.sessions
@@ -241,4 +241,19 @@ package struct AuditGapDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension AuditGapDetector {
+    /// Thresholds of `audit-gap` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// A terminal in a session with no heartbeat for at least this long is reported, in minutes.
+        @NonNegative package var maxHeartbeatGapMinutes: Double = 15
+        /// A terminal in a session with no `OK` screen capture for at least this long is reported, in minutes.
+        @NonNegative package var maxSnapshotGapMinutes: Double = 30
+        package static let summary = "AUDIT STOP/TAMPER, and heartbeat or OK screen-capture gaps inside sessions."
+        package static let notes: [String: String] = ["maxHeartbeatGapMinutes": "a gap this long is reported", "maxSnapshotGapMinutes": "a gap this long is reported"]
+
+        package init() {}
+    }
 }

@@ -25,7 +25,12 @@ package struct CardFreeLoginDetector: Detector {
 
     package func missingInputs(_ context: DetectionContext) -> [String] {
         var missing: [String] = []
-        if context.signatures == nil { missing.append("card-free-tool signatures (the process rule did not run)") }
+        if context.signatures == nil {
+            missing.append("card-free-tool signatures (the process rule did not run)")
+        } else if context.signatures?.cardFreeTools.isEmpty == true {
+            // The shipped list is empty (no public source names a tool): the analyst fills it from cases.
+            missing.append("card-free tools in the signature list (it is empty, so the tool rule looked for none)")
+        }
         if venuesWithoutSwipes > 0 {
             missing.append(
                 "SWIPE events (none in \(counted(venuesWithoutSwipes, "venue")) with sessions; "
@@ -45,7 +50,7 @@ package struct CardFreeLoginDetector: Detector {
     }
 
     private mutating func checkSwipes(_ venue: VenueSlice, _ code: String, _ context: DetectionContext) {
-        let config = context.config.cardFreeLogin
+        let config = context.config[Self.self]
         let before = seconds(minutes: config.swipeWindowMinutes)
         let after = seconds(minutes: config.swipeGraceAfterStartMinutes)
         let swipes = venue.swipes
@@ -126,4 +131,20 @@ package struct CardFreeLoginDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension CardFreeLoginDetector {
+    /// Thresholds of `card-free-login` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// How long before a session starts an `OK` swipe of its cert still counts, in minutes.
+        @NonNegative package var swipeWindowMinutes: Double = 30
+        /// How long after a session starts a swipe still counts (clock skew between billing and audit), in
+        /// minutes; the contract says "before", so 0.
+        @NonNegative package var swipeGraceAfterStartMinutes: Double = 0
+        package static let summary = "Member or temporary sessions with no OK swipe of the cert, and card-free tools."
+        package static let notes: [String: String] = ["swipeWindowMinutes": "before the session starts", "swipeGraceAfterStartMinutes": "after the start, for clock skew"]
+
+        package init() {}
+    }
 }

@@ -19,7 +19,11 @@ package struct DetectionContext: Sendable {
 /// One rule of FORMATS.md §4. `consume` is called once per venue (in venue-code order), then `finish`.
 /// Detectors are pure: no I/O, no clock, no randomness (STYLE.md §3).
 package protocol Detector {
+    /// The detector's thresholds, owned beside its rule.
+    associatedtype Config: DetectorSettings
     static var id: DetectorID { get }
+    /// A fresh detector; it reads its thresholds as `context.config[Self.self]`.
+    init()
     /// Inputs the rule needs that this run lacks (e.g. "registry"), said in the run summary; empty when complete.
     func missingInputs(_ context: DetectionContext) -> [String]
     mutating func consume(_ venue: VenueSlice, context: DetectionContext)

@@ -1,27 +1,31 @@
 import LogFormats
 
-/// Every detector of FORMATS.md §4, in one place: adding a detector means adding it here.
+/// Every detector of FORMATS.md §4, in one place: a new detector is its own file (the rule and its `Config`)
+/// and an entry here.
 package enum DetectorList {
-    /// A fresh instance of every detector, in `DetectorID` declaration order.
-    package static func all() -> [any Detector] {
+    /// In `DetectorID` declaration order (computed: metatypes of a non-Sendable protocol are no global constant).
+    package static var types: [any Detector.Type] {
         [
-            UnbilledUseDetector(),
-            ManualBillingDetector(),
-            SecondBillingDetector(),
-            CardFreeLoginDetector(),
-            IDSharingDetector(),
-            StaffCardDetector(),
-            InvalidIDDetector(),
-            MinorDetector(),
-            AfterHoursDetector(),
-            AuditGapDetector(),
-            IPMismatchDetector(),
+            UnbilledUseDetector.self,
+            ManualBillingDetector.self,
+            SecondBillingDetector.self,
+            CardFreeLoginDetector.self,
+            IDSharingDetector.self,
+            StaffCardDetector.self,
+            InvalidIDDetector.self,
+            MinorDetector.self,
+            AfterHoursDetector.self,
+            AuditGapDetector.self,
+            IPMismatchDetector.self,
         ]
     }
 
+    /// A fresh instance of every detector.
+    package static func all() -> [any Detector] { types.map { $0.init() } }
+
     /// The detectors `config` enables.
     package static func enabled(_ config: DetectorConfig) -> [any Detector] {
-        all().filter { config.isEnabled(type(of: $0).id) }
+        types.filter { config.isEnabled($0.id) }.map { $0.init() }
     }
 }
 

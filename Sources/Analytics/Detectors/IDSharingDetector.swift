@@ -51,7 +51,7 @@ package struct IDSharingDetector: Detector {
     }
 
     private mutating func checkFrequency(_ venue: VenueSlice, _ withCert: [Int], _ context: DetectionContext) {
-        let config = context.config.idSharing
+        let config = context.config[Self.self]
         let window = seconds(hours: config.windowHours)
         let sessions = venue.identitySessions
         let ordered = withCert.sorted {
@@ -94,7 +94,7 @@ package struct IDSharingDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] {
-        let minimumOverlap = seconds(minutes: context.config.idSharing.minimumOverlapMinutes)
+        let minimumOverlap = seconds(minutes: context.config[Self.self].minimumOverlapMinutes)
         certSessions.sort {
             ($0.cert, $0.startSeconds, $0.endSeconds, $0.venue, $0.terminal, $0.source)
                 < ($1.cert, $1.startSeconds, $1.endSeconds, $1.venue, $1.terminal, $1.source)
@@ -185,5 +185,25 @@ package struct IDSharingDetector: Detector {
                         + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
                     evidence: members.map(\.source)))
         }
+    }
+}
+
+extension IDSharingDetector {
+    /// Thresholds of `id-sharing` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// Shortest shared stretch of two sessions of one cert on different terminals or venues, in minutes.
+        @NonNegative package var minimumOverlapMinutes: Double = 1
+        /// A cert with at least this many sessions in one venue within `windowHours` is reported.
+        @AtLeastOne package var minimumSessionsInWindow = 8
+        /// Length of the window of session start times, in hours.
+        @NonNegative package var windowHours: Double = 24
+        package static let summary = "One cert in use in two places at once, or used very often in one venue."
+        package static let notes: [String: String] = [
+            "minimumOverlapMinutes": "shared stretch of two sessions",
+            "minimumSessionsInWindow": "sessions of one cert in one venue", "windowHours": "window of session start times",
+        ]
+
+        package init() {}
     }
 }

@@ -140,3 +140,12 @@ package struct IPMismatchDetector: Detector {
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
 }
+
+extension IPMismatchDetector {
+    /// Thresholds of `ip-mismatch` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        package static let summary = "Terminal IP and MAC against the registry (needs --registry or `netbar registry import`)."
+        package init() {}
+    }
+}

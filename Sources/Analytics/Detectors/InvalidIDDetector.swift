@@ -61,3 +61,12 @@ package struct InvalidIDDetector: Detector {
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
 }
+
+extension InvalidIDDetector {
+    /// Thresholds of `invalid-id` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        package static let summary = "Resident-ID numbers with a wrong check character or date, or 15 digits."
+        package init() {}
+    }
+}

@@ -16,7 +16,7 @@ package struct ManualBillingDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let config = context.config.manualBilling
+        let config = context.config[Self.self]
         let sessions = venue.sessions
         let transactions = venue.transactions
         var evidence: [SourceRef] = []
@@ -61,5 +61,20 @@ package struct ManualBillingDetector: Detector {
     private func percentText(_ part: Int, _ whole: Int) -> String {
         let tenths = (part * 1000 + whole / 2) / whole
         return "\(tenths / 10).\(tenths % 10) %"
+    }
+}
+
+extension ManualBillingDetector {
+    /// Thresholds of `manual-billing` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// A venue with at least this many manual items is reported.
+        @AtLeastOne package var minimumManualItems = 5
+        /// A venue whose manual items are at least this share of its sessions is reported, in percent.
+        @NonNegative package var minimumManualSharePercent: Double = 10
+        package static let summary = "Sessions checked out by hand plus manual transactions, per venue."
+        package static let notes: [String: String] = ["minimumManualItems": "items in the dump", "minimumManualSharePercent": "of the venue's sessions"]
+
+        package init() {}
     }
 }

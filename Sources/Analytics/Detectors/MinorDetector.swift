@@ -24,7 +24,7 @@ package struct MinorDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let minimumAge = context.config.minor.minimumAgeYears
+        let minimumAge = context.config[Self.self].minimumAgeYears
         let sessions = venue.identitySessions
         var minorSessions: [SymbolID: [(index: Int, age: Int)]] = [:]
         for index in 0..<sessions.count where sessions.cert[index] != 0 {
@@ -66,4 +66,17 @@ package struct MinorDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension MinorDetector {
+    /// Thresholds of `minor` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// Customers younger than this at session start, in whole years, are minors.
+        @AtLeastOne package var minimumAgeYears = 18
+        package static let summary = "Customers under age at session start, from a valid resident ID or a given birth date."
+        package static let notes: [String: String] = ["minimumAgeYears": "whole years on the local date of the session start"]
+
+        package init() {}
+    }
 }

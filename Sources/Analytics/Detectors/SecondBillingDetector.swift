@@ -77,7 +77,7 @@ package struct SecondBillingDetector: Detector {
     }
 
     private mutating func checkLogons(_ venue: VenueSlice, _ code: String, _ context: DetectionContext) {
-        let config = context.config.secondBilling
+        let config = context.config[Self.self]
         let logons = venue.logons
         // A venue with log-ons and no billing session at all is reported too (FORMATS.md §4 read literally):
         // it bills on another system, or its billing export is missing; the summary says which it may be.
@@ -124,5 +124,20 @@ package struct SecondBillingDetector: Detector {
         let right = normalised(rhs)
         guard !left.isEmpty, !right.isEmpty else { return left == right }
         return left == right || left.contains(right) || right.contains(left)
+    }
+}
+
+extension SecondBillingDetector {
+    /// Thresholds of `second-billing` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// An `ONLINE` is orphaned when no session of its terminal starts within this many minutes of it.
+        @NonNegative package var logonMatchMinutes: Double = 5
+        /// A venue with at least this many orphaned log-ons is reported.
+        @AtLeastOne package var minimumOrphanedLogons = 3
+        package static let summary = "Foreign billing clients (signature list) and audit log-ons with no billing session."
+        package static let notes: [String: String] = ["logonMatchMinutes": "before or after the ONLINE", "minimumOrphanedLogons": "per venue"]
+
+        package init() {}
     }
 }

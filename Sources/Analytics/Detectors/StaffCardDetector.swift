@@ -16,7 +16,7 @@ package struct StaffCardDetector: Detector {
     package func missingInputs(_ context: DetectionContext) -> [String] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let config = context.config.staffCard
+        let config = context.config[Self.self]
         let window = seconds(hours: config.windowHours)
         let sessions = venue.sessions
         let staff = sessions.indicesInStartOrder().filter { sessions.userType[$0] == .staff }
@@ -58,4 +58,19 @@ package struct StaffCardDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension StaffCardDetector {
+    /// Thresholds of `staff-card` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// A venue whose staff-card sessions reach this many distinct terminals within `windowHours` is reported.
+        @AtLeastOne package var minimumDistinctTerminals = 3
+        /// Length of the window of session start times, in hours.
+        @NonNegative package var windowHours: Double = 24
+        package static let summary = "Staff-card sessions on many distinct terminals of a venue."
+        package static let notes: [String: String] = ["windowHours": "window of session start times"]
+
+        package init() {}
+    }
 }

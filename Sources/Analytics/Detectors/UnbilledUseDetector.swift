@@ -17,7 +17,7 @@ package struct UnbilledUseDetector: Detector {
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         guard !venue.heartbeats.isEmpty else { return }
-        let config = context.config.unbilledUse
+        let config = context.config[Self.self]
         let widening = seconds(minutes: config.sessionWideningMinutes)
         let minimumRun = seconds(minutes: config.minimumRunMinutes)
         let maxSilence = seconds(minutes: config.maxSilenceMinutes)
@@ -75,4 +75,24 @@ package struct UnbilledUseDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] { findings }
+}
+
+extension UnbilledUseDetector {
+    /// Thresholds of `unbilled-use` (FORMATS.md §4 defaults).
+    package struct Config: DetectorSettings {
+        package var enabled = true
+        /// Shortest reported run, from its first to its last `INUSE` heartbeat, in minutes.
+        @NonNegative package var minimumRunMinutes: Double = 10
+        /// How far each session is widened at both ends before heartbeats count as outside it, in minutes.
+        @NonNegative package var sessionWideningMinutes: Double = 2
+        /// Longest silence between two heartbeats that still continues a run, in minutes.
+        @NonNegative package var maxSilenceMinutes: Double = 5
+        package static let summary = "A terminal sending INUSE heartbeats while no billing session covers it."
+        package static let notes: [String: String] = [
+            "minimumRunMinutes": "first to last heartbeat of a run", "sessionWideningMinutes": "at both ends of each session",
+            "maxSilenceMinutes": "a longer silence ends a run",
+        ]
+
+        package init() {}
+    }
 }

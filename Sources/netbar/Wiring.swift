@@ -160,7 +160,8 @@ enum Wiring {
     static func findingRow(_ finding: Finding) -> FindingRow {
         FindingRow(
             key: finding.key, detector: finding.detector.rawValue, severity: finding.severity.rawValue,
-            venue: finding.venue, terminal: finding.terminal, cert: finding.cert, startSeconds: finding.startSeconds,
+            venue: finding.venue, terminal: finding.terminal, cert: finding.cert, address: finding.address,
+            startSeconds: finding.startSeconds,
             endSeconds: finding.endSeconds, summary: finding.summary,
             evidence: finding.evidence.map { (Int64($0.fileID), Int64($0.line)) })
     }

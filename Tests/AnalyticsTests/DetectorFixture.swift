@@ -139,6 +139,19 @@ struct Fixture {
         return source
     }
 
+    /// A FLOW line of `bytes` (up plus down) from `ip` (and `mac`); `terminal` empty for a gateway's line.
+    @discardableResult
+    mutating func flow(
+        _ slice: inout VenueSlice, ip: String?, mac: UInt64? = nil, terminal: String = "", bytes: Int64,
+        at time: String, to destination: String = "101.226.4.6"
+    ) -> SourceRef {
+        let source = ref()
+        slice.flows.append(
+            timeSeconds: at(time), terminal: symbols.intern(terminal), ipv4: ip.map(ipv4), mac: mac,
+            destinationIPv4: ipv4(destination), bytes: bytes, source: source)
+        return source
+    }
+
     /// Runs one detector the way `runDetectors` does and returns its findings in the deterministic order.
     func run<D: Detector>(_ detector: D, _ venues: [VenueSlice]) -> (findings: [Finding], missing: [String]) {
         var detector = detector

@@ -3,9 +3,18 @@ import LogFormats
 import Testing
 
 @Suite struct UnbilledUseDetectorTests {
+    /// A venue that bills: one session on a terminal the tests leave alone, late in the day.
+    private func billedVenue(_ fixture: inout Fixture) -> VenueSlice {
+        var venue = fixture.venue()
+        fixture.session(
+            &venue, terminal: "099", cert: residentID(birth: "19800101"), from: "2026-11-28 20:00",
+            to: "2026-11-28 21:00")
+        return venue
+    }
+
     @Test func runOfTenMinutesIsFound() {
         var fixture = Fixture()
-        var venue = fixture.venue()
+        var venue = billedVenue(&fixture)
         fixture.heartbeats(&venue, terminal: "012", from: "2026-11-28 10:00", to: "2026-11-28 10:10")
         let result = fixture.run(UnbilledUseDetector(), [venue])
         #expect(result.findings.count == 1)
@@ -13,13 +22,37 @@ import Testing
         #expect(finding.terminal == "012")
         #expect(finding.startSeconds == at("2026-11-28 10:00"))
         #expect(finding.endSeconds == at("2026-11-28 10:10"))
-        #expect(finding.evidence == [SourceRef(fileID: 1, line: 1), SourceRef(fileID: 1, line: 11)])
+        #expect(finding.evidence == [SourceRef(fileID: 1, line: 2), SourceRef(fileID: 1, line: 12)])
         #expect(finding.severity == .high)
+    }
+
+    /// FORMATS.md §4: a venue with audit use and no billing session anywhere in the dump is one finding for the
+    /// whole venue, naming terminals and hours, its evidence every run's first and last heartbeat.
+    @Test func venueWithNoBillingAtAllIsOneFinding() {
+        var fixture = Fixture()
+        var venue = fixture.venue()
+        fixture.heartbeats(&venue, terminal: "012", from: "2026-11-28 10:00", to: "2026-11-28 10:10")  // lines 1-11
+        fixture.heartbeats(&venue, terminal: "031", from: "2026-11-28 11:00", to: "2026-11-28 11:30")  // 12-42
+        fixture.heartbeats(&venue, terminal: "031", from: "2026-11-28 14:00", to: "2026-11-28 14:09")  // too short
+        let result = fixture.run(UnbilledUseDetector(), [venue])
+        #expect(result.findings.count == 1)
+        let finding = result.findings[0]
+        #expect(finding.terminal == nil)
+        #expect(finding.startSeconds == at("2026-11-28 10:00") && finding.endSeconds == at("2026-11-28 11:30"))
+        #expect(finding.evidence.map(\.line) == [1, 11, 12, 42])
+        #expect(finding.summary.contains("2 terminals in use for 0.7 hours"), "\(finding.summary)")
+        #expect(finding.summary.contains("billing export is missing"))
+        // The same heartbeats in a venue that bills are one finding per run, each with its terminal.
+        var billing = Fixture()
+        var billed = billedVenue(&billing)
+        billing.heartbeats(&billed, terminal: "012", from: "2026-11-28 10:00", to: "2026-11-28 10:10")
+        billing.heartbeats(&billed, terminal: "031", from: "2026-11-28 11:00", to: "2026-11-28 11:30")
+        #expect(billing.run(UnbilledUseDetector(), [billed]).findings.map(\.terminal) == ["012", "031"])
     }
 
     @Test func runOneSecondShortIsNotFound() {
         var fixture = Fixture()
-        var venue = fixture.venue()
+        var venue = billedVenue(&fixture)
         fixture.heartbeats(&venue, terminal: "012", from: "2026-11-28 10:00", to: "2026-11-28 10:09")
         fixture.heartbeat(&venue, terminal: "012", at: at("2026-11-28 10:09:59"))
         #expect(fixture.run(UnbilledUseDetector(), [venue]).findings.isEmpty)
@@ -54,7 +87,7 @@ import Testing
 
     @Test func silenceOfFiveMinutesContinuesButOneSecondMoreEndsTheRun() {
         var fixture = Fixture()
-        var venue = fixture.venue()
+        var venue = billedVenue(&fixture)
         fixture.heartbeats(&venue, terminal: "012", from: "2026-11-28 10:00", to: "2026-11-28 10:05")
         fixture.heartbeats(&venue, terminal: "012", from: "2026-11-28 10:10", to: "2026-11-28 10:15")
         #expect(fixture.run(UnbilledUseDetector(), [venue]).findings.count == 1)

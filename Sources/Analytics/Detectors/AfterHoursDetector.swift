@@ -99,3 +99,7 @@ extension AfterHoursDetector {
         }
     }
 }
+
+extension DetectorID {
+    package static let afterHours = DetectorID("after-hours")
+}

@@ -257,3 +257,7 @@ extension AuditGapDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let auditGap = DetectorID("audit-gap")
+}

@@ -148,3 +148,7 @@ extension CardFreeLoginDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let cardFreeLogin = DetectorID("card-free-login")
+}

@@ -17,6 +17,7 @@ package enum DetectorList {
             AfterHoursDetector.self,
             AuditGapDetector.self,
             IPMismatchDetector.self,
+            PrivateNetworkDetector.self,
         ]
     }
 
@@ -94,6 +95,7 @@ package func findingPrecedes(_ lhs: Finding, _ rhs: Finding) -> Bool {
     if lhs.startSeconds != rhs.startSeconds { return lhs.startSeconds < rhs.startSeconds }
     if lhs.terminal != rhs.terminal { return (lhs.terminal ?? "") < (rhs.terminal ?? "") }
     if lhs.cert != rhs.cert { return (lhs.cert ?? "") < (rhs.cert ?? "") }
+    if lhs.address != rhs.address { return (lhs.address ?? "") < (rhs.address ?? "") }
     if lhs.endSeconds != rhs.endSeconds { return lhs.endSeconds < rhs.endSeconds }
     if lhs.summary != rhs.summary { return lhs.summary < rhs.summary }
     return lhs.evidence.lexicographicallyPrecedes(rhs.evidence)

@@ -207,3 +207,7 @@ extension IDSharingDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let idSharing = DetectorID("id-sharing")
+}

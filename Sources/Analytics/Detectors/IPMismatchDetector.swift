@@ -149,3 +149,7 @@ extension IPMismatchDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let ipMismatch = DetectorID("ip-mismatch")
+}

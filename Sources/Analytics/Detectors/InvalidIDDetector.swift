@@ -70,3 +70,7 @@ extension InvalidIDDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let invalidID = DetectorID("invalid-id")
+}

@@ -78,3 +78,7 @@ extension ManualBillingDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let manualBilling = DetectorID("manual-billing")
+}

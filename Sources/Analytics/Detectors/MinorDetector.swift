@@ -80,3 +80,7 @@ extension MinorDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let minor = DetectorID("minor")
+}

@@ -141,3 +141,7 @@ extension SecondBillingDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let secondBilling = DetectorID("second-billing")
+}

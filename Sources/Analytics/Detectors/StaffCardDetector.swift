@@ -74,3 +74,7 @@ extension StaffCardDetector {
         package init() {}
     }
 }
+
+extension DetectorID {
+    package static let staffCard = DetectorID("staff-card")
+}

@@ -6,6 +6,10 @@ import LogFormats
 /// of that terminal widened by `sessionWideningMinutes` at both ends (a heartbeat exactly on a widened edge is
 /// inside); any other heartbeat or a silence longer than `maxSilenceMinutes` ends it. A run whose first-to-last
 /// span reaches `minimumRunMinutes` is one finding. Evidence: the first and last heartbeat of the run.
+///
+/// A venue with such runs and no billing session at all in the dump (FORMATS.md §4) gets one finding for the
+/// whole venue instead, naming how many terminals and hours were in use and that the billing export is missing
+/// or billing ran elsewhere; its evidence keeps every run's first and last heartbeat, per terminal.
 /// - Complexity: O(h + s log s) per venue: heartbeats and merged sessions are swept together.
 package struct UnbilledUseDetector: Detector {
     package static let id = DetectorID.unbilledUse
@@ -23,6 +27,7 @@ package struct UnbilledUseDetector: Detector {
         let maxSilence = seconds(minutes: config.maxSilenceMinutes)
         let sessionsByTerminal = venue.sessions.indicesByTerminal()
         let inUse = HeartbeatState.inUse.rawValue
+        var runs: [(terminal: SymbolID, first: Int, last: Int)] = []
 
         for (terminal, series) in venue.heartbeats where series.count > 0 {
             let covered = venue.sessions.mergedIntervals(sessionsByTerminal[terminal] ?? [], wideningSeconds: widening)
@@ -32,7 +37,7 @@ package struct UnbilledUseDetector: Detector {
 
             func closeRun() {
                 if runFirst >= 0, series.timeSeconds[runLast] - series.timeSeconds[runFirst] >= minimumRun {
-                    emit(venue, terminal, series, runFirst, runLast, context)
+                    runs.append((terminal, runFirst, runLast))
                 }
                 runFirst = -1
                 runLast = -1
@@ -56,6 +61,44 @@ package struct UnbilledUseDetector: Detector {
             }
             closeRun()
         }
+        guard !runs.isEmpty else { return }
+        if venue.sessions.count == 0 {
+            emitVenue(venue, runs, context)
+        } else {
+            for run in runs { emit(venue, run.terminal, venue.heartbeats[run.terminal]!, run.first, run.last, context) }
+        }
+    }
+
+    /// One finding for a venue with no billing session at all (FORMATS.md §4): per-terminal findings would only
+    /// repeat one fact, that its billing is not in the dump.
+    private mutating func emitVenue(
+        _ venue: VenueSlice, _ runs: [(terminal: SymbolID, first: Int, last: Int)], _ context: DetectionContext
+    ) {
+        var evidence: [SourceRef] = []
+        var inUseSeconds: Int64 = 0
+        var start = Int64.max
+        var end = Int64.min
+        for run in runs {
+            let series = venue.heartbeats[run.terminal]!  // runs come from these series
+            let first = series.timeSeconds[run.first]
+            let last = series.timeSeconds[run.last]
+            inUseSeconds += last - first
+            start = min(start, first)
+            end = max(end, last)
+            evidence += [series.source[run.first], series.source[run.last]]
+        }
+        let terminals = Set(runs.map(\.terminal)).count
+        let tenthsOfHours = (inUseSeconds * 10 + 1800) / 3600
+        findings.append(
+            Finding(
+                detector: Self.id, severity: .high, venue: context.symbols.text(venue.venue), startSeconds: start,
+                endSeconds: end,
+                summary: "The audit log shows \(counted(terminals, "terminal")) in use for \(tenthsOfHours / 10)."
+                    + "\(tenthsOfHours % 10) hours in all (\(counted(runs.count, "run")) of INUSE heartbeats of "
+                    + "\(minutesText(seconds(minutes: context.config[Self.self].minimumRunMinutes))) or more), but the dump "
+                    + "has no billing session of this venue at all: its billing export is missing, or it bills on "
+                    + "another system. The evidence gives each run's first and last heartbeat.",
+                evidence: evidence))
     }
 
     private mutating func emit(
@@ -95,4 +138,8 @@ extension UnbilledUseDetector {
 
         package init() {}
     }
+}
+
+extension DetectorID {
+    package static let unbilledUse = DetectorID("unbilled-use")
 }

@@ -1,16 +1,15 @@
-/// The detectors of FORMATS.md §4; raw values are the contract's ids and reach JSON and the database.
-package enum DetectorID: String, CaseIterable, Sendable, Codable, Comparable {
-    case unbilledUse = "unbilled-use"
-    case manualBilling = "manual-billing"
-    case secondBilling = "second-billing"
-    case cardFreeLogin = "card-free-login"
-    case idSharing = "id-sharing"
-    case staffCard = "staff-card"
-    case invalidID = "invalid-id"
-    case minor = "minor"
-    case afterHours = "after-hours"
-    case auditGap = "audit-gap"
-    case ipMismatch = "ip-mismatch"
+/// A detector's id, the contract's (FORMATS.md §4), as it reaches JSON and the database. Each detector states
+/// its own in its file (`static let id = DetectorID("unbilled-use")`); the set is `DetectorList`'s.
+package struct DetectorID: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    package let rawValue: String
+
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// Every listed detector's id, in list order.
+    package static var allCases: [DetectorID] { DetectorList.types.map { $0.id } }
+
+    package var description: String { rawValue }
 
     package static func < (lhs: DetectorID, rhs: DetectorID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -41,6 +40,8 @@ package struct Finding: Sendable, Hashable {
     package var terminal: String?
     /// Normalised cert number, unmasked, where the case has one.
     package var cert: String?
+    /// The network address (IP, MAC) the case is about, where it is no terminal (`private-network`).
+    package var address: String?
     /// Epoch seconds.
     package var startSeconds: Int64
     /// Epoch seconds.
@@ -52,13 +53,14 @@ package struct Finding: Sendable, Hashable {
 
     package init(
         detector: DetectorID, severity: Severity, venue: String, terminal: String? = nil, cert: String? = nil,
-        startSeconds: Int64, endSeconds: Int64, summary: String, evidence: [SourceRef]
+        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, evidence: [SourceRef]
     ) {
         self.detector = detector
         self.severity = severity
         self.venue = venue
         self.terminal = terminal
         self.cert = cert
+        self.address = address
         self.startSeconds = startSeconds
         self.endSeconds = endSeconds
         self.summary = summary
@@ -67,6 +69,6 @@ package struct Finding: Sendable, Hashable {
 
     /// The stable identity of the case (STYLE.md §3): the same case found again is the same finding.
     package var key: String {
-        "\(detector.rawValue)|\(venue)|\(terminal ?? "")|\(cert ?? "")|\(startSeconds)"
+        "\(detector.rawValue)|\(venue)|\(terminal ?? "")|\(cert ?? "")|\(startSeconds)" + (address.map { "|\($0)" } ?? "")
     }
 }

@@ -171,6 +171,13 @@ package struct StoreLoader {
                     firstSeconds: address.firstSeconds, lastSeconds: address.lastSeconds, count: address.count,
                     source: Self.reference(address.fileID, address.line)))
         }
+        for flow in try store.flows(venue: venue) {
+            func address(_ value: Int64) -> UInt32? { value == absentInt64 ? nil : UInt32(truncatingIfNeeded: value) }
+            slice.flows.append(
+                timeSeconds: flow.timeSeconds, terminal: Self.symbol(flow.terminal), ipv4: address(flow.ipv4),
+                mac: flow.mac == absentInt64 ? nil : UInt64(flow.mac), destinationIPv4: address(flow.destinationIPv4),
+                bytes: flow.bytesUp &+ flow.bytesDown, source: Self.reference(flow.fileID, flow.line))
+        }
         slice.auditCoverage = try store.coverage(venue: venue)
         return slice
     }

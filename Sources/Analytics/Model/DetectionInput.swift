@@ -224,6 +224,38 @@ package struct PulseSeries: Sendable {
     }
 }
 
+/// `FLOW` traffic summaries of one venue, in time order (FORMATS.md §3.3).
+package struct FlowColumns: Sendable {
+    package var timeSeconds = ContiguousArray<Int64>()
+    /// The terminal of an address running the audit client; 0 for a line the gateway wrote for another address.
+    package var terminal = ContiguousArray<SymbolID>()
+    /// Source IPv4, host order; nil when the line gave none.
+    package var ipv4 = ContiguousArray<UInt32?>()
+    /// Source MAC (48 bits); nil when the line gave none.
+    package var mac = ContiguousArray<UInt64?>()
+    /// Destination IPv4; nil when none.
+    package var destinationIPv4 = ContiguousArray<UInt32?>()
+    /// Bytes up plus bytes down.
+    package var bytes = ContiguousArray<Int64>()
+    package var source = ContiguousArray<SourceRef>()
+
+    package init() {}
+    package var count: Int { timeSeconds.count }
+
+    package mutating func append(
+        timeSeconds: Int64, terminal: SymbolID, ipv4: UInt32?, mac: UInt64?, destinationIPv4: UInt32?, bytes: Int64,
+        source: SourceRef
+    ) {
+        self.timeSeconds.append(timeSeconds)
+        self.terminal.append(terminal)
+        self.ipv4.append(ipv4)
+        self.mac.append(mac)
+        self.destinationIPv4.append(destinationIPv4)
+        self.bytes.append(bytes)
+        self.source.append(source)
+    }
+}
+
 /// One distinct (terminal, IP, MAC) a venue's audit log showed, from any audit event that carries them.
 package struct AddressSighting: Sendable, Hashable {
     package var terminal: SymbolID
@@ -275,6 +307,8 @@ package struct VenueSlice: Sendable {
     /// Snapshots per terminal.
     package var snapshots: [SymbolID: PulseSeries] = [:]
     package var addresses: [AddressSighting] = []
+    /// `FLOW` traffic summaries.
+    package var flows = FlowColumns()
     /// First and last audit event time of the venue (any audit event), epoch seconds; nil without audit data.
     package var auditCoverage: ClosedRange<Int64>?
 

@@ -39,6 +39,7 @@ package struct FindingsRenderer {
             line += ",\"venue\":\(JSONText.quoted(finding.venue))"
             if let terminal = finding.terminal, !terminal.isEmpty { line += ",\"terminal\":\(JSONText.quoted(terminal))" }
             if let cert = certText(finding.cert) { line += ",\"cert\":\(JSONText.quoted(cert))" }
+            if let address = finding.address { line += ",\"address\":\(JSONText.quoted(address))" }
             line += ",\"start\":\"\(CivilTime.iso8601(finding.startSeconds))\",\"end\":\"\(CivilTime.iso8601(finding.endSeconds))\""
             line += ",\"summary\":\(JSONText.quoted(finding.summary)),\"evidence\":["
             line += finding.evidence.map { "{\"file\":\(JSONText.quoted(paths[$0.fileID] ?? "?")),\"line\":\($0.line)}" }
@@ -57,19 +58,23 @@ package struct FindingsRenderer {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    private static func csvField(_ text: String) -> String {
+    /// A CSV cell: quoted when needed, and never the start of a spreadsheet formula (a cell from an input that
+    /// begins with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, the OWASP rule).
+    static func csvField(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// CSV with a header row, for spreadsheets (UTF-8 with BOM so that Excel reads the Chinese right).
     package func csv() -> String {
-        var output = "\u{FEFF}detector,severity,venue,terminal,cert,start,end,summary,evidence\r\n"
+        var output = "\u{FEFF}detector,severity,venue,terminal,cert,address,start,end,summary,evidence\r\n"
         for finding in findings {
             let evidence = finding.evidence.map { "\(paths[$0.fileID] ?? "?"):\($0.line)" }.joined(separator: " ")
             let fields = [
                 finding.detector, finding.severity, finding.venue, finding.terminal ?? "", certText(finding.cert) ?? "",
-                CivilTime.localString(finding.startSeconds), CivilTime.localString(finding.endSeconds), finding.summary,
+                finding.address ?? "", CivilTime.localString(finding.startSeconds), CivilTime.localString(finding.endSeconds), finding.summary,
                 evidence,
             ]
             output += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
@@ -139,12 +144,12 @@ package struct FindingsRenderer {
         let byVenue = Dictionary(grouping: findings, by: \.venue)
         for venue in venuesWorstFirst() {
             page += "<h2 id=\"v\(e(venue.venue))\">\(e(venue.venue)) \(e(venueNames[venue.venue] ?? ""))</h2>\n"
-            page += "<table><tr><th>Detector</th><th>Severity</th><th>Terminal</th><th>Cert</th><th>Start</th><th>End</th><th>Summary</th><th>Evidence</th></tr>\n"
+            page += "<table><tr><th>Detector</th><th>Severity</th><th>Terminal / address</th><th>Cert</th><th>Start</th><th>End</th><th>Summary</th><th>Evidence</th></tr>\n"
             for finding in byVenue[venue.venue] ?? [] {
                 let evidence = finding.evidence.prefix(20).map { "<code>\(e(paths[$0.fileID] ?? "?")):\($0.line)</code>" }
                     .joined(separator: "<br>") + (finding.evidence.count > 20 ? "<br>… \(finding.evidence.count - 20) more" : "")
                 page += "<tr><td>\(e(finding.detector))</td><td class=\"\(e(finding.severity))\">\(e(finding.severity))</td>"
-                page += "<td>\(e(finding.terminal ?? ""))</td><td>\(e(certText(finding.cert) ?? ""))</td>"
+                page += "<td>\(e(finding.terminal ?? finding.address ?? ""))</td><td>\(e(certText(finding.cert) ?? ""))</td>"
                 page += "<td>\(CivilTime.localString(finding.startSeconds))</td><td>\(CivilTime.localString(finding.endSeconds))</td>"
                 page += "<td>\(e(finding.summary))</td><td>\(evidence)</td></tr>\n"
             }

@@ -78,5 +78,9 @@ enum Schema {
             LEFT JOIN symbol c ON c.id = s.cert LEFT JOIN symbol n ON n.id = s.name
             LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
         """,
+        // `private-network` findings are about an address, not a terminal.
+        """
+        ALTER TABLE finding ADD COLUMN address TEXT;
+        """,
     ]
 }

@@ -8,6 +8,8 @@ package struct FindingRow: Sendable, Equatable {
     package var venue: String
     package var terminal: String?
     package var cert: String?
+    /// The network address of a case that is about no terminal (`private-network`).
+    package var address: String?
     package var startSeconds: Int64
     package var endSeconds: Int64
     package var summary: String
@@ -16,8 +18,10 @@ package struct FindingRow: Sendable, Equatable {
 
     package init(
         key: String, detector: String, severity: String, venue: String, terminal: String?, cert: String?,
-        startSeconds: Int64, endSeconds: Int64, summary: String, evidence: [(fileID: Int64, line: Int64)]
+        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String,
+        evidence: [(fileID: Int64, line: Int64)]
     ) {
+        self.address = address
         self.key = key
         self.detector = detector
         self.severity = severity
@@ -48,7 +52,7 @@ extension Store {
             let upsert = try connection.prepare(
                 """
                 INSERT INTO finding(key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence,
-                  firstSeenAt, lastSeenAt) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  firstSeenAt, lastSeenAt, address) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(key) DO UPDATE SET severity = excluded.severity, endTime = excluded.endTime,
                   summary = excluded.summary, evidence = excluded.evidence, lastSeenAt = excluded.lastSeenAt
                 """)
@@ -66,6 +70,7 @@ extension Store {
                 upsert.bind(10, finding.evidence.map { "\($0.fileID):\($0.line)" }.joined(separator: ","))
                 upsert.bind(11, now)
                 upsert.bind(12, now)
+                upsert.bind(13, finding.address)
                 try upsert.run()
                 mark.bind(1, finding.key)
                 try mark.run()
@@ -82,8 +87,8 @@ extension Store {
     package func findings() throws(StoreError) -> [FindingRow] {
         let statement = try connection.prepare(
             """
-            SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence FROM finding
-            ORDER BY detector, venue, startTime, terminal, cert, key
+            SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence, address
+            FROM finding ORDER BY detector, venue, startTime, terminal, cert, address, key
             """)
         var rows: [FindingRow] = []
         while try statement.step() {
@@ -102,7 +107,7 @@ extension Store {
                 FindingRow(
                     key: statement.string(0), detector: statement.string(1), severity: statement.string(2),
                     venue: statement.string(3), terminal: statement.optionalString(4), cert: statement.optionalString(5),
-                    startSeconds: statement.int64(6), endSeconds: statement.int64(7), summary: statement.string(8),
+                    address: statement.optionalString(10), startSeconds: statement.int64(6), endSeconds: statement.int64(7), summary: statement.string(8),
                     evidence: evidence))
         }
         return rows

@@ -43,6 +43,23 @@ package struct StoredEvent: Sendable {
     package var line: Int64
 }
 
+/// A `FLOW` traffic summary (FORMATS.md §3.3).
+package struct StoredFlow: Sendable {
+    package var timeSeconds: Int64
+    /// Terminal symbol; 0 when the gateway wrote the line for an address with no audit client.
+    package var terminal: Int64
+    /// IPv4 or `absentInt64`.
+    package var ipv4: Int64
+    /// MAC or `absentInt64`.
+    package var mac: Int64
+    /// Destination IPv4 or `absentInt64`.
+    package var destinationIPv4: Int64
+    package var bytesUp: Int64
+    package var bytesDown: Int64
+    package var fileID: Int64
+    package var line: Int64
+}
+
 package struct StoredAddress: Sendable {
     package var terminal: Int64
     /// IPv4 or -1.
@@ -180,6 +197,31 @@ extension Store {
                     certType: UInt16(truncatingIfNeeded: statement.int64(3)), cert: statement.int64(4),
                     text: statement.int64(5), code: UInt8(truncatingIfNeeded: statement.int64(6)),
                     fileID: statement.int64(7), line: statement.int64(8)))
+        }
+        return rows
+    }
+
+    /// The venue's `FLOW` lines in time order; a line a re-sent or overlapping log repeats is read once, its
+    /// first copy kept (its bytes must not count twice).
+    package func flows(venue: Int64) throws(StoreError) -> [StoredFlow] {
+        let statement = try connection.prepare(
+            """
+            SELECT time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line FROM auditEvent
+            WHERE venue = ? AND kind = \(AuditEventKind.flow.rawValue)
+            ORDER BY time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line
+            """)
+        statement.bind(1, venue)
+        var rows: [StoredFlow] = []
+        var previous: [Int64] = []
+        while try statement.step() {
+            let content = (0..<8).map { statement.nullableInt64(Int32($0)) }
+            if content == previous { continue }
+            previous = content
+            rows.append(
+                StoredFlow(
+                    timeSeconds: content[0], terminal: content[1], ipv4: content[2], mac: content[3],
+                    destinationIPv4: content[4], bytesUp: content[6], bytesDown: content[7],
+                    fileID: statement.int64(8), line: statement.int64(9)))
         }
         return rows
     }

@@ -95,9 +95,9 @@ package enum AuditFieldReader {
     package static func fill(
         _ record: inout AuditRecord, fields: (Int) -> UnsafeRawBufferPointer
     ) throws(RowIssue) {
-        func address(_ first: Int) throws(RowIssue) {
+        func address(_ first: Int, terminalRequired: Bool = true) throws(RowIssue) {
             record.terminal = fields(first).trimmed()
-            guard !record.terminal.isEmpty else { throw RowIssue(.missingField, "terminal is empty.") }
+            guard !terminalRequired || !record.terminal.isEmpty else { throw RowIssue(.missingField, "terminal is empty.") }
             record.ipv4 = try RowIssue.checkOptional(
                 fields(first + 1).trimmed(), "ip", .badIP, "an IPv4 address", FieldParser.ipv4)
             record.mac = try RowIssue.checkOptional(
@@ -156,7 +156,12 @@ package enum AuditFieldReader {
                  ("TAMPER", AuditStatus.tamper.rawValue), ("CONFIG", AuditStatus.config.rawValue)])
             record.detail = fields(1).trimmed()
         case .flow:
-            try address(0)
+            // A gateway writes FLOW for every address on the LAN; one with no audit client has no terminal
+            // (FORMATS.md §3.3), but it must name an address.
+            try address(0, terminalRequired: false)
+            guard !record.terminal.isEmpty || record.ipv4 != nil || record.mac != nil else {
+                throw RowIssue(.missingField, "FLOW names no terminal, ip or mac.")
+            }
             record.destinationIPv4 = try RowIssue.checkOptional(
                 fields(3).trimmed(), "dst_ip", .badIP, "an IPv4 address", FieldParser.ipv4)
             record.destinationPort = try integer(fields(4), "dst_port")

@@ -25,7 +25,7 @@ def span(record):
 def matches(label, finding):
     if label["detector"] != finding["detector"] or label["venue"] != finding["venue"]:
         return False
-    for key in ("terminal", "cert"):
+    for key in ("terminal", "cert", "address"):
         if label.get(key) is not None and (finding.get(key) or "").upper() != label[key].upper():
             return False
     (label_start, label_end), (found_start, found_end) = span(label), span(finding)

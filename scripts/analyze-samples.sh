@@ -6,6 +6,6 @@ scripts/setup.sh
 swift build -c release
 out="${NETBAR_OUT:-/tmp/netbar-samples}"
 rm -rf "$out" && mkdir -p "$out"
-.build/release/netbar analyze samples/dump samples/bad-input --registry samples/registry \
+.build/release/netbar analyze samples/dump samples/bad-input --registry samples/registry --signatures samples/signatures \
     --db "$out/netbar.db" --findings "$out/findings.jsonl" --summary-json "$out/summary.json" --html "$out/report.html"
 echo "findings: $out/findings.jsonl   summary: $out/summary.json   report: $out/report.html"

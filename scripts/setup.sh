@@ -8,6 +8,8 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v gzip >/dev/null 2>&1 || missing+=(gzip)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)          # end-to-end tests read the database
+command -v iconv >/dev/null 2>&1 || missing+=(libc-bin)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -185,6 +185,7 @@ private func truthLine(_ record: TruthRecord, times: TimeFormatter) -> String {
     }
     return "{\"kind\":\(quoted(record.isCase ? "case" : "near-miss")),\"detector\":\(quoted(record.detector)),"
         + "\"venue\":\(quoted(record.venue)),\"terminal\":\(quoted(record.terminal)),\"cert\":\(quoted(record.cert)),"
+        + (record.address.map { "\"address\":\(quoted($0))," } ?? "")
         + "\"start\":\(quoted(times.iso8601(record.start))),\"end\":\(quoted(times.iso8601(record.end))),"
         + "\"note\":\(quoted(record.note))}"
 }

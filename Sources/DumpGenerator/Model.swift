@@ -79,11 +79,13 @@ struct AuditEvent {
     /// Seconds from the business day's local midnight.
     var time: Int32
     var kind: EventKind
-    /// Heartbeat state, process action, snapshot result, swipe result (bit 7: write `x`), audit status.
+    /// Heartbeat state, process action, snapshot result, swipe result (bit 7: write `x`), audit status; for FLOW
+    /// bit 0 means the gateway wrote the line (no terminal field).
     var argument: UInt8
     /// Index into the venue's terminal identities.
     var terminal: UInt16
-    /// Person (online, offline, swipe), program (process), detail (audit), name (unknown).
+    /// Person (online, offline, swipe), program (process), detail (audit), name (unknown); for FLOW the
+    /// traffic's seed, or with `FlowSize.exact` set, its exact kilobytes (up plus down).
     var reference: Int32
 }
 
@@ -154,6 +156,8 @@ struct TruthRecord: Comparable {
     var venue: String
     var terminal: String?
     var cert: String?
+    /// The network address a private-network case is about (its IP).
+    var address: String? = nil
     /// Seconds from the business day's local midnight.
     var start: Int
     var end: Int
@@ -185,4 +189,10 @@ enum SyntheticID {
             : random.pick(male ? Tables.maleGivenNames : Tables.femaleGivenNames)
         return Array((random.pick(Tables.surnames) + given).utf8)
     }
+}
+
+/// FLOW traffic sizes: a reference with this bit set carries the exact kilobytes of the line (bytes up and down
+/// split 1:3), so that scenarios can sit exactly around a threshold.
+enum FlowSize {
+    static let exact: Int32 = 1 << 30
 }

@@ -13,6 +13,7 @@ enum UnitKind: Int, CaseIterable {
     case afterHours, afterHoursNear
     case auditStop, auditTamper, auditGaps, auditNear
     case ipMismatch, ipNear
+    case privateNetwork, privateNetworkNear
 
     var detector: String {
         switch self {
@@ -27,6 +28,7 @@ enum UnitKind: Int, CaseIterable {
         case .afterHours, .afterHoursNear: "after-hours"
         case .auditStop, .auditTamper, .auditGaps, .auditNear: "audit-gap"
         case .ipMismatch, .ipNear: "ip-mismatch"
+        case .privateNetwork, .privateNetworkNear: "private-network"
         }
     }
 
@@ -39,7 +41,7 @@ enum UnitKind: Int, CaseIterable {
     var isNearMissOnly: Bool {
         switch self {
         case .unbilledNearShort, .unbilledNearBroken, .manualNear, .secondBillingNear, .cardFreeNear, .idSharingNear,
-            .staffNear, .invalidNear, .minorNear, .afterHoursNear, .auditNear, .ipNear:
+            .staffNear, .invalidNear, .minorNear, .afterHoursNear, .auditNear, .ipNear, .privateNetworkNear:
             true
         default: false
         }
@@ -48,10 +50,10 @@ enum UnitKind: Int, CaseIterable {
     /// Terminals the scenario has to itself all day.
     var reservedTerminals: Int {
         switch self {
-        case .manualCount, .manualShare, .manualNear, .auditStop, .auditTamper: 0
+        case .manualCount, .manualShare, .manualNear, .auditStop, .auditTamper, .privateNetwork: 0
         case .unbilledIdle, .unbilledAfterSession, .unbilledNearShort, .unbilledNearBroken, .secondBillingProcess,
             .cardFreeNoSwipe, .cardFreeLateSwipe, .cardFreeFailedSwipe, .cardFreeTool, .idSharingVenues, .invalidID,
-            .invalidNear, .ipNear:
+            .invalidNear, .ipNear, .privateNetworkNear:
             1
         case .idSharingTerminals, .idSharingCount, .staffNear, .minor, .minorNear, .afterHoursNear, .auditGaps,
             .auditNear:
@@ -91,6 +93,20 @@ struct VenueSpec: Sendable {
     /// Clients send heartbeats all day; false in small mode, where each runs only around its terminal's use.
     var clientsRunAllDay = true
     var units: [PlannedUnit] = []
+    /// How the billing exports name their columns (FORMATS.md §3.6): Pubwin's names or another system's.
+    var dialect = SessionDialect.pubwin
+    /// What stands before the header of each CSV export (FORMATS.md §1: title lines may hold anything).
+    var titles = TitleStyle.none
+    /// The provincial platform's real-name records of the venue's sessions, with this header (nil: none).
+    var platformHeader: PlatformHeader?
+    /// The gateway writes FLOW lines for every address of the LAN, without a terminal (FORMATS.md §3.3).
+    var gatewayFlows = false
+    /// An extra copy of the sessions export with no venue column and no title naming the venue: `no-venue`.
+    var noVenueCopy = false
+    /// Audit use and no billing export at all (FORMATS.md §4: one venue-level unbilled-use finding).
+    var noBillingExport = false
+    /// Only an anonymised platform export (PERSONID, BIRTHDAY, FORMATS.md §3.6): no audit log, no billing.
+    var anonymisedOnly = false
 
     var reservedTerminals: Int { units.reduce(0) { $0 + $1.kind.reservedTerminals } }
 }
@@ -115,15 +131,35 @@ enum Planner {
             let code = Tables.counties[countyIndex].code + String(10_000_000 + index * 97 + random.below(97))
             var terminals = random.int(terminalRange)
             if random.chance(0.5) { terminals = random.int(terminalRange.lowerBound...(terminalRange.lowerBound + 40)) }
-            let spec = VenueSpec(
+            var spec = VenueSpec(
                 index: index, code: code, countyIndex: countyIndex, terminalCount: terminals,
                 billingIndex: random.below(Tables.billingSystems.count), minutePrecision: random.chance(0.15),
                 quiet: false, ordinaryStaff: random.chance(0.5))
+            spec.dialect = random.pick(SessionDialect.allCases)
+            spec.titles = spec.dialect == .noVenueColumn ? .venueLine : random.pick(TitleStyle.allCases)
+            spec.platformHeader = random.chance(0.4) ? random.pick([PlatformHeader.pinyin, .chinese]) : nil
+            spec.gatewayFlows = random.chance(0.4)
+            spec.noVenueCopy = random.chance(0.15)
             specs.append(spec)
             estimated += estimatedBytes(terminals: terminals)
             index += 1
         }
-        if options.anomalies { place(into: &specs, random: &random, fixedTerminals: options.terminalsPerVenue != nil) }
+        if options.anomalies {
+            place(into: &specs, random: &random, fixedTerminals: options.terminalsPerVenue != nil)
+            // Two venues beyond the count: one whose billing export is missing (audit use only), and one known
+            // only from an anonymised platform export (its own cases: a minor by BIRTHDAY, one id used 8 times).
+            for kind in 0..<2 {
+                let index = specs.count
+                let countyIndex = random.below(Tables.counties.count)
+                var spec = VenueSpec(
+                    index: index, code: Tables.counties[countyIndex].code + String(10_000_000 + index * 97 + random.below(97)),
+                    countyIndex: countyIndex, terminalCount: random.int(20...30),
+                    billingIndex: random.below(Tables.billingSystems.count), minutePrecision: false, quiet: false,
+                    ordinaryStaff: false)
+                if kind == 0 { spec.noBillingExport = true } else { spec.anonymisedOnly = true }
+                specs.append(spec)
+            }
+        }
         if let ordinary = options.terminalsPerVenue {
             // Replaced after the draws, so a seed names the same venues (codes, counties, billing) in both modes.
             for index in specs.indices {
@@ -174,9 +210,38 @@ enum Planner {
         }
         for index in specs.indices where !specs[index].units.isEmpty {
             specs[index].minutePrecision = false
+            if specs[index].units.contains(where: { $0.kind.detector == "private-network" }) {
+                specs[index].gatewayFlows = true
+            }
             if specs[index].units.contains(where: { $0.kind.detector == "staff-card" }) {
                 specs[index].ordinaryStaff = false
             }
         }
     }
+}
+
+/// How a billing export names its columns (FORMATS.md §3.1, §3.6).
+enum SessionDialect: CaseIterable {
+    /// Pubwin's names (§3.1).
+    case pubwin
+    /// Another system's names (营业场所代码, 上网账号, 机器号, 开始时间, 费用 …), no 记录号.
+    case otherSystem
+    /// Other names again, no venue column: the venue comes from a title line (`场所编码:`).
+    case noVenueColumn
+}
+
+/// What stands before a CSV export's header row.
+enum TitleStyle: CaseIterable {
+    case none
+    /// `上机记录查询,导出时间:…`
+    case exportTime
+    /// `场所名称:…,场所编码:…` then `…,导出时间:…` (the line that once made a sessions export a registry file).
+    case venueLine
+    /// Printer lines, other formats' column names with colons, quotes, a stray quote.
+    case noisy
+}
+
+/// The header of a platform 上网人员信息 file (FORMATS.md §3.6).
+enum PlatformHeader {
+    case pinyin, chinese
 }

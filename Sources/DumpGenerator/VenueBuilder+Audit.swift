@@ -141,6 +141,15 @@ extension VenueBuilder {
             events.append(event(time, .flow, terminal: terminal, reference: random.below(1 << 20)))
             time += random.int(300...1200)
         }
+        if spec.gatewayFlows {
+            // The gateway sees the terminal's traffic too, as an address with no terminal field: a terminal that
+            // runs the client is never a private-network device, however much it moves.
+            time = session.start + random.int(60...300)
+            while time < session.end {
+                events.append(event(time, .flow, terminal: terminal, argument: 1, reference: random.below(1 << 20)))
+                time += 600
+            }
+        }
     }
 
     /// Small mode: when each client runs, by identity. A machine is switched on 5-15 minutes before the first

@@ -36,6 +36,12 @@ extension VenueBuilder {
                 ? Array(",\"terminal\":\"\(identity.number)\",\"ip\":\"\(identity.ipText)\",\"mac\":\"\(mac)\"".utf8)
                 : Array("|\(identity.number)|\(identity.ipText)|\(mac)".utf8)
         }
+        let gatewayFields: [[UInt8]] = identities.map { identity in
+            let mac = identity.macText(style: style.macStyle)
+            return style.jsonl
+                ? Array(",\"terminal\":\"\",\"ip\":\"\(identity.ipText)\",\"mac\":\"\(mac)\"".utf8)
+                : Array("||\(identity.ipText)|\(mac)".utf8)
+        }
         let programCount = Int(ProgramReference.cardFreeTool) + 1
         let exes: [[UInt8]] = (0..<programCount).map { reference in
             let valid = reference < Tables.programs.count
@@ -161,19 +167,23 @@ extension VenueBuilder {
                 out.append(contentsOf: Array(Tables.auditDetails[Int(item.reference)].utf8))
                 if style.jsonl { out.append(UInt8(ascii: "\"")) }
             case .flow:
-                let reference = Int(item.reference)
+                let reference = Int(item.reference & ~FlowSize.exact)
                 let destination = Array(Tables.flowDestinations[reference % Tables.flowDestinations.count].utf8)
                 let port = Tables.flowPorts[reference / 16 % Tables.flowPorts.count]
                 out.appendASCII(style.jsonl ? "flow\"" : "FLOW")
-                out.append(contentsOf: terminalFields[terminal])
+                // The gateway's lines name no terminal (FORMATS.md §3.3).
+                out.append(contentsOf: item.argument & 1 != 0 ? gatewayFields[terminal] : terminalFields[terminal])
                 out.appendASCII(style.jsonl ? ",\"dst_ip\":\"" : "|")
                 out.append(contentsOf: destination)
                 out.appendASCII(style.jsonl ? "\",\"dst_port\":" : "|")
                 out.appendDecimal(port)
+                let (up, down) = item.reference & FlowSize.exact != 0
+                    ? (reference * 256, reference * 768)
+                    : (reference % 997 * 1024 + 512, reference % 4099 * 8192 + 4096)
                 out.appendASCII(style.jsonl ? ",\"bytes_up\":" : "|")
-                out.appendDecimal(reference % 997 * 1024 + 512)
+                out.appendDecimal(up)
                 out.appendASCII(style.jsonl ? ",\"bytes_down\":" : "|")
-                out.appendDecimal(reference % 4099 * 8192 + 4096)
+                out.appendDecimal(down)
             case .unknown:
                 let name = Tables.unknownEventNames[Int(item.reference)]
                 out.append(contentsOf: Array((style.jsonl ? name.lowercased() + "\"" : name).utf8))

@@ -12,6 +12,19 @@ enum SessionColumn: Int, CaseIterable {
 
     /// Columns an export may leave out; the rest are required or needed by a detector.
     var isOptional: Bool { [.card, .ip, .duration, .cashier, .note].contains(self) }
+
+    /// The column's name in an export of `dialect`, nil when that system writes no such column (FORMATS.md §3.6).
+    func header(_ dialect: SessionDialect) -> String? {
+        switch dialect {
+        case .pubwin: header
+        case .otherSystem:
+            [nil, "营业场所代码", "上网账号", "用户级别", "证件类型", "证件号", "上网人员姓名", "机器号", nil, "开始时间", "结束时间",
+             "上网时长", "费用", "收银员", "结账方式", "备注"][rawValue]
+        case .noVenueColumn:
+            ["记录号", nil, "会员卡号", "用户类型", "证件类型", "身份证号", "用户姓名", "终端编号", "IP地址", "上网开始时间", "下网时间",
+             nil, "消费金额", "收银员", "结账方式", "备注"][rawValue]
+        }
+    }
 }
 
 /// How one CSV export is written.
@@ -82,17 +95,44 @@ extension VenueBuilder {
         return list.sorted { $0.time < $1.time }
     }
 
-    /// A `pubwin-sessions` export made at `exportTime`: sessions started by then, those still running open.
-    func renderSessions(exportTime: Int, columns: [SessionColumn], style: CSVStyle) -> [UInt8] {
+    /// The title lines of a CSV export made at `exportTime` (FORMATS.md §1: they may hold anything, and never
+    /// decide the format). `query` is the export's own title, such as `上机记录查询`.
+    func titleLines(_ titles: TitleStyle, query: String, exportTime: Int, newline: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(sessions.count * 220 + 1024)
-        let newline: [UInt8] = style.crlf ? [13, 10] : [10]
-        if style.title {
-            out.append(contentsOf: Array("上机记录查询,导出时间:".utf8))
+        func exportLine(_ prefix: String) {
+            out.append(contentsOf: Array((prefix + "导出时间:").utf8))
             times.append(exportTime, style: .dashSeconds, to: &out)
             out.append(contentsOf: newline)
         }
-        appendRow(columns.map { Array($0.header.utf8) }, to: &out, newline: newline)
+        switch titles {
+        case .none: break
+        case .exportTime: exportLine(query + ",")
+        case .venueLine:
+            let county = Tables.counties[spec.countyIndex]
+            out.append(contentsOf: Array("场所名称:\(county.name)\(Tables.venueNameStems[spec.index % Tables.venueNameStems.count])网咖,场所编码:\(spec.code)".utf8))
+            out.append(contentsOf: newline)
+            exportLine(query + ",")
+        case .noisy:
+            exportLine("\"\(query)明细\",\"打印人:管理员,收银台1\",")
+            out.append(contentsOf: Array("记录号:全部,上机时间:\(businessDate.year)-\(businessDate.month)-\(businessDate.day) 至次日,终端号:全部,证件号码:,\"备注\"".utf8))
+            out.append(contentsOf: newline)
+            out.append(contentsOf: Array("注:\"临时卡 含未结账记录".utf8))
+            out.append(contentsOf: newline)
+        }
+        return out
+    }
+
+    /// A sessions export made at `exportTime` in `dialect`: sessions started by then, those still running open.
+    func renderSessions(
+        exportTime: Int, columns allColumns: [SessionColumn], style: CSVStyle, dialect: SessionDialect,
+        titles: TitleStyle
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(sessions.count * 220 + 1024)
+        let newline: [UInt8] = style.crlf ? [13, 10] : [10]
+        out += titleLines(titles, query: "上机记录查询", exportTime: exportTime, newline: newline)
+        let columns = allColumns.filter { $0.header(dialect) != nil }
+        appendRow(columns.map { Array(($0.header(dialect) ?? "").utf8) }, to: &out, newline: newline)
         var totalFen = 0
         var fields: [[UInt8]] = []
         for session in sessions where session.start < exportTime {
@@ -147,15 +187,13 @@ extension VenueBuilder {
     }
 
     /// A `pubwin-transactions` export.
-    func renderTransactions(_ list: [Transaction], exportTime: Int, style: CSVStyle, dropOptional: Bool) -> [UInt8] {
+    func renderTransactions(
+        _ list: [Transaction], exportTime: Int, style: CSVStyle, dropOptional: Bool, titles: TitleStyle
+    ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(list.count * 120 + 1024)
         let newline: [UInt8] = style.crlf ? [13, 10] : [10]
-        if style.title {
-            out.append(contentsOf: Array("交易流水查询,导出时间:".utf8))
-            times.append(exportTime, style: .dashSeconds, to: &out)
-            out.append(contentsOf: newline)
-        }
+        out += titleLines(titles, query: "交易流水查询", exportTime: exportTime, newline: newline)
         let headers = dropOptional
             ? ["流水号", "场所编码", "交易时间", "交易类型", "卡号", "证件号码", "金额", "终端号"]
             : ["流水号", "场所编码", "交易时间", "交易类型", "卡号", "证件号码", "金额", "余额", "收银员", "终端号", "备注"]
@@ -220,7 +258,7 @@ extension VenueBuilder {
     }
 
     /// One CSV row with RFC 4180 quoting of fields holding a comma, quote or line break.
-    private func appendRow(_ fields: [[UInt8]], to out: inout [UInt8], newline: [UInt8]) {
+    func appendRow(_ fields: [[UInt8]], to out: inout [UInt8], newline: [UInt8]) {
         for (position, field) in fields.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             if field.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {

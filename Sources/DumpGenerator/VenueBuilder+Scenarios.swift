@@ -295,6 +295,27 @@ extension VenueBuilder {
             let terminal = reserveTerminal()
             silentTerminals.insert(terminal)
             truth(false, detector, terminal: terminal, 0, 86_400, "registered terminal never switched on")
+        case .privateNetwork:
+            let device = addDevice(lastOctet: UInt8(200 + number % 20))
+            let from = clock(20, 0) + jitter
+            // 12 MiB over the hour, the gateway's summary every 5 minutes.
+            gatewayTraffic(device, from: from, to: from + 3300, kilobytes: 12 * 1024, lines: 12)
+            truth(true, detector, address: identities[device].ipText, from, from + 3300,
+                  "a device that is no terminal moved 12 MB through the venue's line")
+        case .privateNetworkNear:
+            let device = addDevice(lastOctet: UInt8(230 + number % 20))
+            let from = clock(10, 0) + jitter
+            // 100 KiB short of 10 MiB.
+            gatewayTraffic(device, from: from, to: from + 3300, kilobytes: 10 * 1024 - 100, lines: 12)
+            truth(false, detector, address: identities[device].ipText, from, from + 3300,
+                  "a device that is no terminal moved 9.9 MB, under the threshold")
+            // A terminal running the audit client, whose traffic the gateway also logs: 50 MB, not a device.
+            let terminal = reserveTerminal()
+            let start = clock(15, 0) + jitter
+            add(scenarioSession(terminal, scenarioPerson(unit: number, slot: 0), start, start + 3600))
+            gatewayTraffic(terminal, from: start + 60, to: start + 3540, kilobytes: 50 * 1024, lines: 12)
+            truth(false, detector, address: identities[terminal].ipText, start, start + 3600,
+                  "a terminal running the audit client moved 50 MB: a terminal, not a device")
         }
     }
 
@@ -340,7 +361,7 @@ extension VenueBuilder {
     }
 
     /// The earliest birth date that is under 18 on the business day, and the day before it (18 that day).
-    private func birthDatesAroundEighteen() -> ((year: Int, month: Int, day: Int), (year: Int, month: Int, day: Int)) {
+    func birthDatesAroundEighteen() -> ((year: Int, month: Int, day: Int), (year: Int, month: Int, day: Int)) {
         var days = CivilTime.daysFromCivil(year: businessDate.year - 18, month: businessDate.month, day: 1) - 40
         while ResidentID.age(birth: CivilTime.civilFromDays(days), on: businessDate) >= 18 { days += 1 }
         return (CivilTime.civilFromDays(days), CivilTime.civilFromDays(days - 1))

@@ -276,13 +276,33 @@ final class VenueBuilder {
     }
 
     func truth(
-        _ isCase: Bool, _ detector: String, terminal: Int? = nil, cert: Int? = nil, _ start: Int, _ end: Int,
-        _ note: String
+        _ isCase: Bool, _ detector: String, terminal: Int? = nil, cert: Int? = nil, address: String? = nil,
+        _ start: Int, _ end: Int, _ note: String
     ) {
         truths.append(
             TruthRecord(
                 isCase: isCase, detector: detector, venue: spec.code, terminal: terminal.map { identities[$0].number },
-                cert: cert.map { String(decoding: people[$0].cert, as: UTF8.self) }, start: start, end: end,
-                note: note))
+                cert: cert.map { String(decoding: people[$0].cert, as: UTF8.self) }, address: address, start: start,
+                end: end, note: note))
+    }
+
+    /// A device on the venue's LAN that is no terminal: an identity no registry row, heartbeat or session has.
+    func addDevice(lastOctet: UInt8) -> Int {
+        var device = identities[0]
+        device.number = ""
+        device.ipv4 = (lan.0, lan.1, lan.2, lastOctet)
+        device.mac = (0x00, 0x0C, 0x29, 0xDE, 0x0F, lastOctet)
+        identities.append(device)
+        return identities.count - 1
+    }
+
+    /// Gateway FLOW lines of `identity` spread over `from...to`, totalling exactly `kilobytes`.
+    func gatewayTraffic(_ identity: Int, from: Int, to: Int, kilobytes: Int, lines: Int) {
+        let each = kilobytes / lines
+        for line in 0..<lines {
+            let size = line == lines - 1 ? kilobytes - each * (lines - 1) : each
+            let time = from + (to - from) * line / max(1, lines - 1)
+            extraEvents.append(event(time, .flow, terminal: identity, argument: 1, reference: Int(FlowSize.exact) | size))
+        }
     }
 }

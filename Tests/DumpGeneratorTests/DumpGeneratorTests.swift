@@ -176,9 +176,10 @@ private enum Dumps {
     #expect(lines.count == report.cases + report.nearMisses)
     var casesByDetector: [String: Int] = [:]
     var nearMissesByDetector: [String: Int] = [:]
+    // venues.csv is GBK; its codes are the ASCII digits that start each row.
     let venues = Set(
-        try String(contentsOfFile: directory + "/registry/terminals.csv", encoding: .utf8)
-            .split(separator: "\n").dropFirst().map { String($0.prefix(14)) })
+        try Data(contentsOf: URL(fileURLWithPath: directory + "/registry/venues.csv"))
+            .split(separator: 0x0A).dropFirst().map { String(decoding: $0.prefix(14), as: UTF8.self) })
     for line in lines {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let kind = try #require(object["kind"] as? String)
@@ -197,7 +198,7 @@ private enum Dumps {
     }
     let detectors = [
         "unbilled-use", "manual-billing", "second-billing", "card-free-login", "id-sharing", "staff-card", "invalid-id",
-        "minor", "after-hours", "audit-gap", "ip-mismatch",
+        "minor", "after-hours", "audit-gap", "ip-mismatch", "private-network",
     ]
     for detector in detectors {
         #expect(casesByDetector[detector, default: 0] >= 1, "no case of \(detector)")
@@ -247,10 +248,12 @@ func smallModeStaysSmallAndLabelsEveryDetector(seed: UInt64, terminals: Int) thr
     #expect(report.bytesWritten < 6_000_000)
     #expect(try bytesOnDisk(directory) < 3_000_000)
     let registry = try Data(contentsOf: URL(fileURLWithPath: directory + "/registry/venues.csv"))
-    #expect(registry.filter { $0 == 0x0A }.count == 9)  // the header and 8 venues
+    // The header, 8 venues, and the two every labelled night adds: one with no billing export, one known only
+    // from an anonymised platform export.
+    #expect(registry.filter { $0 == 0x0A }.count == 11)
     let detectors: Set = [
         "unbilled-use", "manual-billing", "second-billing", "card-free-login", "id-sharing", "staff-card", "invalid-id",
-        "minor", "after-hours", "audit-gap", "ip-mismatch",
+        "minor", "after-hours", "audit-gap", "ip-mismatch", "private-network",
     ]
     #expect(try labelledDetectors(directory + "/truth.jsonl", kind: "case") == detectors)
     #expect(try labelledDetectors(directory + "/truth.jsonl", kind: "near-miss") == detectors)
@@ -295,4 +298,38 @@ func smallModeStaysSmallAndLabelsEveryDetector(seed: UInt64, terminals: Int) thr
         try generateDump(
             GeneratorOptions(outputDirectory: directory, venues: 1, seed: 1, targetBytes: 1_000_000, terminalsPerVenue: 3))
     }
+}
+
+/// The exports of other systems and the platform (FORMATS.md §3.6) are in every labelled night, so that the
+/// end-to-end tests read them: vendor headers, title lines of any content, platform files with pinyin and
+/// Chinese headers, an anonymised export, a venue without a billing export, gateway FLOW lines.
+@Test(arguments: [UInt64(5), 11, 23])
+func labelledNightsHoldEveryVariation(seed: UInt64) throws {
+    let directory = try temporaryDirectory("variations")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try generateDump(GeneratorOptions(outputDirectory: directory, venues: 8, seed: seed, anomalies: true))
+    var firstLines: [String] = []
+    var venuesWithSessions = Set<String>()
+    var venues = Set<String>()
+    var gatewayFlows = 0
+    for file in allFiles(directory + "/dump") {
+        var data = try decompressed(directory + "/dump/" + file)
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+        let gbk = try run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: data).output
+        let text = String(data: data, encoding: .utf8) ?? String(decoding: gbk, as: UTF8.self)
+        let venue = String(file.prefix(14))
+        venues.insert(venue)
+        let head = text.split(separator: "\n").prefix(6).joined(separator: "\n")
+        firstLines.append(head)
+        if head.contains("开始时间") || head.contains("上机时间") { venuesWithSessions.insert(venue) }
+        gatewayFlows += text.components(separatedBy: "|FLOW||").count - 1
+            + text.components(separatedBy: "\"event\":\"flow\",\"terminal\":\"\"").count - 1
+    }
+    let all = firstLines.joined(separator: "\n")
+    #expect(all.contains("YYCSDM,YYCSMC,DZQH") || all.contains("营业场所代码,营业场所名称,地址区划"), "a platform file")
+    #expect(all.contains("PERSONID,SITEID,XB,CUSTOMERNAME,ONLINETIME,OFFLINETIME,AREAID,BIRTHDAY"), "an anonymised export")
+    #expect(all.contains("场所名称:") && all.contains(",场所编码:"), "a title line naming other formats' columns")
+    #expect(all.contains("机器号") || all.contains("终端编号"), "another billing system's header")
+    #expect(venues.count == 10 && venues.subtracting(venuesWithSessions).count >= 2, "venues without a billing export")
+    #expect(gatewayFlows > 0, "gateway FLOW lines without a terminal")
 }

@@ -57,10 +57,11 @@ struct RecordingSink: RecordSink {
     }
 
     mutating func feed(_ decoder: inout any RecordDecoder, _ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if text.hasSuffix("\n") { lines.removeLast() }
+        // Split on the LF byte: as Characters, "\r\n" is one grapheme and would not split.
+        var lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        if text.utf8.last == 0x0A { lines.removeLast() }
         for (index, line) in lines.enumerated() {
-            var bytes = Array(line.utf8)
+            var bytes = line
             if bytes.last == 0x0D { bytes.removeLast() }
             self.lines += 1
             bytes.withUnsafeBytes { decoder.decode(line: $0, number: index + 1, into: &self) }

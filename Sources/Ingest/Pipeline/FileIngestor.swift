@@ -62,6 +62,12 @@ package final class FileIngestor {
                 let isJSONText = formatOverride.map { $0 == .auditJSONL } ?? FormatSniffer.looksLikeJSONLines(raw)
                 state.isJSONText = isJSONText
                 let decoded = textDecoder.decode(raw, isFirstBlock: true, isJSONText: isJSONText)
+                if let reason = textDecoder.unavailable {
+                    // Its text cannot be read, so neither can its format: the file is given up, not unrecognised.
+                    abandon(reason, blocks: blocks, reader: reader, state: &state, sink: &sink, pendingRaw: raw)
+                    plan = .skipAll(.undecodable)
+                    break
+                }
                 let chosen = choosePlan(decoded, &sink)
                 plan = chosen
                 switch chosen {

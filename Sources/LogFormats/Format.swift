@@ -29,6 +29,11 @@ extension Format {
         }
     }
 
+    /// Headers that two formats fit, where the contract says which one they are: the winner of a pair prevails.
+    /// FORMATS.md §3.6: a file with the platform's columns and no money column is real-name records (a header
+    /// both session formats fit holds no billing-only column: realname-sessions knows only the platform's names).
+    package static let precedence: [(winner: Format, loser: Format)] = [(.realnameSessions, .pubwinSessions)]
+
     /// The field ids of a header-mapped CSV format (what the header map names); nil for a line format.
     package var columnFields: [String]? { tableShape?.fields }
 

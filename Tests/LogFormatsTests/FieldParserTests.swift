@@ -21,6 +21,12 @@ private let reference: Int64 = 1_795_845_802
         ("2026-11-28T07:03:22+01", reference),
         ("  2026-11-28 14:03:22 ", reference),
         ("2026/11/8 4:03:22", reference - 20 * 86_400 - 10 * 3600),
+        // The platform's compact form, and ISO 8601's basic form.
+        ("20261128140322", reference),
+        ("20261128T140322+0800", reference),
+        ("20261128T060322Z", reference),
+        ("20261128T140322.5+08", reference),
+        ("20261128T140322", reference),
     ]
 
     @Test func acceptsEveryForm() {
@@ -32,9 +38,21 @@ private let reference: Int64 = 1_795_845_802
     @Test(arguments: [
         "", "2026-13-01 00:00:00", "2026-02-29 10:00:00", "2026-11-28", "2026-11-28 24:00:00", "2026-11-28 14:60",
         "2026.11.28 14:03:22", "26-11-28 14:03:22", "2026-11-28 14:03:22 extra", "2026-11-28T14:03:22+8",
+        "20261328140322", "20261128240000", "2026112814032", "20261128T1403+0800", "20261128T140322+8",
+        "20261128T140322+08:00x",
     ])
     func rejectsMalformed(text: String) {
         #expect(parse(text, FieldParser.timestamp) == nil)
+    }
+
+    @Test(arguments: [("19950529", Int64(19_950_529)), ("1995-05-29", 19_950_529), ("20000229", 20_000_229)])
+    func birthDates(text: String, value: Int64) {
+        #expect(parse(text, FieldParser.birthDate) == value)
+    }
+
+    @Test(arguments: ["19950230", "1995-5-29", "18991231", "199505290", "", "1995/05/29"])
+    func badBirthDates(text: String) {
+        #expect(parse(text, FieldParser.birthDate) == nil)
     }
 
     @Test func leapDayExistsInLeapYears() {

@@ -244,6 +244,30 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         }
     }
 
+    /// FORMATS.md §3.6: the platform's columns with no money column are real-name records, also when every one
+    /// of them is a billing alias too; Pubwin's own names with no money column stay a billing export.
+    @Test func theContractSettlesTheSessionFormats() {
+        let platformOnly = "YYCSDM,SWRYXM,ZJLX,ZJHM,SWKSSJ,SWZDH,XWSJ\n"
+        #expect(withLine(platformOnly) { FormatSniffer.sniff($0, names: RecordingSink.names) } == .format(.realnameSessions))
+        let pubwinNames = "场所编码,证件类型,证件号码,姓名,终端号,上机时间,下机时间\n"
+        #expect(withLine(pubwinNames) { FormatSniffer.sniff($0, names: RecordingSink.names) } == .format(.pubwinSessions))
+        let withMoney = "YYCSDM,SWRYXM,ZJHM,SWKSSJ,SWZDH,XWSJ,费用\n"
+        #expect(withLine(withMoney) { FormatSniffer.sniff($0, names: RecordingSink.names) } == .format(.pubwinSessions))
+    }
+
+    /// A header two formats fit alike, with nothing in the contract to settle it, is ambiguous: an analyst's
+    /// added names can make one (here each format learns the other's columns as known but unread).
+    @Test func aTieTheContractDoesNotSettleIsAmbiguous() throws {
+        var names = RecordingSink.names
+        try names.add(
+            "pubwin-sessions\t-\t流水号\npubwin-sessions\t-\t交易时间\npubwin-sessions\t-\t交易类型\n"
+                + "pubwin-transactions\t-\t上机时间\n",
+            source: "test")
+        let header = "上机记录查询,导出时间:2026-11-29 06:00:03\n流水号,交易时间,交易类型,证件号码,终端号,上机时间\n"
+        #expect(
+            withLine(header) { FormatSniffer.sniff($0, names: names) } == .ambiguous([.pubwinSessions, .pubwinTransactions], line: 2))
+    }
+
     @Test func unrecognisedSaysWhy() {
         let sniffed = withLine("hello world\nfoo,bar\n") { FormatSniffer.sniff($0, names: RecordingSink.names) }
         guard case .unrecognised(let reason) = sniffed else {

@@ -69,3 +69,17 @@ zstd -q -$LEVEL -c audit-pipe-all-events.log > audit-pipe-all-events.log.zst
 cp compressed-sessions.csv plain-text-named.csv.gz
 # An empty file, gzip-compressed: 20 bytes of gzip around nothing.
 gzip -n -9 -c < /dev/null > empty.csv.gz
+# zstd frames of other kinds between the data frames (RFC 8878 §3.1): a frame of empty content (what zstd
+# writes for empty input) and a skippable frame (magic 0x184D2A50, little-endian length 8, eight bytes of
+# user data, as pzstd and seekable-format writers put in).
+{
+    sed -n 1,3p compressed-sessions.csv | zstd -q -$LEVEL -c
+    printf '' | zstd -q -$LEVEL -c
+    printf '\120\052\115\030\010\000\000\000SKIPPABL'
+    sed -n '4,$p' compressed-sessions.csv | zstd -q -$LEVEL -c
+} > compressed-sessions-empty-and-skippable-frames.csv.zst
+# gzip as a user runs it without -n: the header carries the original name (FNAME) and a time, fixed here.
+cp compressed-sessions.csv 上机记录_20261128.csv
+touch -d '2026-11-29 06:00:03 +0800' 上机记录_20261128.csv
+gzip -9 -c 上机记录_20261128.csv > compressed-sessions-gzip-with-name.csv.gz
+rm -f 上机记录_20261128.csv

@@ -166,9 +166,13 @@ package struct IDSharingDetector: Detector {
             for member in members {
                 byVenue[context.symbols.text(member.venue), default: []].insert(context.symbols.text(member.terminal))
             }
+            // A platform record may name no terminal: then the venue alone is named.
             places = [
                 "venues "
-                    + listed(byVenue.keys.sorted().map { "\($0) (terminal \(listed(byVenue[$0]!.sorted())))" })
+                    + listed(byVenue.keys.sorted().map { venue in
+                        let terminals = byVenue[venue]!.filter { !$0.isEmpty }.sorted()
+                        return terminals.isEmpty ? venue : "\(venue) (terminal \(listed(terminals)))"
+                    })
             ]
         }
         let longest = offsets.map { longestShared[$0] }.max() ?? 0

@@ -87,11 +87,12 @@ package enum FieldParser {
     ///
     /// Accepts `2026-11-28 14:03:22`, `2026/11/28 14:03:22`, `2026/11/8 4:03:22`, `2026-11-28 14:03`,
     /// the platform's compact `20261128140322`, and ISO 8601 `2026-11-28T14:03:22.123+08:00` / `Z` / `+0800` /
-    /// `+08`. Fractions of a second are dropped.
+    /// `+08`, also in its basic form `20261128T140322+0800`. Fractions of a second are dropped.
     package static func timestamp(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
         if let seconds = canonicalTimestamp(bytes) { return seconds }
         if bytes.count == 14 { return compactTimestamp(bytes) }
+        if bytes.count >= 15, bytes[8] == UInt8(ascii: "T") { return basicTimestamp(bytes) }
         let count = bytes.count
         var index = 0
 
@@ -208,6 +209,43 @@ package enum FieldParser {
             minute < 60, second < 60
         else { return nil }
         return CivilTime.epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// ISO 8601 basic format `20261128T140322`, with a fraction and an offset (`Z`, `+0800`, `+08`) allowed.
+    private static func basicTimestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let date = integer(UnsafeRawBufferPointer(rebasing: bytes[0..<8])), bytes.count >= 15,
+            let time = integer(UnsafeRawBufferPointer(rebasing: bytes[9..<15]))
+        else { return nil }
+        var index = 15
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            let digitsStart = index
+            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+            guard index > digitsStart else { return nil }
+        }
+        var offsetSeconds = CivilTime.chinaOffsetSeconds
+        if index < bytes.count {
+            let sign = bytes[index]
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[(index + 1)...])
+            if (sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z")) && rest.isEmpty {
+                offsetSeconds = 0
+            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), rest.count == 2 || rest.count == 4,
+                let value = integer(rest)
+            {
+                let (hours, minutes) = rest.count == 2 ? (value, 0) : (value / 100, value % 100)
+                guard hours <= 14, minutes < 60 else { return nil }
+                offsetSeconds = (sign == UInt8(ascii: "+") ? 1 : -1) * (hours * 3600 + minutes * 60)
+            } else {
+                return nil
+            }
+        }
+        let (year, month, day) = (Int(date / 10_000), Int(date / 100 % 100), Int(date % 100))
+        let (hour, minute, second) = (Int(time / 10_000), Int(time / 100 % 100), Int(time % 100))
+        guard year >= 1970, year <= 2200, CivilTime.isValidDate(year: year, month: month, day: day), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        return CivilTime.epochSeconds(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offsetSeconds)
     }
 
     /// A birth date `19950529` or `1995-05-29` (FORMATS.md §2, platform exports) as the number 19950529;

@@ -11,7 +11,8 @@ package enum SniffResult: Sendable, Equatable {
 ///
 /// Lines are looked at in order. An audit line decides its format by its structure (a JSON object with an
 /// `"event"` key; `time|14-digit venue|EVENT|…`). A CSV format is decided by its header row alone: the first
-/// record whose trimmed fields are all names of one format and hold its required columns (`HeaderFit`).
+/// record whose trimmed fields are all names of one format and hold its required columns (`HeaderFit`); where
+/// two formats fit, `Format.precedence` settles the pairs the contract settles, and any other tie is ambiguous.
 /// Anything else (title lines, whatever they hold) decides nothing.
 package enum FormatSniffer {
     /// Lines looked at before giving up (title lines may precede a header).
@@ -40,6 +41,9 @@ package enum FormatSniffer {
                 } else if fit.missing.isEmpty, fit.knownCount > (closest?.fit.knownCount ?? 0) {
                     closest = (fit, format, number)
                 }
+            }
+            for (winner, loser) in Format.precedence where fitting.contains(winner) {
+                fitting.removeAll { $0 == loser }
             }
             if fitting.count == 1 {
                 result = .format(fitting[0])

@@ -59,6 +59,8 @@ struct Session {
     var lowerCaseX = false
     /// Made by the ordinary night, not by an injected scenario (only these are turned into manual items).
     var isOrdinary = true
+    /// Recorded by the real-name platform only: no billing export or transaction holds it.
+    var platformOnly = false
     /// 记录号, set once all sessions are known.
     var recordNumber = 0
     /// 消费金额 in fen.

@@ -14,6 +14,8 @@ enum UnitKind: Int, CaseIterable {
     case auditStop, auditTamper, auditGaps, auditNear
     case ipMismatch, ipNear
     case privateNetwork, privateNetworkNear
+    /// A minor logged on off the books: only the real-name platform recorded it (pinyin or Chinese header).
+    case platformMinorPinyin, platformMinorChinese
 
     var detector: String {
         switch self {
@@ -29,6 +31,7 @@ enum UnitKind: Int, CaseIterable {
         case .auditStop, .auditTamper, .auditGaps, .auditNear: "audit-gap"
         case .ipMismatch, .ipNear: "ip-mismatch"
         case .privateNetwork, .privateNetworkNear: "private-network"
+        case .platformMinorPinyin, .platformMinorChinese: "minor"
         }
     }
 
@@ -53,7 +56,7 @@ enum UnitKind: Int, CaseIterable {
         case .manualCount, .manualShare, .manualNear, .auditStop, .auditTamper, .privateNetwork: 0
         case .unbilledIdle, .unbilledAfterSession, .unbilledNearShort, .unbilledNearBroken, .secondBillingProcess,
             .cardFreeNoSwipe, .cardFreeLateSwipe, .cardFreeFailedSwipe, .cardFreeTool, .idSharingVenues, .invalidID,
-            .invalidNear, .ipNear, .privateNetworkNear:
+            .invalidNear, .ipNear, .privateNetworkNear, .platformMinorPinyin, .platformMinorChinese:
             1
         case .idSharingTerminals, .idSharingCount, .staffNear, .minor, .minorNear, .afterHoursNear, .auditGaps,
             .auditNear:
@@ -179,9 +182,19 @@ enum Planner {
         let rounds = max(1, min(3, venueCount / 12))
         var cursor = random.below(venueCount)
         var number = 0
+        // Every labelled night has platform files of both headers, each with a case only they record.
+        for (offset, header) in [PlatformHeader.pinyin, .chinese].enumerated() where venueCount > offset {
+            specs[(cursor + offset * 3) % venueCount].platformHeader = header
+        }
         func compatible(_ kind: UnitKind, _ venue: Int) -> Bool {
             let spec = specs[venue]
             if spec.quiet { return false }
+            if kind == .platformMinorPinyin, spec.platformHeader != .pinyin { return false }
+            if kind == .platformMinorChinese, spec.platformHeader != .chinese { return false }
+            // A platform-only log-on is one more orphaned ONLINE: never beside second-billing's near miss of two.
+            let platformOnly: Set<UnitKind> = [.platformMinorPinyin, .platformMinorChinese]
+            if platformOnly.contains(kind), spec.units.contains(where: { $0.kind == .secondBillingNear }) { return false }
+            if kind == .secondBillingNear, spec.units.contains(where: { platformOnly.contains($0.kind) }) { return false }
             if kind == .manualShare { return spec.units.isEmpty }
             if !fixedTerminals, spec.reservedTerminals + kind.reservedTerminals > spec.terminalCount - 12 { return false }
             for other in spec.units where other.kind.detector == kind.detector {

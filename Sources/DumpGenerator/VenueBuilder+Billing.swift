@@ -49,7 +49,7 @@ extension VenueBuilder {
     /// Transactions in time order: top-ups, log-ons and log-offs, check-outs, goods, and injected manual items.
     func buildTransactions() -> [Transaction] {
         var list = transactions
-        for session in sessions {
+        for session in sessions where !session.platformOnly {
             let person = session.person
             let terminal = session.terminal
             switch session.userKind {
@@ -135,7 +135,7 @@ extension VenueBuilder {
         appendRow(columns.map { Array(($0.header(dialect) ?? "").utf8) }, to: &out, newline: newline)
         var totalFen = 0
         var fields: [[UInt8]] = []
-        for session in sessions where session.start < exportTime {
+        for session in sessions where session.start < exportTime && !session.platformOnly {
             let open = session.end > exportTime
             let amount = open ? amount(of: session, until: exportTime) : session.amountFen
             totalFen += amount

@@ -295,6 +295,18 @@ extension VenueBuilder {
             let terminal = reserveTerminal()
             silentTerminals.insert(terminal)
             truth(false, detector, terminal: terminal, 0, 86_400, "registered terminal never switched on")
+        case .platformMinorPinyin, .platformMinorChinese:
+            let terminal = reserveTerminal()
+            let (minorBirth, _) = birthDatesAroundEighteen()
+            let person = scenarioPerson(unit: number, slot: 0, birth: minorBirth)
+            let start = clock(16, 0) + jitter
+            var session = scenarioSession(terminal, person, start, start + 5400)
+            session.platformOnly = true
+            add(session)
+            truth(true, "minor", terminal: terminal, cert: person, start, start + 5400,
+                  "a minor recorded only by the real-name platform's file")
+            truth(true, "unbilled-use", terminal: terminal, start, start + 5400,
+                  "in use with no billing session: only the real-name platform recorded it")
         case .privateNetwork:
             let device = addDevice(lastOctet: UInt8(200 + number % 20))
             let from = clock(20, 0) + jitter

@@ -63,7 +63,7 @@ out="benchmarks/results/$size-seed$seed.md"
     /usr/bin/time -f "%M" -o "$work/rss" "$bin" detect --db "$work/bench.db" >"$work/detect.txt"
     end=$(date +%s.%N)
     echo
-    echo "| detect (all 11 detectors, whole dump) | wall s | peak RSS MB |"
+    echo "| detect (every detector, whole dump) | wall s | peak RSS MB |"
     echo "|---|---|---|"
     python3 -c "import sys; print(f'| {sys.argv[3]} findings | {float(sys.argv[2])-float(sys.argv[1]):.2f} | {int(open(sys.argv[4]).read().split()[-1])/1024:.0f} |')" \
         "$start" "$end" "$(sed -n 's/^Findings: //p' "$work/detect.txt")" "$work/rss"

@@ -46,8 +46,8 @@ extension Format {
         case .realnameSessions: CSVTableDecoder(RealnameSessionsTable(), names: names, strictHeader: strictHeader)
         case .registryVenues: CSVTableDecoder(RegistryVenuesTable(), names: names, strictHeader: strictHeader)
         case .registryTerminals: CSVTableDecoder(RegistryTerminalsTable(), names: names, strictHeader: strictHeader)
-        case .auditPipe: AuditPipeDecoder()
-        case .auditJSONL: AuditJSONLDecoder()
+        case .auditPipe: AuditLineDecoder<AuditPipeParser>()
+        case .auditJSONL: AuditLineDecoder<AuditJSONLParser>()
         }
     }
 }

@@ -46,6 +46,14 @@ extension RowIssue {
         return value
     }
 
+    /// Throws `bad-venue` unless the field is a 14-digit 场所编码, naming the column as the file does.
+    @inline(__always)
+    package static func checkVenue(_ field: UnsafeRawBufferPointer, _ column: String) throws(RowIssue) {
+        guard FieldParser.isVenueCode(field) else {
+            throw RowIssue(.badVenue, "\(column) '\(field.text.prefix(40))' is not 14 digits.")
+        }
+    }
+
     /// nil for an empty field, otherwise as `check`.
     @inline(__always)
     package static func checkOptional<Value>(

@@ -207,9 +207,11 @@ struct RegistryCommand: ParsableCommand {
         @Argument(help: "Directory holding venues.csv and terminals.csv.")
         var directory: String
         @OptionGroup var store: StoreOptions
+        @Option(name: .long, help: "More column names (lines of format<TAB>field<TAB>name).")
+        var columns: String?
 
         func run() throws {
-            let names = try Wiring.columnNames(nil)
+            let names = try Wiring.columnNames(columns)
             let database = try Wiring.openStore(store.db)
             let reports = try Wiring.importRegistry(directory, store: database, names: names, quiet: true)
             for report in reports {

@@ -144,8 +144,22 @@ import Testing
 }
 
 @Suite struct RunDetectorsTests {
-    @Test func everyDetectorIsListedOnce() {
-        #expect(DetectorList.all().map { type(of: $0).id } == DetectorID.allCases)
+    /// Ids are stated in each detector's file: two alike would share one config and one finding count.
+    @Test func everyDetectorIsListedOnceUnderItsOwnId() {
+        let ids = DetectorList.types.map { $0.id.rawValue }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == [
+            "unbilled-use", "manual-billing", "second-billing", "card-free-login", "id-sharing", "staff-card",
+            "invalid-id", "minor", "after-hours", "audit-gap", "ip-mismatch", "private-network",
+        ])
+    }
+
+    @Test func tooLargeANumberIsAnErrorNotACrash() {
+        #expect {
+            _ = try DetectorConfig.load(yamlText: "private-network: {minimumTrafficMegabytes: 1e13}")
+        } throws: { error in
+            (error as? ConfigError)?.description.contains("'private-network.minimumTrafficMegabytes'") == true
+        }
     }
 
     private func dump() -> Fixture.Dump {

@@ -223,6 +223,26 @@ import Testing
         return fixture.run(MinorDetector(), [venue]).findings
     }
 
+    /// FORMATS.md §3.6: an anonymised export's BIRTHDAY gives `minor` its age; a resident ID keeps its own date.
+    @Test func aGivenBirthDateJudgesAPersonIDButNotAResidentID() {
+        func run(cert: String, type: CertType, birthDate: Int64) -> [Finding] {
+            var fixture = Fixture()
+            var venue = fixture.venue()
+            let source = fixture.ref()
+            venue.sessions.append(
+                terminal: fixture.symbols.intern("012"), cert: fixture.symbols.intern(cert), certType: type,
+                userType: .unknown, checkout: .unknown, startSeconds: at("2026-11-28 15:00"),
+                endSeconds: at("2026-11-28 17:00"), isOpen: false, amountFen: 0, birthDate: birthDate, source: source)
+            return fixture.run(MinorDetector(), [venue]).findings
+        }
+        // Turns 18 the day after the session: a minor; turns 18 that day: not.
+        let minor = run(cert: "4911D1B9AA77F09FB6", type: .anonymisedPersonID, birthDate: 20_081_129)
+        #expect(minor.count == 1 && minor[0].summary.contains("birth date the export gives"))
+        #expect(run(cert: "4911D1B9AA77F09FB6", type: .anonymisedPersonID, birthDate: 20_081_128).isEmpty)
+        // An adult's valid resident ID with a wrong BIRTHDAY beside it is judged by the ID.
+        #expect(run(cert: residentID(birth: "19900101"), type: .residentID, birthDate: 20_100_101).isEmpty)
+    }
+
     @Test func aBirthDateAfterTheSessionIsInvalidNotAMinor() {
         // A real date with a right check character, but the holder is not born yet on the session day.
         #expect(findings(birth: "20270101", sessionStart: "2026-11-28 10:00").isEmpty)

@@ -77,7 +77,7 @@ import Testing
         #expect(names == ["broken", "linked/more.log", "venue/audit.log", "venue/loop"])
         #expect(inputs[0].problem == "a broken symbolic link")
         #expect(inputs[1].problem == nil && inputs[2].problem == nil)
-        #expect(inputs[3].problem?.contains("read once already") == true)
+        #expect(inputs[3].problem?.contains("read already") == true)
         // An input that is itself a link to a folder is walked too.
         #expect(symlink(night, folder + "/tonight") == 0)
         #expect(try InputSource.expand([folder + "/tonight"]).count == 4)
@@ -116,10 +116,64 @@ import Testing
         // A name cut inside a UTF-8 character (E5 BC A0 is 张): the bytes E5 BC, then ASCII.
         text += Data(#"{"ts":"2026-11-28T15:00:00+08:00","venue":"\#(Self.venue)","event":"audit","status":"START","detail":""#.utf8)
         text += Data([0xE5, 0xBC]) + Data("\"}\n".utf8)
-        FileManager.default.createFile(atPath: folder + "/events.jsonl", contents: text)
+        _ = FileManager.default.createFile(atPath: folder + "/events.jsonl", contents: text)
         let report = try ingestOne(InputFile(path: folder + "/events.jsonl", sizeBytes: 0), database: folder + "/db")
         #expect(report.encoding == .utf8)
         #expect(report.rows == 20 && report.quarantinedByReason == [.invalidEncoding: 1] && report.balances)
+    }
+
+    /// Without a GBK decoder, a UTF-8 file with one broken line is still UTF-8: that line is quarantined, the
+    /// rest kept (the decoder's absence matters only to a file that is GBK).
+    @Test func aMissingGBKDecoderDoesNotCostAUTF8File() throws {
+        let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var text = Data("\(Self.sessionsHeader)\n".utf8)
+        for row in 1...5 {
+            text += Data("\(row),\(Self.venue),330106199001011234,张三,012,2026-11-28 14:0\(row):00,,5\n".utf8)
+        }
+        text += Data("6,\(Self.venue),330106199001011234,".utf8) + Data([0xD5, 0xC5, 0xFF]) + Data(",012,2026-11-28 15:00:00,,5\n".utf8)
+        _ = FileManager.default.createFile(atPath: folder + "/s.csv", contents: text)
+        let report = try ingestOne(
+            InputFile(path: folder + "/s.csv", sizeBytes: 0), database: folder + "/db",
+            decoder: TextDecoder(gbkCharset: "NO-SUCH-CHARSET"))
+        #expect(report.status == .ingested && report.encoding == .utf8 && report.damage == nil)
+        #expect(report.rows == 5 && report.quarantinedByReason == [.invalidEncoding: 1] && report.balances)
+    }
+
+    @Test func aFileOfOnlyOversizedLinesIsUnrecognisedAndADamagedUnknownFileIsNotRemembered() throws {
+        let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let long = String(repeating: "x", count: LineBlockReader.maximumLineBytes + 10)
+        TestSupport.write(long + "\n" + long, to: folder + "/big.json")
+        let big = try ingestOne(InputFile(path: folder + "/big.json", sizeBytes: 0), database: folder + "/db")
+        #expect(big.status == .unrecognised && big.format == nil && big.lines == 2 && big.balances)
+        // Inspection notes, gzipped and cut short: unrecognised (with its damage said), not `damaged`.
+        TestSupport.write((1...3000).map { "现场检查记录 第\($0)页 编号\($0 * 7919 % 10007)\n" }.joined(), to: folder + "/notes.txt")
+        try TestSupport.shell("gzip -c '\(folder)/notes.txt' | head -c 3000 > '\(folder)/notes.txt.gz'")
+        let notes = try ingestOne(InputFile(path: folder + "/notes.txt.gz", sizeBytes: 0), database: folder + "/db")
+        #expect(notes.status == .unrecognised && notes.damage != nil && notes.lines > 0 && notes.balances)
+        // Cut inside the gzip header: damaged before any text, so nothing kept and nothing remembered.
+        try TestSupport.shell("head -c 12 '\(folder)/notes.txt.gz' > '\(folder)/cut.gz'")
+        let cut = try ingestOne(InputFile(path: folder + "/cut.gz", sizeBytes: 0), database: folder + "/db")
+        #expect(cut.status == .damaged && cut.bytes == 0 && !cut.keepsRows)
+        #expect(try rows(folder + "/db", "SELECT count(*) FROM ingestedFile") == [["0"]])
+    }
+
+    /// A folder from a Chinese Windows archive may hold GBK file names: the file is opened by its own bytes.
+    @Test func aFileWithAGBKNameInAFolderIsRead() throws {
+        let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // 审计 in GBK, as a file name.
+        let name: [UInt8] = Array((folder + "/").utf8) + [0xC9, 0xF3, 0xBC, 0xC6] + Array(".log".utf8)
+        let handle = (name + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { fopen($0.baseAddress!, "w") }
+        }
+        #expect(handle != nil)
+        fputs("2026-11-28 14:00:00|\(Self.venue)|AUDIT|START|x\n", handle)
+        fclose(handle)
+        let reports = try ingest([folder], database: folder + "/db")
+        #expect(reports.count == 1 && reports[0].status == .ingested && reports[0].rows == 1)
+        #expect(reports[0].path.hasSuffix(".log") && reports[0].path.contains("\u{FFFD}"))
     }
 
     /// A GBK export whose only non-ASCII line also reads as GB18030 is GBK; one line that neither reads is no

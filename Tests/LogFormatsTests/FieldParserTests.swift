@@ -27,6 +27,9 @@ private let reference: Int64 = 1_795_845_802
         ("20261128T060322Z", reference),
         ("20261128T140322.5+08", reference),
         ("20261128T140322", reference),
+        // 14 bytes long, yet no compact time: the general form is tried when the compact one fails.
+        ("2026/11/8 4:03", reference - 20 * 86_400 - 10 * 3600 - 22),
+        ("2026-11-8 14:03", reference - 20 * 86_400 - 22),
     ]
 
     @Test func acceptsEveryForm() {

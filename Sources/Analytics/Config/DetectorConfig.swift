@@ -24,18 +24,22 @@ extension DetectorSettings {
     func isEqual(_ other: any DetectorSettings) -> Bool { (other as? Self) == self }
 }
 
-/// A number of minutes, hours or percent: finite and not negative.
+/// A number of minutes, hours, percent or megabytes: from 0 to `NonNegative.maximum`, so that converting it to
+/// whole seconds or bytes cannot overflow.
 @propertyWrapper
 package struct NonNegative: Codable, Sendable, Equatable {
     package var wrappedValue: Double
+    /// 1,000,000,000 (of minutes: 1,900 years).
+    package static let maximum: Double = 1_000_000_000
 
     package init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let value = try container.decode(Double.self)
-        guard value.isFinite, value >= 0 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a number of zero or more")
+        guard value.isFinite, value >= 0, value <= Self.maximum else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "must be a number from 0 to 1,000,000,000")
         }
         wrappedValue = value
     }
@@ -87,8 +91,12 @@ package struct DetectorConfig: Sendable, Equatable {
     /// The settings of one detector.
     package subscript<D: Detector>(_ type: D.Type) -> D.Config {
         get {
-            // Holds D.Config by construction: `init` and `load` store each detector's settings under its id.
-            settings[D.id] as? D.Config ?? D.Config()
+            // `init` and `load` store each listed detector's settings under its id, and ids are unique (a test
+            // holds the list to that): anything else is a programmer's error.
+            guard let settings = settings[D.id] as? D.Config else {
+                preconditionFailure("no settings of type \(D.Config.self) under detector id \(D.id)")
+            }
+            return settings
         }
         set { settings[D.id] = newValue }
     }

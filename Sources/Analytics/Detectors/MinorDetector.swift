@@ -5,8 +5,9 @@ import LogFormats
 /// Sessions of cert type `111` or `112` whose cert is a valid 18-character resident ID (an invalid one is
 /// `invalid-id`'s case, and its birth date cannot be trusted). Age is whole years from the encoded birth date to
 /// the local (China Standard Time) date of the session start, 29 February counting as 1 March in common years;
-/// a person whose 18th birthday is that date is not a minor. A session whose export gives the birth date
-/// (an anonymised platform export's BIRTHDAY beside a person id, FORMATS.md §3.6) is judged by that date.
+/// a person whose 18th birthday is that date is not a minor. A session whose cert is no resident ID but whose
+/// export gives the birth date (an anonymised platform export's BIRTHDAY beside a person id, FORMATS.md §3.6)
+/// is judged by that date.
 /// One finding per session (each admission is a case), with its terminal and cert; evidence: the session row.
 /// Reads the identity sessions (billing and real-name platform records).
 /// - Complexity: O(s) per venue; each distinct cert's birth date is decoded once per run.
@@ -31,8 +32,9 @@ package struct MinorDetector: Detector {
             let cert = sessions.cert[index]
             let birth: CivilDate?
             let given = sessions.birthDate[index]
-            if given != 0 {
-                // An anonymised export gives the birth date beside its person id (FORMATS.md §3.6).
+            if given != 0, !sessions.certType[index].isResidentID {
+                // An anonymised export gives the birth date beside its person id (FORMATS.md §3.6); a resident
+                // ID is judged by its own date (FORMATS.md §4), and only when it is valid.
                 birth = (Int(given / 10_000), Int(given / 100 % 100), Int(given % 100))
             } else if !sessions.certType[index].isResidentID {
                 continue
@@ -58,7 +60,7 @@ package struct MinorDetector: Detector {
                         cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[index],
                         endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
                         summary: "A customer aged \(age) by the "
-                            + (sessions.birthDate[index] != 0 ? "birth date the export gives" : "resident ID")
+                            + (sessions.certType[index].isResidentID ? "resident ID" : "birth date the export gives")
                             + " was admitted for a session.",
                         evidence: [sessions.source[index]]))
             }

@@ -89,12 +89,6 @@ package struct RunSummary {
         return output
     }
 
-    private static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let cents = fen.magnitude % 100
-        return "\(sign)\(fen.magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
-
     /// The summary for a terminal.
     package func text(topVenues: Int = 15) -> String {
         var output = ""
@@ -126,7 +120,7 @@ package struct RunSummary {
             output += "Unknown audit events (skipped): "
                 + unknown.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
-        output += "Sessions: \(sessionsDistinct) distinct, \(Self.yuan(sessionsAmountFen)) yuan\n"
+        output += "Sessions: \(sessionsDistinct) distinct, \(FieldText.yuan(sessionsAmountFen)) yuan\n"
         if let findings = findingsPerDetector {
             let total = findings.values.reduce(0, +)
             output += "Findings: \(total)\n"

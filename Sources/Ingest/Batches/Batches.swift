@@ -26,6 +26,26 @@ package struct TextHeap: Sendable {
         ends.append(Int32(bytes.count))
     }
 
+    /// Appends `@terminal|startSeconds|CERT` as one value, written in place (no String or array per row).
+    package mutating func appendSessionKey(
+        terminal: UnsafeRawBufferPointer, startSeconds: Int64, cert: UnsafeRawBufferPointer
+    ) {
+        bytes.append(UInt8(ascii: "@"))
+        bytes.append(contentsOf: terminal)
+        bytes.append(UInt8(ascii: "|"))
+        if startSeconds < 0 { bytes.append(UInt8(ascii: "-")) }
+        let digitsStart = bytes.count
+        var magnitude = startSeconds.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[digitsStart...].reverse()
+        bytes.append(UInt8(ascii: "|"))
+        for byte in cert { bytes.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        ends.append(Int32(bytes.count))
+    }
+
     package func range(_ row: Int) -> Range<Int> {
         (row == 0 ? 0 : Int(ends[row - 1]))..<Int(ends[row])
     }
@@ -74,13 +94,9 @@ package struct SessionBatch: Sendable {
         if !row.recordNo.isEmpty {
             recordNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.recordNo]))
         } else {
-            var key: [UInt8] = [UInt8(ascii: "@")]
-            key += bytes[row.terminal]
-            key.append(UInt8(ascii: "|"))
-            key += String(row.startSeconds).utf8
-            key.append(UInt8(ascii: "|"))
-            key += bytes[row.certNo].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-            key.withUnsafeBytes { recordNo.append($0) }
+            recordNo.appendSessionKey(
+                terminal: UnsafeRawBufferPointer(rebasing: bytes[row.terminal]), startSeconds: row.startSeconds,
+                cert: UnsafeRawBufferPointer(rebasing: bytes[row.certNo]))
         }
         card.append(text(row.card))
         cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))

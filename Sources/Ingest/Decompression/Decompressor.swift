@@ -44,13 +44,14 @@ package final class DecompressingReader {
     private var unitComplete = true
     private var started = false
 
-    /// Opens `path` (`-` for standard input).
-    package init(path: String) throws(InputError) {
-        if path == "-" {
+    /// Opens the input (`-` for standard input), by its path's own bytes.
+    package init(file: InputFile) throws(InputError) {
+        let path = file.path
+        if file.isStandardInput {
             fd = 0
             ownsDescriptor = false
         } else {
-            fd = open(path, O_RDONLY)
+            fd = withCString(file.pathBytes) { open($0, O_RDONLY) }
             guard fd >= 0 else {
                 throw InputError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))")
             }

@@ -2,8 +2,11 @@ import Glibc
 
 /// One input of a run: a file, or standard input.
 package struct InputFile: Sendable, Hashable {
-    /// The path as the analyst will read it in findings and summaries (`-` for standard input).
+    /// The path as the analyst will read it in findings and summaries (`-` for standard input); a name that is
+    /// not UTF-8 (a GBK name from a Chinese Windows archive) shows its bad bytes as U+FFFD here.
     package var path: String
+    /// The path's bytes as the file system has them, for opening the file.
+    package var pathBytes: [UInt8]
     /// Size on disk in bytes (compressed), 0 for standard input and pipes.
     package var sizeBytes: Int64
     /// Why the entry cannot be read at all (a special file or an unreadable folder met while walking a
@@ -13,7 +16,12 @@ package struct InputFile: Sendable, Hashable {
     package var isStandardInput: Bool { path == "-" }
 
     package init(path: String, sizeBytes: Int64, problem: String? = nil) {
-        self.path = path
+        self.init(pathBytes: Array(path.utf8), sizeBytes: sizeBytes, problem: problem)
+    }
+
+    package init(pathBytes: [UInt8], sizeBytes: Int64, problem: String? = nil) {
+        self.path = String(decoding: pathBytes, as: UTF8.self)
+        self.pathBytes = pathBytes
         self.sizeBytes = sizeBytes
         self.problem = problem
     }
@@ -45,6 +53,8 @@ package enum InputSource {
                 walker.add(InputFile(path: "-", sizeBytes: 0))
                 continue
             }
+            // The same argument twice reads it once, with nothing to say.
+            guard walker.arguments.insert(argument).inserted else { continue }
             var info = stat()
             guard stat(argument, &info) == 0 else {
                 let reason = errno == ENOENT ? "does not exist" : "cannot be read: \(errorText(errno))"
@@ -52,9 +62,9 @@ package enum InputSource {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                walker.walk(argument, info)
+                walker.walk(Array(argument.utf8), info)
             case S_IFREG:
-                walker.addFile(argument, info)
+                walker.addFile(Array(argument.utf8), info)
             case S_IFIFO, S_IFCHR:
                 // Named on the command line, a pipe or character device is read as a stream (`<(zcat …)`).
                 walker.add(InputFile(path: argument, sizeBytes: 0))
@@ -68,53 +78,55 @@ package enum InputSource {
     private struct Walker {
         let excluded: Set<String>
         var files: [InputFile] = []
-        var seenPaths = Set<String>()
+        var seenPaths = Set<[UInt8]>()
+        var arguments = Set<String>()
         /// Folders already read, by device and inode: a link to one of them is not followed again.
         var seenFolders: [String: String] = [:]
 
         init(excluded: Set<String>) { self.excluded = excluded }
 
         mutating func add(_ file: InputFile) {
-            if seenPaths.insert(file.path).inserted { files.append(file) }
+            if seenPaths.insert(file.pathBytes).inserted { files.append(file) }
         }
 
-        mutating func addFile(_ path: String, _ info: stat) {
-            if let canonical = canonicalPath(path), excluded.contains(canonical) { return }
-            add(InputFile(path: path, sizeBytes: Int64(info.st_size)))
+        mutating func addFile(_ path: [UInt8], _ info: stat) {
+            if let canonical = withCString(path, { canonicalPath($0) }), excluded.contains(canonical) { return }
+            add(InputFile(pathBytes: path, sizeBytes: Int64(info.st_size)))
         }
 
-        mutating func walk(_ folder: String, _ info: stat) {
+        mutating func walk(_ folder: [UInt8], _ info: stat) {
             let identity = "\(info.st_dev):\(info.st_ino)"
+            let shown = String(decoding: folder, as: UTF8.self)
             if let first = seenFolders[identity] {
                 add(InputFile(
-                    path: folder, sizeBytes: 0,
-                    problem: "a link to the folder '\(first)', which is read once already (not read twice)"))
+                    pathBytes: folder, sizeBytes: 0,
+                    problem: "the same folder as '\(first)', which is read already (not read twice)"))
                 return
             }
-            seenFolders[identity] = folder
-            guard let directory = opendir(folder) else {
-                add(InputFile(path: folder, sizeBytes: 0, problem: "the folder cannot be opened: \(errorText(errno))"))
+            seenFolders[identity] = shown
+            guard let directory = withCString(folder, { opendir($0) }) else {
+                add(InputFile(pathBytes: folder, sizeBytes: 0, problem: "the folder cannot be opened: \(errorText(errno))"))
                 return
             }
-            var names: [String] = []
+            var names: [[UInt8]] = []
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name != "." && name != ".." { names.append(name) }
+                // The name's bytes as they are: a GBK name must be opened by its own bytes.
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
             }
             closedir(directory)
-            let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+            let prefix = folder.last == 0x2F ? folder : folder + [0x2F]
             // Byte order of the names, so every run reads the files in the same order.
-            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                 let path = prefix + name
                 var target = stat()
-                guard stat(path, &target) == 0 else {
+                guard withCString(path, { stat($0, &target) }) == 0 else {
+                    let code = errno
                     var link = stat()
-                    let isLink = lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+                    let isLink = withCString(path, { lstat($0, &link) }) == 0 && link.st_mode & S_IFMT == S_IFLNK
                     add(InputFile(
-                        path: path, sizeBytes: 0,
-                        problem: isLink ? "a broken symbolic link" : "cannot be read: \(errorText(errno))"))
+                        pathBytes: path, sizeBytes: 0,
+                        problem: isLink ? "a broken symbolic link" : "cannot be read: \(errorText(code))"))
                     continue
                 }
                 switch target.st_mode & S_IFMT {
@@ -122,7 +134,7 @@ package enum InputSource {
                 case S_IFREG: addFile(path, target)
                 default:
                     add(InputFile(
-                        path: path, sizeBytes: 0,
+                        pathBytes: path, sizeBytes: 0,
                         problem: "\(kindName(target.st_mode)) inside a folder; only regular files are read there"))
                 }
             }
@@ -140,10 +152,19 @@ package enum InputSource {
     }
 
     /// The absolute path with links resolved, or nil when it does not exist.
-    static func canonicalPath(_ path: String) -> String? {
+    static func canonicalPath(_ path: UnsafePointer<CChar>) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+
+    static func canonicalPath(_ path: String) -> String? { path.withCString { canonicalPath($0) } }
+}
+
+/// Calls `body` with `bytes` as a NUL-terminated C string.
+func withCString<Result>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+    (bytes + [0]).withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }  // never empty: it holds the NUL
     }
 }
 

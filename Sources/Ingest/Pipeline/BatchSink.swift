@@ -106,6 +106,10 @@ struct BatchSink: RecordSink {
         audit.finish(send: send)
         if !quarantined.isEmpty { send(.quarantine(quarantined)) }
         if !registryRows.isEmpty { send(.registry(registryRows)) }
+        dropHeldRows()
+    }
+
+    private mutating func dropHeldRows() {
         sessions = SessionBatch()
         realnameSessions = SessionBatch()
         transactions = TransactionBatch()
@@ -127,11 +131,6 @@ struct BatchSink: RecordSink {
         report.unknownEvents = [:]
         report.warnings = []
         report.skip(.undecodable, report.lines)
-        sessions = SessionBatch()
-        realnameSessions = SessionBatch()
-        transactions = TransactionBatch()
-        audit = AuditLineReader()
-        quarantined = []
-        registryRows = []
+        dropHeldRows()
     }
 }

@@ -44,7 +44,7 @@ package final class FileIngestor {
         }
         let reader: DecompressingReader
         do {
-            reader = try DecompressingReader(path: file.path)
+            reader = try DecompressingReader(file: file)
         } catch {
             return end(&sink, status: .unreadable, reason: error.description)
         }
@@ -85,11 +85,20 @@ package final class FileIngestor {
         sink.report.contentHash = blocks.hash.finalize()
         sink.report.bytes = blocks.decompressedBytes
         if !sink.report.abandoned { sink.report.damage = reader.damage }
+        // A status the format gave (unrecognised, ambiguous, no-venue) stands even when the file is also damaged:
+        // nothing of such a file is kept, so it must not be remembered. The damage is reported beside it.
+        let formatStatus = sink.report.status != .ingested
         if sink.report.abandoned {
             sink.report.status = .damaged
         } else if reader.damage != nil, reader.failedToRead, blocks.decompressedBytes == 0 {
             sink.report.status = .unreadable
             sink.report.reason = reader.damage?.reason
+        } else if formatStatus {
+            // kept as it was set
+        } else if plan == nil, blocks.decompressedBytes > 0 {
+            // Only lines over the cap: nothing to learn the format from.
+            sink.report.status = .unrecognised
+            sink.report.reason = "no line shorter than \(LineBlockReader.maximumLineBytes) bytes to learn the format from"
         } else if reader.damage != nil {
             sink.report.status = .damaged
         } else if blocks.decompressedBytes == 0 {
@@ -147,8 +156,8 @@ package final class FileIngestor {
     private static let tooLong = RowIssue(
         .lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes.")
 
-    /// Hands every line of the file, from the first decoded block on, to `decoder`. Generic, so that the
-    /// per-line calls go straight to the format's decoder and the sink.
+    /// Hands every line of the file, from the first decoded block on, to `decoder` (opened from the format
+    /// table's existential once per file; measured at parity with the concrete parsers it replaced).
     private func read<Decoder: RecordDecoder>(
         with decoder: Decoder, first: DecodedBlock, blocks: LineBlockReader, reader: DecompressingReader,
         state: inout ReadState, sink: inout BatchSink
@@ -242,7 +251,15 @@ package final class FileIngestor {
         first: UnsafeRawBufferPointer, blocks: LineBlockReader, reader: DecompressingReader, kind: SkipKind,
         state: inout ReadState, sink: inout BatchSink
     ) {
-        var lines = Self.lineCount(first)
+        let lines = Self.lineCount(first) + remainingLines(blocks, reader)
+        state.lineNumber += lines
+        sink.report.lines += lines
+        sink.skip(kind, lines: lines)
+    }
+
+    /// The lines of the blocks still to come, read but not decoded.
+    private func remainingLines(_ blocks: LineBlockReader, _ reader: DecompressingReader) -> Int {
+        var lines = 0
         while let block = blocks.next() {
             switch block {
             case .oversized: lines += 1
@@ -250,9 +267,7 @@ package final class FileIngestor {
             }
             progress(reader.compressedBytesRead)
         }
-        state.lineNumber += lines
-        sink.report.lines += lines
-        sink.skip(kind, lines: lines)
+        return lines
     }
 
     /// The file's text decoder is unavailable: the file is given up (nothing of it kept, not remembered),
@@ -262,13 +277,7 @@ package final class FileIngestor {
         sink: inout BatchSink, pendingRaw: UnsafeRawBufferPointer
     ) {
         let offset = reader.compressedBytesRead
-        var lines = Self.lineCount(pendingRaw)
-        while let block = blocks.next() {
-            switch block {
-            case .oversized: lines += 1
-            case .lines(let raw): lines += Self.lineCount(raw)
-            }
-        }
+        let lines = Self.lineCount(pendingRaw) + remainingLines(blocks, reader)
         state.lineNumber += lines
         sink.report.lines += lines
         sink.abandon(reason: reason + "; nothing of the file was kept, so a run that can decode it will read it", at: offset)

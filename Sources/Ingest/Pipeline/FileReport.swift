@@ -70,6 +70,7 @@ package struct FileReport: Sendable {
 
     /// Whether the file's rows are stored and its content remembered (a re-sent copy is then a duplicate).
     /// Files with nothing usable are not remembered, so that a run that can read them (a header map that
-    /// knows their columns, `--format`, a machine with the decoder) will.
-    package var keepsRows: Bool { (status == .ingested || status == .damaged) && !abandoned }
+    /// knows their columns, `--format`, a machine with the decoder) will. A file damaged before its first byte
+    /// of text kept nothing either (and its hash would be that of empty text, shared by every such file).
+    package var keepsRows: Bool { (status == .ingested || (status == .damaged && bytes > 0)) && !abandoned }
 }

@@ -212,16 +212,22 @@ extension Store {
             """)
         statement.bind(1, venue)
         var rows: [StoredFlow] = []
-        var previous: [Int64] = []
+        var previousPort = Int64.min
         while try statement.step() {
-            let content = (0..<8).map { statement.nullableInt64(Int32($0)) }
-            if content == previous { continue }
-            previous = content
-            rows.append(
-                StoredFlow(
-                    timeSeconds: content[0], terminal: content[1], ipv4: content[2], mac: content[3],
-                    destinationIPv4: content[4], bytesUp: content[6], bytesDown: content[7],
-                    fileID: statement.int64(8), line: statement.int64(9)))
+            let flow = StoredFlow(
+                timeSeconds: statement.int64(0), terminal: statement.int64(1), ipv4: statement.nullableInt64(2),
+                mac: statement.nullableInt64(3), destinationIPv4: statement.nullableInt64(4),
+                bytesUp: statement.int64(6), bytesDown: statement.int64(7), fileID: statement.int64(8),
+                line: statement.int64(9))
+            let port = statement.int64(5)
+            if let last = rows.last, last.timeSeconds == flow.timeSeconds, last.terminal == flow.terminal,
+                last.ipv4 == flow.ipv4, last.mac == flow.mac, last.destinationIPv4 == flow.destinationIPv4,
+                previousPort == port, last.bytesUp == flow.bytesUp, last.bytesDown == flow.bytesDown
+            {
+                continue
+            }
+            previousPort = port
+            rows.append(flow)
         }
         return rows
     }

@@ -28,8 +28,11 @@ package struct DecodedBlock {
 /// decoder cannot be opened is reported through `unavailable`, never read as empty text.
 package final class TextDecoder {
     package private(set) var encoding: TextEncoding?
-    /// Why GBK text could not be decoded (iconv could not open the converter), once that happened.
-    package private(set) var unavailable: String?
+    /// Why the converter could not be opened, once that was tried and failed.
+    private var openFailure: String?
+    /// Why this file's GBK text cannot be decoded (iconv could not open the converter); nil for a UTF-8 file,
+    /// even when the converter was tried while weighing the encoding.
+    package var unavailable: String? { encoding == .gbk ? openFailure : nil }
     private let gbkCharset: String
     private var converter: iconv_t?
     private var converterTried = false
@@ -69,7 +72,7 @@ package final class TextDecoder {
             converterTried = true
             let handle = iconv_open("UTF-8", gbkCharset)
             if Int(bitPattern: handle) == -1 {
-                unavailable = "the \(gbkCharset) text decoder cannot be opened (iconv_open: \(String(cString: strerror(errno))))"
+                openFailure = "the \(gbkCharset) text decoder cannot be opened (iconv_open: \(String(cString: strerror(errno))))"
             } else {
                 converter = handle
             }
@@ -128,26 +131,9 @@ package final class TextDecoder {
     /// Whether GB18030 (with CP936's lone 0x80) reads the whole line; true when no converter can be opened,
     /// so that the file is still taken for GBK and its decoder's absence reported.
     private func readsAsGB18030(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let converter = gbkConverter(), let base = line.baseAddress else { return true }
-        var scratch = [UInt8](repeating: 0, count: line.count * 3 + 16)
-        return scratch.withUnsafeMutableBytes { out -> Bool in
-            var position = 0
-            while position < line.count {
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
-                    mutating: (base + position).assumingMemoryBound(to: CChar.self))
-                var inLeft = line.count - position
-                var outPointer: UnsafeMutablePointer<CChar>? = out.baseAddress!.assumingMemoryBound(to: CChar.self)
-                var outLeft = out.count
-                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                let failure = errno
-                position = line.count - inLeft
-                if result != -1 { break }
-                iconv(converter, nil, nil, nil, nil)
-                guard failure == EILSEQ, line[position] == 0x80 else { return false }
-                position += 1
-            }
-            return true
-        }
+        guard gbkConverter() != nil else { return true }
+        // Decoding a line into the output buffer is harmless here: no block has been decoded into it yet.
+        return decodeGBK(line).badLines.isEmpty
     }
 
     /// Lines of the block that are not valid UTF-8.

@@ -91,8 +91,9 @@ package enum FieldParser {
     package static func timestamp(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
         if let seconds = canonicalTimestamp(bytes) { return seconds }
-        if bytes.count == 14 { return compactTimestamp(bytes) }
-        if bytes.count >= 15, bytes[8] == UInt8(ascii: "T") { return basicTimestamp(bytes) }
+        // Other forms may be 14 bytes long too (`2026/11/8 4:03`): each special form falls through when it fails.
+        if bytes.count == 14, let seconds = compactTimestamp(bytes) { return seconds }
+        if bytes.count >= 15, bytes[8] == UInt8(ascii: "T"), let seconds = basicTimestamp(bytes) { return seconds }
         let count = bytes.count
         var index = 0
 
@@ -410,6 +411,13 @@ package enum FieldText {
             if position > 0 { bytes.append(UInt8(ascii: "-")) }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `12.50`: fen as yuan with two decimals.
+    package static func yuan(_ fen: Int64) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let cents = fen.magnitude % 100
+        return "\(sign)\(fen.magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     /// `192.168.1.23`.

@@ -170,3 +170,40 @@ package enum AuditFieldReader {
         }
     }
 }
+
+/// A parser of one audit line format (FORMATS.md §3.3 `audit-pipe`, §3.4 `audit-jsonl`).
+package protocol AuditLineParser {
+    init()
+    /// Parses one line (no CR/LF; not blank, not a comment) and hands a recognised event to `body`.
+    mutating func parse(_ line: UnsafeRawBufferPointer, _ body: (inout AuditRecord) -> Void) throws(RowIssue)
+        -> AuditLineOutcome
+}
+
+/// The decoder of both audit formats: blank lines and `#` comments are skipped, an unknown EVENT is counted by
+/// name, a line that cannot be parsed is quarantined (FORMATS.md §3.3–3.4).
+package struct AuditLineDecoder<Parser: AuditLineParser>: RecordDecoder {
+    private var parser = Parser()
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func decode<Sink: RecordSink>(line: UnsafeRawBufferPointer, number: Int, into sink: inout Sink) {
+        let trimmed = line.trimmed()
+        if trimmed.isEmpty {
+            sink.skip(.blank, lines: 1)
+            return
+        }
+        if trimmed.first == UInt8(ascii: "#") {
+            sink.skip(.comment, lines: 1)
+            return
+        }
+        do throws(RowIssue) {
+            switch try parser.parse(trimmed, { sink.takeAuditEvent(&$0, line: number) }) {
+            case .event: break
+            case .unknownEvent(let name): sink.skipUnknownEvent(named: name)
+            }
+        } catch {
+            sink.quarantine(error, raw: line, line: number)
+        }
+    }
+}

@@ -116,7 +116,8 @@ package struct CSVRecordFramer {
     }
 
     /// Appends bytes after the current record's fields (not as a field) and returns their range in
-    /// `record.bytes`: a value the row lacks, such as the venue of a title line, without copying the record.
+    /// `record.bytes`: a value the row lacks, such as the venue of a title line (no copy of the record is
+    /// made as long as the caller holds none).
     package mutating func appendToRecord(_ bytes: [UInt8]) -> Range<Int> {
         let start = record.bytes.count
         record.bytes.append(contentsOf: bytes)

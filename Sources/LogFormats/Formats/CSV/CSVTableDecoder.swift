@@ -85,8 +85,8 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
             let quarantinedNote = quarantinedRows > 0 ? " (\(quarantinedRows) rows were quarantined)" : ""
             sink.note(.warning(FileWarning(
                 .totalsMismatch,
-                "The totals row at line \(total.line) gives \(Self.yuan(total.amountFen)) yuan but the rows read "
-                    + "sum to \(Self.yuan(parsedAmountFen)) yuan\(quarantinedNote).")))
+                "The totals row at line \(total.line) gives \(FieldText.yuan(total.amountFen)) yuan but the rows read "
+                    + "sum to \(FieldText.yuan(parsedAmountFen)) yuan\(quarantinedNote).")))
         }
     }
 
@@ -135,30 +135,30 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
 
     // MARK: Records
 
+    /// `framer.record` is read in place, never copied: a copy would make `appendToRecord` copy its bytes.
     private mutating func consumeRecord<Sink: RecordSink>(_ sink: inout Sink) {
-        let record = framer.record
         guard let columns else { return }
-        let firstIsTotals = record.fieldCount > 0
-            && record.bytes.withUnsafeBytes {
-                UnsafeRawBufferPointer(rebasing: $0[record.fieldRange(0)]).trimmed().hasPrefix("合计")
+        let firstIsTotals = framer.record.fieldCount > 0
+            && framer.record.bytes.withUnsafeBytes {
+                UnsafeRawBufferPointer(rebasing: $0[framer.record.fieldRange(0)]).trimmed().hasPrefix("合计")
             }
         if firstIsTotals {
-            noteTotals(record, columns)
+            noteTotals(framer.record, columns)
             sink.skip(.totals, lines: 1)
             return
         }
         // Some exports repeat the header; only a row repeating the key column's name is looked at again.
-        if let key = keyColumn, key.position < record.fieldCount,
-            record.bytes[record.fieldRange(key.position)].elementsEqual(key.name)
+        if let key = keyColumn, key.position < framer.record.fieldCount,
+            framer.record.bytes[framer.record.fieldRange(key.position)].elementsEqual(key.name)
         {
-            let fit = HeaderFit.of(record, format: Table.format, shape: Table.shape, names: names)
+            let fit = HeaderFit.of(framer.record, format: Table.format, shape: Table.shape, names: names)
             if strictHeader ? fit.isHeader : fit.isLenientHeader {
                 sink.skip(.header, lines: 1)
                 return
             }
         }
         do throws(RowIssue) {
-            var fields = try columns.rowRanges(record)
+            var fields = try columns.rowRanges(framer.record)
             let venueField = Table.shape.venueField
             if columns.position[venueField] < 0, let titleVenue {
                 fields[venueField] = framer.appendToRecord(titleVenue)
@@ -166,7 +166,8 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
             parsedAmountFen &+= try table.parse(framer.record, fields: fields, columns: columns, into: &sink)
         } catch {
             quarantinedRows += 1
-            record.raw.withUnsafeBytes { sink.quarantine(error, raw: $0, line: record.firstLine) }
+            let line = framer.record.firstLine
+            framer.record.raw.withUnsafeBytes { sink.quarantine(error, raw: $0, line: line) }
         }
     }
 
@@ -195,12 +196,6 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
         }
     }
 
-    static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        let cents = magnitude % 100
-        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
 }
 
 /// What a title line may say (FORMATS.md §3.1, §3.6).

@@ -112,9 +112,7 @@ struct SessionFieldReader {
         terminal: Int, terminalRequired: Bool, start: Int, end: Int, birthDate: Int
     ) throws(RowIssue) {
         row.venue = fields[venue]
-        guard FieldParser.isVenueCode(field(venue)) else {
-            throw RowIssue(.badVenue, "\(name(venue)) '\(field(venue).text.prefix(40))' is not 14 digits.")
-        }
+        try RowIssue.checkVenue(field(venue), name(venue))
         row.terminal = fields[terminal]
         if terminalRequired, row.terminal.isEmpty { throw RowIssue(.missingField, "\(name(terminal)) is empty.") }
         let startSeconds = try RowIssue.check(field(start), name(start), .badTime, "a date and time", FieldParser.timestamp)

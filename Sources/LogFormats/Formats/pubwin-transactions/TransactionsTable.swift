@@ -40,9 +40,7 @@ package struct TransactionsTable: CSVTable {
             func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
             var row = TransactionRecord()
             row.venue = fields[Field.venue.rawValue]
-            guard FieldParser.isVenueCode(field(.venue)) else {
-                throw RowIssue(.badVenue, "\(name(.venue)) '\(field(.venue).text.prefix(40))' is not 14 digits.")
-            }
+            try RowIssue.checkVenue(field(.venue), name(.venue))
             row.serialNo = fields[Field.serialNo.rawValue]
             guard !row.serialNo.isEmpty else { throw RowIssue(.missingField, "\(name(.serialNo)) is empty.") }
             row.timeSeconds = try RowIssue.check(field(.time), name(.time), .badTime, "a date and time", FieldParser.timestamp)

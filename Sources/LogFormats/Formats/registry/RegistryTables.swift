@@ -44,9 +44,7 @@ package struct RegistryVenuesTable: CSVTable {
             func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
             var row = RegistryVenueRecord()
             row.fields = fields
-            guard FieldParser.isVenueCode(field(.venue)) else {
-                throw RowIssue(.badVenue, "\(name(.venue)) '\(field(.venue).text.prefix(40))' is not 14 digits.")
-            }
+            try RowIssue.checkVenue(field(.venue), name(.venue))
             let lan = field(.lan)
             if !lan.isEmpty {
                 guard let slash = lan.firstIndex(of: UInt8(ascii: "/")),
@@ -87,9 +85,7 @@ package struct RegistryTerminalsTable: CSVTable {
             func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
             var row = RegistryTerminalRecord()
             row.venue = fields[Field.venue.rawValue]
-            guard FieldParser.isVenueCode(field(.venue)) else {
-                throw RowIssue(.badVenue, "\(name(.venue)) '\(field(.venue).text.prefix(40))' is not 14 digits.")
-            }
+            try RowIssue.checkVenue(field(.venue), name(.venue))
             row.terminal = fields[Field.terminal.rawValue]
             guard !row.terminal.isEmpty else { throw RowIssue(.missingField, "\(name(.terminal)) is empty.") }
             row.ipv4 = try RowIssue.checkOptional(field(.ip), name(.ip), .badIP, "an IPv4 address", FieldParser.ipv4)

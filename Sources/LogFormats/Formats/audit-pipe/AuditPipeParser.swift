@@ -1,6 +1,6 @@
 /// Parses `audit-pipe` lines (FORMATS.md §3.3): `time|venue|EVENT|fields...`, already in UTF-8, so a
 /// GBK trail byte 0x7C can no longer pose as a separator (STYLE.md §3).
-package struct AuditPipeParser {
+package struct AuditPipeParser: AuditLineParser {
     /// Field boundaries of the current line, reused: start of field k at [2k], end at [2k + 1].
     private var bounds = ContiguousArray<Int>(repeating: 0, count: 2 * maximumFields)
     /// More fields than any event has; a longer line is quarantined by its count alone.
@@ -56,9 +56,7 @@ package struct AuditPipeParser {
         }
         let time = try RowIssue.check(field(0), "time", .badTime, "a date and time", FieldParser.timestamp)
         let venue = field(1).trimmed()
-        guard FieldParser.isVenueCode(venue) else {
-            throw RowIssue(.badVenue, "venue '\(venue.text.prefix(40))' is not 14 digits.")
-        }
+        try RowIssue.checkVenue(venue, "venue")
         var record = AuditRecord(kind: kind, timeSeconds: time, venue: venue)
         try AuditFieldReader.fill(&record) { field($0 + 3) }
         body(&record)
@@ -66,31 +64,3 @@ package struct AuditPipeParser {
     }
 }
 
-/// The `audit-pipe` decoder: blank lines and `#` comments are skipped, an unknown EVENT is counted by
-/// name, a line that cannot be parsed is quarantined (FORMATS.md §3.3–3.4).
-package struct AuditPipeDecoder: RecordDecoder {
-    private var parser = AuditPipeParser()
-
-    package init() {}
-
-    @inline(__always)
-    package mutating func decode<Sink: RecordSink>(line: UnsafeRawBufferPointer, number: Int, into sink: inout Sink) {
-        let trimmed = line.trimmed()
-        if trimmed.isEmpty {
-            sink.skip(.blank, lines: 1)
-            return
-        }
-        if trimmed.first == UInt8(ascii: "#") {
-            sink.skip(.comment, lines: 1)
-            return
-        }
-        do throws(RowIssue) {
-            switch try parser.parse(trimmed, { sink.takeAuditEvent(&$0, line: number) }) {
-            case .event: break
-            case .unknownEvent(let name): sink.skipUnknownEvent(named: name)
-            }
-        } catch {
-            sink.quarantine(error, raw: line, line: number)
-        }
-    }
-}

@@ -1,6 +1,6 @@
 /// Parses `audit-jsonl` lines (FORMATS.md §3.4): one flat JSON object a line with `ts`, `venue`, `event`
 /// and the field names of §3.3. Unknown keys (of any JSON type) are skipped; a missing field counts as empty.
-package struct AuditJSONLParser {
+package struct AuditJSONLParser: AuditLineParser {
     /// The keys netbar reads, in slot order.
     private static let keys: [StaticString] = [
         "ts", "venue", "event", "terminal", "ip", "mac", "cert_type", "cert_no", "name", "state", "exe", "md5",
@@ -61,9 +61,7 @@ package struct AuditJSONLParser {
                 throw RowIssue(.badTime, "ts '\(tsField.text.prefix(40))' is not ISO 8601 or epoch milliseconds.")
             }
             let venue = value(.venue).trimmed()
-            guard FieldParser.isVenueCode(venue) else {
-                throw RowIssue(.badVenue, "venue '\(venue.text.prefix(40))' is not 14 digits.")
-            }
+            try RowIssue.checkVenue(venue, "venue")
             var record = AuditRecord(kind: kind, timeSeconds: time, venue: venue)
             let slots = Self.slotsByKind[Int(kind.rawValue) - 1]
             try AuditFieldReader.fill(&record) { value(slots[$0]) }
@@ -235,31 +233,3 @@ package struct AuditJSONLParser {
     }
 }
 
-/// The `audit-jsonl` decoder: blank lines and `#` comments are skipped, an unknown EVENT is counted by
-/// name, a line that cannot be parsed is quarantined (FORMATS.md §3.3–3.4).
-package struct AuditJSONLDecoder: RecordDecoder {
-    private var parser = AuditJSONLParser()
-
-    package init() {}
-
-    @inline(__always)
-    package mutating func decode<Sink: RecordSink>(line: UnsafeRawBufferPointer, number: Int, into sink: inout Sink) {
-        let trimmed = line.trimmed()
-        if trimmed.isEmpty {
-            sink.skip(.blank, lines: 1)
-            return
-        }
-        if trimmed.first == UInt8(ascii: "#") {
-            sink.skip(.comment, lines: 1)
-            return
-        }
-        do throws(RowIssue) {
-            switch try parser.parse(trimmed, { sink.takeAuditEvent(&$0, line: number) }) {
-            case .event: break
-            case .unknownEvent(let name): sink.skipUnknownEvent(named: name)
-            }
-        } catch {
-            sink.quarantine(error, raw: line, line: number)
-        }
-    }
-}

@@ -68,6 +68,23 @@ import Testing
 }
 
 @Suite struct IDSharingDetectorTests {
+    /// Records that name no terminal (an anonymised platform export) are counted, and said to name none.
+    @Test func eightRecordsWithoutTerminalsAreCountedAndSaidSo() {
+        var fixture = Fixture()
+        var venue = fixture.venue()
+        for visit in 0..<8 {
+            let start = at("2026-11-28 08:00") + Int64(visit * 5400)
+            let source = fixture.ref()
+            venue.sessions.append(
+                terminal: 0, cert: fixture.symbols.intern("4911D1B9AA77F09FB6"), certType: .anonymisedPersonID,
+                userType: .unknown, checkout: .unknown, startSeconds: start, endSeconds: start + 3600, isOpen: false,
+                amountFen: 0, source: source)
+        }
+        let findings = fixture.run(IDSharingDetector(), [venue]).findings
+        #expect(findings.count == 1)
+        #expect(findings.first?.summary == "One cert opened 8 sessions at the venue (the records name no terminal) within 24 hours.")
+    }
+
     private let cert = residentID(birth: "19900101")
 
     private func overlapFindings(secondStart: String, secondTerminal: String = "031") -> [Finding] {

@@ -79,14 +79,17 @@ package struct IDSharingDetector: Detector {
             }
             for episode in episodes {
                 let members = group[episode]
-                let terminals = Set(members.map { sessions.terminal[$0] })
+                // A platform record may name no terminal: only the named ones are counted.
+                let terminals = Set(members.map { sessions.terminal[$0] }).subtracting([0])
+                let onTerminals = terminals.isEmpty
+                    ? "at the venue (the records name no terminal)"
+                    : "on \(counted(terminals.count, "terminal")) of the venue"
                 findings.append(
                     Finding(
                         detector: Self.id, severity: .medium, venue: context.symbols.text(venue.venue),
                         cert: context.symbols.text(cert), startSeconds: sessions.startSeconds[members.first!],
                         endSeconds: members.map { max(sessions.endSeconds[$0], sessions.startSeconds[$0]) }.max()!,
-                        summary: "One cert opened \(counted(members.count, "session")) on "
-                            + "\(counted(terminals.count, "terminal")) of the venue within "
+                        summary: "One cert opened \(counted(members.count, "session")) \(onTerminals) within "
                             + "\(counted(Int(config.windowHours.rounded()), "hour")).",
                         evidence: members.map { sessions.source[$0] }))
             }

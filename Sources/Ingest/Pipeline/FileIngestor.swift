@@ -55,9 +55,7 @@ package final class FileIngestor {
             switch block {
             case .oversized(let prefix):
                 // A first line over the cap: quarantined, and the format is learnt from the lines after it.
-                state.lineNumber += 1
-                sink.report.lines += 1
-                sink.quarantine(Self.tooLong, raw: prefix, line: state.lineNumber)
+                quarantineOversized(prefix, &state, &sink)
             case .lines(let raw):
                 let isJSONText = formatOverride.map { $0 == .auditJSONL } ?? FormatSniffer.looksLikeJSONLines(raw)
                 state.isJSONText = isJSONText
@@ -156,6 +154,13 @@ package final class FileIngestor {
     private static let tooLong = RowIssue(
         .lineTooLong, "The line is longer than \(LineBlockReader.maximumLineBytes) bytes.")
 
+    /// A line over the cap, of which only `prefix` was kept: one quarantined row.
+    private func quarantineOversized(_ prefix: UnsafeRawBufferPointer, _ state: inout ReadState, _ sink: inout BatchSink) {
+        state.lineNumber += 1
+        sink.report.lines += 1
+        sink.quarantine(Self.tooLong, raw: prefix, line: state.lineNumber)
+    }
+
     /// Hands every line of the file, from the first decoded block on, to `decoder` (opened from the format
     /// table's existential once per file; measured at parity with the concrete parsers it replaced).
     private func read<Decoder: RecordDecoder>(
@@ -178,9 +183,7 @@ package final class FileIngestor {
             while next == nil, let following = blocks.next() {
                 switch following {
                 case .oversized(let prefix):
-                    state.lineNumber += 1
-                    sink.report.lines += 1
-                    sink.quarantine(Self.tooLong, raw: prefix, line: state.lineNumber)
+                    quarantineOversized(prefix, &state, &sink)
                 case .lines(let raw):
                     next = textDecoder.decode(raw, isFirstBlock: false, isJSONText: state.isJSONText)
                 }

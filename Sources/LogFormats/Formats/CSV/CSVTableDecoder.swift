@@ -7,12 +7,29 @@ package protocol CSVTable: Sendable {
     /// The field a totals row's sum is checked against, if the table has an amount.
     static var amountField: Field? { get }
 
-    /// Parses one data row. `fields[k]` is the trimmed range in `record.bytes` of field k (empty when the
-    /// header lacks it; the venue's range points at a title line's venue when the header has no venue
-    /// column). Hands the record to `sink` and returns its amount in fen (0 without one).
-    mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64
+    /// Parses one data row, hands the record to `sink` and returns its amount in fen (0 without one).
+    mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64
+}
+
+/// One data row of a CSV table as its parser reads it: each field's trimmed bytes (empty when the header lacks
+/// the field; the venue's points at a title line's venue when the header has no venue column) and the name of
+/// its column as the header writes it, for messages.
+package struct CSVRow<Field: RawRepresentable<Int>> {
+    /// The record's unescaped bytes; `range` of a field is into these.
+    package let bytes: UnsafeRawBufferPointer
+    let ranges: [Range<Int>]
+    let columns: ColumnMap
+    let shape: TableShape
+    /// 1-based line of the record's first physical line.
+    package let line: Int
+
+    package func range(_ field: Field) -> Range<Int> { ranges[field.rawValue] }
+    package func field(_ field: Field) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range(field)]) }
+    package func name(_ field: Field) -> String { columns.name(field.rawValue, shape) }
+    /// Whether the header has a column for the field.
+    package func has(_ field: Field) -> Bool { columns.position[field.rawValue] >= 0 }
+    /// Every field's range, in field order.
+    package var allRanges: [Range<Int>] { ranges }
 }
 
 /// Reads a header-mapped CSV export (FORMATS.md §1, §3.1–3.6) for any `CSVTable`: title lines, the header
@@ -163,7 +180,11 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
             if columns.position[venueField] < 0, let titleVenue {
                 fields[venueField] = framer.appendToRecord(titleVenue)
             }
-            parsedAmountFen &+= try table.parse(framer.record, fields: fields, columns: columns, into: &sink)
+            let line = framer.record.firstLine
+            parsedAmountFen &+= try framer.record.bytes.withRowBytes { (bytes) throws(RowIssue) -> Int64 in
+                try table.parse(
+                    CSVRow(bytes: bytes, ranges: fields, columns: columns, shape: Table.shape, line: line), into: &sink)
+            }
         } catch {
             quarantinedRows += 1
             let line = framer.record.firstLine

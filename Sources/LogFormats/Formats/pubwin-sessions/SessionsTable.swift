@@ -48,36 +48,26 @@ package struct SessionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64 {
-        var row = SessionRecord()
-        try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            var reader = SessionFieldReader(bytes: bytes, fields: fields, columns: columns, shape: Self.shape)
-            try reader.common(&row, venue: Field.venue.rawValue, certType: Field.certType.rawValue,
-                certNo: Field.certNo.rawValue, personID: Field.personID.rawValue, name: Field.name.rawValue,
-                terminal: Field.terminal.rawValue, terminalRequired: true, start: Field.start.rawValue,
-                end: Field.end.rawValue, birthDate: Field.birthDate.rawValue)
-            if columns.position[Field.recordNo.rawValue] >= 0 {
-                row.recordNo = fields[Field.recordNo.rawValue]
-                guard !row.recordNo.isEmpty else {
-                    throw RowIssue(.missingField, "\(reader.name(Field.recordNo.rawValue)) is empty.")
-                }
-            }
-            row.amountFen = try RowIssue.checkOptional(
-                reader.field(Field.amount.rawValue), reader.name(Field.amount.rawValue), .badMoney, "an amount in yuan",
-                FieldParser.moneyFen) ?? 0
-            row.ipv4 = try RowIssue.checkOptional(
-                reader.field(Field.ip.rawValue), reader.name(Field.ip.rawValue), .badIP, "an IPv4 address",
-                FieldParser.ipv4) ?? 0
-            row.userType = Self.userType(reader.field(Field.userType.rawValue))
-            row.checkout = Self.checkout(reader.field(Field.checkout.rawValue))
-            row.card = fields[Field.card.rawValue]
-            row.cashier = fields[Field.cashier.rawValue]
-            row.note = fields[Field.note.rawValue]
-            sink.takeSession(row, bytes: bytes, line: record.firstLine)
+    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        var record = SessionRecord()
+        try record.readCommon(
+            row, venue: .venue, certType: .certType, certNo: .certNo, personID: .personID, name: .name,
+            terminal: .terminal, terminalRequired: true, start: .start, end: .end, birthDate: .birthDate)
+        if row.has(.recordNo) {
+            record.recordNo = row.range(.recordNo)
+            guard !record.recordNo.isEmpty else { throw RowIssue(.missingField, "\(row.name(.recordNo)) is empty.") }
         }
-        return row.amountFen
+        record.amountFen = try RowIssue.checkOptional(
+            row.field(.amount), row.name(.amount), .badMoney, "an amount in yuan", FieldParser.moneyFen) ?? 0
+        record.ipv4 = try RowIssue.checkOptional(
+            row.field(.ip), row.name(.ip), .badIP, "an IPv4 address", FieldParser.ipv4) ?? 0
+        record.userType = Self.userType(row.field(.userType))
+        record.checkout = Self.checkout(row.field(.checkout))
+        record.card = row.range(.card)
+        record.cashier = row.range(.cashier)
+        record.note = row.range(.note)
+        sink.takeSession(record, bytes: row.bytes, line: row.line)
+        return record.amountFen
     }
 
     package static func userType(_ field: UnsafeRawBufferPointer) -> UserType {
@@ -96,43 +86,40 @@ package struct SessionsTable: CSVTable {
     }
 }
 
-/// Reads the fields both session formats share, naming each column as its header writes it in messages.
-struct SessionFieldReader {
-    let bytes: UnsafeRawBufferPointer
-    let fields: [Range<Int>]
-    let columns: ColumnMap
-    let shape: TableShape
-
-    func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[fields[index]]) }
-    func name(_ index: Int) -> String { columns.name(index, shape) }
-
-    /// Venue, cert (or person id) and its type, name, terminal, times and birth date.
-    mutating func common(
-        _ row: inout SessionRecord, venue: Int, certType: Int, certNo: Int, personID: Int, name nameField: Int,
-        terminal: Int, terminalRequired: Bool, start: Int, end: Int, birthDate: Int
+extension SessionRecord {
+    /// Reads the fields both session formats share: venue, cert (or person id) and its type, name, terminal,
+    /// times and birth date, naming each column as its header writes it in messages.
+    mutating func readCommon<Field>(
+        _ row: CSVRow<Field>, venue: Field, certType: Field, certNo: Field, personID: Field, name: Field,
+        terminal: Field, terminalRequired: Bool, start: Field, end: Field, birthDate: Field
     ) throws(RowIssue) {
-        row.venue = fields[venue]
-        try RowIssue.checkVenue(field(venue), name(venue))
-        row.terminal = fields[terminal]
-        if terminalRequired, row.terminal.isEmpty { throw RowIssue(.missingField, "\(name(terminal)) is empty.") }
-        let startSeconds = try RowIssue.check(field(start), name(start), .badTime, "a date and time", FieldParser.timestamp)
-        row.startSeconds = startSeconds
+        self.venue = row.range(venue)
+        try RowIssue.checkVenue(row.field(venue), row.name(venue))
+        self.terminal = row.range(terminal)
+        if terminalRequired, self.terminal.isEmpty { throw RowIssue(.missingField, "\(row.name(terminal)) is empty.") }
+        let startSeconds = try RowIssue.check(
+            row.field(start), row.name(start), .badTime, "a date and time", FieldParser.timestamp)
+        self.startSeconds = startSeconds
         if let endSeconds = try RowIssue.checkOptional(
-            field(end), name(end), .badTime, "a date and time", FieldParser.timestamp)
+            row.field(end), row.name(end), .badTime, "a date and time", FieldParser.timestamp)
         {
-            guard endSeconds >= startSeconds else { throw RowIssue(.endBeforeStart, "\(name(end)) is before \(name(start)).") }
-            row.endSeconds = endSeconds
+            guard endSeconds >= startSeconds else {
+                throw RowIssue(.endBeforeStart, "\(row.name(end)) is before \(row.name(start)).")
+            }
+            self.endSeconds = endSeconds
         }
-        row.certType = try RowIssue.check(field(certType), name(certType), .badValue, "a known cert type", FieldParser.certType)
-        if columns.position[certNo] >= 0 {
-            row.certNo = fields[certNo]
+        self.certType = try RowIssue.check(
+            row.field(certType), row.name(certType), .badValue, "a known cert type", FieldParser.certType)
+        if row.has(certNo) {
+            self.certNo = row.range(certNo)
         } else {
             // An anonymised export (FORMATS.md §3.6): the person id links sessions but is no document.
-            row.certNo = fields[personID]
-            row.certType = .anonymisedPersonID
+            self.certNo = row.range(personID)
+            self.certType = .anonymisedPersonID
         }
-        row.name = fields[nameField]
-        row.birthDate = try RowIssue.checkOptional(
-            field(birthDate), name(birthDate), .badTime, "a birth date such as 19950529", FieldParser.birthDate) ?? 0
+        self.name = row.range(name)
+        self.birthDate = try RowIssue.checkOptional(
+            row.field(birthDate), row.name(birthDate), .badTime, "a birth date such as 19950529", FieldParser.birthDate)
+            ?? 0
     }
 }

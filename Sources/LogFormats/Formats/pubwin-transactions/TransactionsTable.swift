@@ -30,34 +30,27 @@ package struct TransactionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64 {
-        try record.bytes.withRowBytes { (bytes) throws(RowIssue) -> Int64 in
-            func field(_ column: Field) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: bytes[fields[column.rawValue]])
-            }
-            func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
-            var row = TransactionRecord()
-            row.venue = fields[Field.venue.rawValue]
-            try RowIssue.checkVenue(field(.venue), name(.venue))
-            row.serialNo = fields[Field.serialNo.rawValue]
-            guard !row.serialNo.isEmpty else { throw RowIssue(.missingField, "\(name(.serialNo)) is empty.") }
-            row.timeSeconds = try RowIssue.check(field(.time), name(.time), .badTime, "a date and time", FieldParser.timestamp)
-            row.kind = try RowIssue.check(
-                field(.kind), name(.kind), .badValue, "a known transaction type", Self.transactionKind)
-            row.amountFen = try RowIssue.checkOptional(
-                field(.amount), name(.amount), .badMoney, "an amount in yuan", FieldParser.moneyFen) ?? 0
-            row.balanceFen = try RowIssue.checkOptional(
-                field(.balance), name(.balance), .badMoney, "an amount in yuan", FieldParser.moneyFen)
-            row.card = fields[Field.card.rawValue]
-            row.certNo = fields[Field.certNo.rawValue]
-            row.cashier = fields[Field.cashier.rawValue]
-            row.terminal = fields[Field.terminal.rawValue]
-            row.note = fields[Field.note.rawValue]
-            sink.takeTransaction(row, bytes: bytes, line: record.firstLine)
-            return row.amountFen
-        }
+    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        var record = TransactionRecord()
+        record.venue = row.range(.venue)
+        try RowIssue.checkVenue(row.field(.venue), row.name(.venue))
+        record.serialNo = row.range(.serialNo)
+        guard !record.serialNo.isEmpty else { throw RowIssue(.missingField, "\(row.name(.serialNo)) is empty.") }
+        record.timeSeconds = try RowIssue.check(
+            row.field(.time), row.name(.time), .badTime, "a date and time", FieldParser.timestamp)
+        record.kind = try RowIssue.check(
+            row.field(.kind), row.name(.kind), .badValue, "a known transaction type", Self.transactionKind)
+        record.amountFen = try RowIssue.checkOptional(
+            row.field(.amount), row.name(.amount), .badMoney, "an amount in yuan", FieldParser.moneyFen) ?? 0
+        record.balanceFen = try RowIssue.checkOptional(
+            row.field(.balance), row.name(.balance), .badMoney, "an amount in yuan", FieldParser.moneyFen)
+        record.card = row.range(.card)
+        record.certNo = row.range(.certNo)
+        record.cashier = row.range(.cashier)
+        record.terminal = row.range(.terminal)
+        record.note = row.range(.note)
+        sink.takeTransaction(record, bytes: row.bytes, line: row.line)
+        return record.amountFen
     }
 
     package static func transactionKind(_ field: UnsafeRawBufferPointer) -> TransactionKind? {

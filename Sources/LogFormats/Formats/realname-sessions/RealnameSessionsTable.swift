@@ -13,22 +13,16 @@ package struct RealnameSessionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64 {
-        try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            var row = SessionRecord()
-            row.isBilling = false
-            var reader = SessionFieldReader(bytes: bytes, fields: fields, columns: columns, shape: Self.shape)
-            try reader.common(&row, venue: Field.venue.rawValue, certType: Field.certType.rawValue,
-                certNo: Field.certNo.rawValue, personID: Field.personID.rawValue, name: Field.name.rawValue,
-                terminal: Field.terminal.rawValue, terminalRequired: false, start: Field.start.rawValue,
-                end: Field.end.rawValue, birthDate: Field.birthDate.rawValue)
-            guard !row.certNo.isEmpty else {
-                throw RowIssue(.missingField, "\(reader.name(columns.position[Field.certNo.rawValue] >= 0 ? Field.certNo.rawValue : Field.personID.rawValue)) is empty.")
-            }
-            sink.takeSession(row, bytes: bytes, line: record.firstLine)
+    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        var record = SessionRecord()
+        record.isBilling = false
+        try record.readCommon(
+            row, venue: .venue, certType: .certType, certNo: .certNo, personID: .personID, name: .name,
+            terminal: .terminal, terminalRequired: false, start: .start, end: .end, birthDate: .birthDate)
+        guard !record.certNo.isEmpty else {
+            throw RowIssue(.missingField, "\(row.name(row.has(.certNo) ? .certNo : .personID)) is empty.")
         }
+        sink.takeSession(record, bytes: row.bytes, line: row.line)
         return 0
     }
 }

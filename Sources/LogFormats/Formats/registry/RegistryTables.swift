@@ -34,31 +34,23 @@ package struct RegistryVenuesTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64 {
-        try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            func field(_ column: Field) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: bytes[fields[column.rawValue]])
+    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        var record = RegistryVenueRecord()
+        record.fields = row.allRanges
+        try RowIssue.checkVenue(row.field(.venue), row.name(.venue))
+        let lan = row.field(.lan)
+        if !lan.isEmpty {
+            guard let slash = lan.firstIndex(of: UInt8(ascii: "/")),
+                let address = FieldParser.ipv4(UnsafeRawBufferPointer(rebasing: lan[0..<slash])),
+                let prefix = FieldParser.integer(UnsafeRawBufferPointer(rebasing: lan[(slash + 1)...])), prefix <= 32
+            else {
+                throw RowIssue(.badIP, "\(row.name(.lan)) '\(lan.text.prefix(40))' is not a CIDR such as 192.168.1.0/24.")
             }
-            func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
-            var row = RegistryVenueRecord()
-            row.fields = fields
-            try RowIssue.checkVenue(field(.venue), name(.venue))
-            let lan = field(.lan)
-            if !lan.isEmpty {
-                guard let slash = lan.firstIndex(of: UInt8(ascii: "/")),
-                    let address = FieldParser.ipv4(UnsafeRawBufferPointer(rebasing: lan[0..<slash])),
-                    let prefix = FieldParser.integer(UnsafeRawBufferPointer(rebasing: lan[(slash + 1)...])), prefix <= 32
-                else {
-                    throw RowIssue(.badIP, "\(name(.lan)) '\(lan.text.prefix(40))' is not a CIDR such as 192.168.1.0/24.")
-                }
-                row.lan = (address, Int(prefix))
-            }
-            row.terminalCount = try RowIssue.checkOptional(
-                field(.terminalCount), name(.terminalCount), .badNumber, "a whole number", FieldParser.integer)
-            sink.takeRegistryVenue(row, bytes: bytes, line: record.firstLine)
+            record.lan = (address, Int(prefix))
         }
+        record.terminalCount = try RowIssue.checkOptional(
+            row.field(.terminalCount), row.name(.terminalCount), .badNumber, "a whole number", FieldParser.integer)
+        sink.takeRegistryVenue(record, bytes: row.bytes, line: row.line)
         return 0
     }
 }
@@ -75,23 +67,15 @@ package struct RegistryTerminalsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(
-        _ record: CSVRecord, fields: [Range<Int>], columns: ColumnMap, into sink: inout Sink
-    ) throws(RowIssue) -> Int64 {
-        try record.bytes.withRowBytes { (bytes) throws(RowIssue) in
-            func field(_ column: Field) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: bytes[fields[column.rawValue]])
-            }
-            func name(_ column: Field) -> String { columns.name(column.rawValue, Self.shape) }
-            var row = RegistryTerminalRecord()
-            row.venue = fields[Field.venue.rawValue]
-            try RowIssue.checkVenue(field(.venue), name(.venue))
-            row.terminal = fields[Field.terminal.rawValue]
-            guard !row.terminal.isEmpty else { throw RowIssue(.missingField, "\(name(.terminal)) is empty.") }
-            row.ipv4 = try RowIssue.checkOptional(field(.ip), name(.ip), .badIP, "an IPv4 address", FieldParser.ipv4)
-            row.mac = try RowIssue.checkOptional(field(.mac), name(.mac), .badMAC, "a MAC address", FieldParser.mac)
-            sink.takeRegistryTerminal(row, bytes: bytes, line: record.firstLine)
-        }
+    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        var record = RegistryTerminalRecord()
+        record.venue = row.range(.venue)
+        try RowIssue.checkVenue(row.field(.venue), row.name(.venue))
+        record.terminal = row.range(.terminal)
+        guard !record.terminal.isEmpty else { throw RowIssue(.missingField, "\(row.name(.terminal)) is empty.") }
+        record.ipv4 = try RowIssue.checkOptional(row.field(.ip), row.name(.ip), .badIP, "an IPv4 address", FieldParser.ipv4)
+        record.mac = try RowIssue.checkOptional(row.field(.mac), row.name(.mac), .badMAC, "a MAC address", FieldParser.mac)
+        sink.takeRegistryTerminal(record, bytes: row.bytes, line: row.line)
         return 0
     }
 }

@@ -61,9 +61,17 @@ package struct PrivateNetworkDetector: Detector {
         for (address, lines) in byAddress {
             let total = lines.reduce(Int64(0)) { $0 &+ flows.bytes[$1] }
             guard total >= minimumBytes, total > 0 else { continue }
-            let macs = Set(lines.compactMap { flows.mac[$0] }).map(FieldText.mac).sorted()
-            let destinations = Dictionary(grouping: lines.compactMap { flows.destinationIPv4[$0] }, by: { $0 })
-                .map { ($0.key, $0.value.count) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(3).map { ipv4Text($0.0) }
+            // For the summary's words: the MACs the lines give, and the three busiest destinations (lines
+            // without one still count in the bytes and the count).
+            var macValues = Set<UInt64>()
+            var linesByDestination: [UInt32: Int] = [:]
+            for index in lines {
+                if let mac = flows.mac[index] { macValues.insert(mac) }
+                if let destination = flows.destinationIPv4[index] { linesByDestination[destination, default: 0] += 1 }
+            }
+            let macs = macValues.map(FieldText.mac).sorted()
+            let destinations = linesByDestination.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3)
+                .map { ipv4Text($0.key) }
             let cited = lines.count > Self.citedLines
                 ? Array(lines.prefix(Self.citedLines / 2) + lines.suffix(Self.citedLines / 2)) : lines
             let macNote = macs.isEmpty || macs == [address] ? "" : " (MAC \(listed(macs)))"

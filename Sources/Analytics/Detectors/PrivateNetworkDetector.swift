@@ -40,7 +40,8 @@ package struct PrivateNetworkDetector: Detector {
             if let ip = flows.ipv4[index] { terminalIPs.insert(ip) }
             if let mac = flows.mac[index] { terminalMACs.insert(FieldText.mac(mac)) }
         }
-        for registered in (context.registry?.terminals[code] ?? [:]).values {
+        let registeredTerminals = context.registry.map { $0.terminals[code] ?? [:] } ?? [:]
+        for registered in registeredTerminals.values {
             if let ip = registered.ipv4 { terminalIPs.insert(ip) }
             if !registered.mac.isEmpty { terminalMACs.insert(registered.mac.uppercased()) }
         }

@@ -31,6 +31,10 @@ struct IngestOptionGroup: ParsableArguments {
     var jobs: Int?
     @Flag(name: .long, help: "No progress line on standard error.")
     var quiet = false
+    @Option(
+        name: .long,
+        help: "Name this dump's night (YYYY-MM-DD); default: the local date most of its sessions and audit events fall on.")
+    var night: String?
 }
 
 struct DetectOptionGroup: ParsableArguments {
@@ -68,6 +72,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
+        let night = try Wiring.parseNight(ingestOptions.night)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let names = try Wiring.columnNames(ingestOptions.columns)
         let settings = try Wiring.detectionSettings(
@@ -87,7 +92,8 @@ struct Analyze: ParsableCommand {
             reports += try Wiring.importRegistry(registry, store: database, names: names, quiet: ingestOptions.quiet)
         }
         let dumpReports = try Wiring.ingest(
-            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
+            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
+            night: night)
         reports += dumpReports
         do {
             try Wiring.checkSomethingRead(dumpReports)
@@ -123,11 +129,13 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
+        let night = try Wiring.parseNight(ingestOptions.night)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let names = try Wiring.columnNames(ingestOptions.columns)
         let database = try Wiring.openStore(store.db)
         let reports = try Wiring.ingest(
-            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet)
+            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
+            night: night)
         let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
         try Wiring.checkSomethingRead(reports)

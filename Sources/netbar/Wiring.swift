@@ -14,6 +14,18 @@ enum Wiring {
         }
     }
 
+    /// `--night YYYY-MM-DD`, checked.
+    static func parseNight(_ text: String?) throws(RunError) -> String? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
+            let day = Int(parts[2]), parts[0].count == 4, (1...12).contains(month), (1...31).contains(day), year >= 1990
+        else {
+            throw .usage("--night '\(text)' is not a date such as 2026-11-28")
+        }
+        return text
+    }
+
     static func parseFormat(_ name: String?) throws(RunError) -> Format? {
         guard let name else { return nil }
         guard let format = Format(rawValue: name), !format.isRegistry else {
@@ -51,7 +63,7 @@ enum Wiring {
     }
 
     static func ingest(
-        _ inputs: [String], store: Store, names: ColumnNames, format: Format?, jobs: Int?, quiet: Bool
+        _ inputs: [String], store: Store, names: ColumnNames, format: Format?, jobs: Int?, quiet: Bool, night: String?
     ) throws(RunError) -> [FileReport] {
         guard !inputs.isEmpty else { throw .usage("no INPUT given: name files, directories or - for standard input") }
         let files: [InputFile]
@@ -64,11 +76,14 @@ enum Wiring {
         guard jobCount >= 1 else { throw .usage("--jobs must be at least 1") }
         do {
             let writer = try StoreWriter(store: store)
-            return try IngestRun.run(
+            let reports = try IngestRun.run(
                 IngestOptions(inputs: files, names: names, formatOverride: format, jobs: jobCount, showProgress: !quiet),
                 writer: writer)
+            // The run's files make one night (FORMATS.md §5); files already held keep theirs.
+            try store.assignNight(fileIDs: reports.filter { $0.status != .duplicate }.map(\.fileID), given: night)
+            return reports
         } catch {
-            throw RunError(exitCode: 2, description: "the database could not be written: \(error.description)")
+            throw .storeFault("the database could not be written: \(error.description)")
         }
     }
 
@@ -148,21 +163,31 @@ enum Wiring {
             let context = DetectionContext(
                 config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
                 symbols: loader.symbols)
-            let result = runDetectors(venues: venues, context: context)
+            let run = try store.beginDetectionRun()
+            let nightOfFile = try store.nightOfFiles()
+            let latest = Set(nightOfFile.values).max()
+            var rates = VenueRatesCollector(nightOfFile: nightOfFile)
+            let result = runDetectors(venues: venues, context: context) { rates.consume($0, context: context) }
             if let failure = venues.failure { throw failure }
-            try store.replaceFindings(result.findings.map(findingRow))
+            try store.replaceFindings(
+                result.findings.map {
+                    findingRow($0, night: Nights.night(of: $0.evidence, nightOfFile: nightOfFile, latest: latest))
+                })
+            try store.replaceVenueRates(rates.finish())
+            try store.finishDetectionRun(
+                run, missingInputs: Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) }))
             return result
         } catch {
-            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+            throw .storeFault("detection could not finish: \(error.description)")
         }
     }
 
-    static func findingRow(_ finding: Finding) -> FindingRow {
+    static func findingRow(_ finding: Finding, night: String?) -> FindingRow {
         FindingRow(
             key: finding.key, detector: finding.detector.rawValue, severity: finding.severity.rawValue,
             venue: finding.venue, terminal: finding.terminal, cert: finding.cert, address: finding.address,
             startSeconds: finding.startSeconds,
-            endSeconds: finding.endSeconds, summary: finding.summary,
+            endSeconds: finding.endSeconds, summary: finding.summary, summaryZh: finding.summaryZh, night: night,
             evidence: finding.evidence.map { (Int64($0.fileID), Int64($0.line)) })
     }
 
@@ -170,7 +195,7 @@ enum Wiring {
         do {
             return FindingsRenderer(findings: try store.findings(), paths: try store.filePaths(), revealCerts: revealCerts)
         } catch {
-            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+            throw .storeFault("the database could not be read: \(error.description)")
         }
     }
 
@@ -202,7 +227,7 @@ enum Wiring {
             summary.sessionsDistinct = totals.distinct
             summary.sessionsAmountFen = totals.amountFen
         } catch {
-            throw RunError(exitCode: 2, description: "the database could not be read: \(error.description)")
+            throw .storeFault("the database could not be read: \(error.description)")
         }
         if let detection {
             summary.findingsPerDetector = Dictionary(

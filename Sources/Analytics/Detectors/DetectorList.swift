@@ -52,10 +52,13 @@ package struct DetectionResult: Sendable {
 /// Two findings with the same `key` (the store's identity of a case) are merged into the first in sort order,
 /// their evidence united, so that a case is never stored twice.
 /// - Complexity: O(n log n) in the rows of each venue, per detector.
-package func runDetectors(venues: some Sequence<VenueSlice>, context: DetectionContext) -> DetectionResult {
+package func runDetectors(
+    venues: some Sequence<VenueSlice>, context: DetectionContext, observe: (VenueSlice) -> Void = { _ in }
+) -> DetectionResult {
     var detectors = DetectorList.enabled(context.config)
     for venue in venues {
         for index in detectors.indices { detectors[index].consume(venue, context: context) }
+        observe(venue)
     }
     var findings: [Finding] = []
     var missing: [DetectorID: [String]] = [:]

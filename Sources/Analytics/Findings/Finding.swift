@@ -48,13 +48,17 @@ package struct Finding: Sendable, Hashable {
     package var endSeconds: Int64
     /// One English sentence, no personal data.
     package var summary: String
+    /// The same in Simplified Chinese (the reports' default language, FORMATS.md §7).
+    package var summaryZh: String?
     /// Source rows, sorted, de-duplicated.
     package var evidence: [SourceRef]
 
     package init(
         detector: DetectorID, severity: Severity, venue: String, terminal: String? = nil, cert: String? = nil,
-        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, evidence: [SourceRef]
+        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, summaryZh: String? = nil,
+        evidence: [SourceRef]
     ) {
+        self.summaryZh = summaryZh
         self.detector = detector
         self.severity = severity
         self.venue = venue

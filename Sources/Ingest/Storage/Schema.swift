@@ -82,5 +82,17 @@ enum Schema {
         """
         ALTER TABLE finding ADD COLUMN address TEXT;
         """,
+        // FORMATS.md §5, §7, §8: nights (a file's night is its ingest run's), findings in both languages and named by
+        // night, every detection run recorded (a killed one is told, not read as "no findings"), venue rates per night.
+        """
+        ALTER TABLE ingestedFile ADD COLUMN night TEXT;
+        ALTER TABLE finding ADD COLUMN summaryZh TEXT;
+        ALTER TABLE finding ADD COLUMN night TEXT;
+        CREATE TABLE detectionRun(
+            id INTEGER PRIMARY KEY, startedAt INTEGER NOT NULL, finishedAt INTEGER, missingInputs TEXT);
+        CREATE TABLE venueRate(
+            venue TEXT NOT NULL, night TEXT NOT NULL, rate TEXT NOT NULL, numerator INTEGER NOT NULL,
+            denominator INTEGER NOT NULL, PRIMARY KEY(venue, night, rate)) WITHOUT ROWID;
+        """,
     ]
 }

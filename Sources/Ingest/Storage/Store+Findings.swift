@@ -12,15 +12,25 @@ package struct FindingRow: Sendable, Equatable {
     package var address: String?
     package var startSeconds: Int64
     package var endSeconds: Int64
+    /// The summary in English.
     package var summary: String
+    /// The summary in Simplified Chinese (nil in a database written before findings were bilingual).
+    package var summaryZh: String?
+    /// The night the finding belongs to: the latest night of its evidence (FORMATS.md §5).
+    package var night: String?
+    /// Earlier nights with a finding of the same detector at the venue for the same terminal, cert or address
+    /// (FORMATS.md §5 `seen_before`); computed when findings are read for a report, never stored.
+    package var seenBefore = 0
     /// (file id, line) pairs.
     package var evidence: [(fileID: Int64, line: Int64)]
 
     package init(
         key: String, detector: String, severity: String, venue: String, terminal: String?, cert: String?,
-        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String,
-        evidence: [(fileID: Int64, line: Int64)]
+        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, summaryZh: String? = nil,
+        night: String? = nil, evidence: [(fileID: Int64, line: Int64)]
     ) {
+        self.summaryZh = summaryZh
+        self.night = night
         self.address = address
         self.key = key
         self.detector = detector
@@ -35,7 +45,8 @@ package struct FindingRow: Sendable, Equatable {
     }
 
     package static func == (lhs: FindingRow, rhs: FindingRow) -> Bool {
-        lhs.key == rhs.key && lhs.summary == rhs.summary && lhs.endSeconds == rhs.endSeconds
+        lhs.key == rhs.key && lhs.summary == rhs.summary && lhs.summaryZh == rhs.summaryZh && lhs.night == rhs.night
+            && lhs.seenBefore == rhs.seenBefore && lhs.endSeconds == rhs.endSeconds
             && lhs.evidence.elementsEqual(rhs.evidence, by: { $0 == $1 })
     }
 }
@@ -52,9 +63,10 @@ extension Store {
             let upsert = try connection.prepare(
                 """
                 INSERT INTO finding(key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence,
-                  firstSeenAt, lastSeenAt, address) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  firstSeenAt, lastSeenAt, address, summaryZh, night) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(key) DO UPDATE SET severity = excluded.severity, endTime = excluded.endTime,
-                  summary = excluded.summary, evidence = excluded.evidence, lastSeenAt = excluded.lastSeenAt
+                  summary = excluded.summary, evidence = excluded.evidence, lastSeenAt = excluded.lastSeenAt,
+                  summaryZh = excluded.summaryZh, night = excluded.night
                 """)
             let mark = try connection.prepare("INSERT OR IGNORE INTO currentFinding(key) VALUES(?)")
             for finding in findings {
@@ -71,6 +83,8 @@ extension Store {
                 upsert.bind(11, now)
                 upsert.bind(12, now)
                 upsert.bind(13, finding.address)
+                upsert.bind(14, finding.summaryZh)
+                upsert.bind(15, finding.night)
                 try upsert.run()
                 mark.bind(1, finding.key)
                 try mark.run()
@@ -87,7 +101,8 @@ extension Store {
     package func findings() throws(StoreError) -> [FindingRow] {
         let statement = try connection.prepare(
             """
-            SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence, address
+            SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence, address,
+              summaryZh, night
             FROM finding ORDER BY detector, venue, startTime, terminal, cert, address, key
             """)
         var rows: [FindingRow] = []
@@ -108,7 +123,7 @@ extension Store {
                     key: statement.string(0), detector: statement.string(1), severity: statement.string(2),
                     venue: statement.string(3), terminal: statement.optionalString(4), cert: statement.optionalString(5),
                     address: statement.optionalString(10), startSeconds: statement.int64(6), endSeconds: statement.int64(7), summary: statement.string(8),
-                    evidence: evidence))
+                    summaryZh: statement.optionalString(11), night: statement.optionalString(12), evidence: evidence))
         }
         return rows
     }

@@ -1,0 +1,32 @@
+import Glibc
+import Ingest
+
+extension ReportData {
+    /// Reads a report's data from the store: findings marked with `seenBefore`, then cut by `filter`, high severity
+    /// first (then venue, detector, start).
+    package static func load(
+        store: Store, filter: ReportFilter, revealCerts: Bool, language: Language, now: Int64 = Int64(time(nil))
+    ) throws(StoreError) -> ReportData {
+        var findings = try store.findings()
+        Nights.markSeenBefore(&findings)
+        findings = findings.filter(filter.keeps)
+        findings.sort { a, b in
+            let aRank = Severity(rawValue: a.severity) ?? .low
+            let bRank = Severity(rawValue: b.severity) ?? .low
+            if aRank != bRank { return aRank > bRank }
+            if a.venue != b.venue { return a.venue < b.venue }
+            if a.detector != b.detector { return a.detector < b.detector }
+            if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
+            return a.key < b.key
+        }
+        let files = try store.storedFiles()
+        var nightSet: Set<String> = []
+        for file in files { if let night = file.night { nightSet.insert(night) } }  // registry files have none
+        let nights = nightSet.sorted()
+        return ReportData(
+            findings: findings, paths: try store.filePaths(),
+            venues: Dictionary(try store.registryVenueDetails().map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }),
+            files: files, quarantinedPerReason: try store.quarantinedPerReason(), detection: try store.lastDetectionRun(),
+            nights: nights, rates: try store.venueRates(), generatedAt: now, revealCerts: revealCerts, language: language)
+    }
+}

@@ -10,6 +10,8 @@ command -v gzip >/dev/null 2>&1 || missing+=(gzip)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)          # end-to-end tests read the database
 command -v iconv >/dev/null 2>&1 || missing+=(libc-bin)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)      # browser tests of the HTML report, sheet, notice
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)  # Chinese glyphs in the screenshots
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

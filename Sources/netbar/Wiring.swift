@@ -174,8 +174,9 @@ enum Wiring {
                     findingRow($0, night: Nights.night(of: $0.evidence, nightOfFile: nightOfFile, latest: latest))
                 })
             try store.replaceVenueRates(rates.finish())
-            try store.finishDetectionRun(
-                run, missingInputs: Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) }))
+            // TODO(helper A): Chinese reasons once detectors give both.
+            let missing = Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) })
+            try store.finishDetectionRun(run, missingInputs: missing, missingInputsZh: missing)
             return result
         } catch {
             throw .storeFault("detection could not finish: \(error.description)")

@@ -89,7 +89,8 @@ enum Schema {
         ALTER TABLE finding ADD COLUMN summaryZh TEXT;
         ALTER TABLE finding ADD COLUMN night TEXT;
         CREATE TABLE detectionRun(
-            id INTEGER PRIMARY KEY, startedAt INTEGER NOT NULL, finishedAt INTEGER, missingInputs TEXT);
+            id INTEGER PRIMARY KEY, startedAt INTEGER NOT NULL, finishedAt INTEGER, missingInputs TEXT,
+            missingInputsZh TEXT);
         CREATE TABLE venueRate(
             venue TEXT NOT NULL, night TEXT NOT NULL, rate TEXT NOT NULL, numerator INTEGER NOT NULL,
             denominator INTEGER NOT NULL, PRIMARY KEY(venue, night, rate)) WITHOUT ROWID;

@@ -8,8 +8,9 @@ package struct DetectionRunRecord: Sendable, Equatable {
     package var startedAt: Int64
     /// nil while running, or when the run died.
     package var finishedAt: Int64?
-    /// The inputs each rule lacked (detector id → reasons), as the run found them.
+    /// The inputs each rule lacked (detector id → reasons), as the run found them, in English and in Chinese.
     package var missingInputs: [String: [String]]
+    package var missingInputsZh: [String: [String]]
 }
 
 /// One rate of one venue on one night (FORMATS.md §8): `numerator` of `denominator`.
@@ -106,33 +107,47 @@ extension Store {
         return sqlite3_last_insert_rowid(connection.handle)
     }
 
-    package func finishDetectionRun(_ id: Int64, missingInputs: [String: [String]]) throws(StoreError) {
-        let statement = try connection.prepare("UPDATE detectionRun SET finishedAt = ?, missingInputs = ? WHERE id = ?")
+    package func finishDetectionRun(
+        _ id: Int64, missingInputs: [String: [String]], missingInputsZh: [String: [String]]
+    ) throws(StoreError) {
+        let statement = try connection.prepare(
+            "UPDATE detectionRun SET finishedAt = ?, missingInputs = ?, missingInputsZh = ? WHERE id = ?")
         statement.bind(1, Int64(time(nil)))
         // One `detector<TAB>reason` a line: reasons never hold a tab or a line break (they are the detectors' own words).
-        let lines = missingInputs.sorted { $0.key < $1.key }.flatMap { entry in entry.value.map { "\(entry.key)\t\($0)" } }
-        statement.bind(2, lines.joined(separator: "\n"))
-        statement.bind(3, id)
+        func lines(_ table: [String: [String]]) -> String {
+            table.sorted { $0.key < $1.key }.flatMap { entry in entry.value.map { "\(entry.key)\t\($0)" } }
+                .joined(separator: "\n")
+        }
+        statement.bind(2, lines(missingInputs))
+        statement.bind(3, lines(missingInputsZh))
+        statement.bind(4, id)
         try statement.run()
     }
 
     /// The latest detection run, or nil when detection never ran on this database.
     package func lastDetectionRun() throws(StoreError) -> DetectionRunRecord? {
         let statement = try connection.prepare(
-            "SELECT id, startedAt, finishedAt, coalesce(missingInputs, '') FROM detectionRun ORDER BY id DESC LIMIT 1")
+            """
+            SELECT id, startedAt, finishedAt, coalesce(missingInputs, ''), coalesce(missingInputsZh, '')
+            FROM detectionRun ORDER BY id DESC LIMIT 1
+            """)
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        var missing: [String: [String]] = [:]
-        for line in statement.string(3).split(separator: "\n") {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else {
-                throw StoreError(description: "detection run \(statement.int64(0)) of '\(path)' has a damaged record")
+        func table(_ text: String) throws(StoreError) -> [String: [String]] {
+            var missing: [String: [String]] = [:]
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2 else {
+                    throw StoreError(description: "detection run \(statement.int64(0)) of '\(path)' has a damaged record")
+                }
+                missing[String(parts[0]), default: []].append(String(parts[1]))
             }
-            missing[String(parts[0]), default: []].append(String(parts[1]))
+            return missing
         }
         return DetectionRunRecord(
             id: statement.int64(0), startedAt: statement.int64(1),
-            finishedAt: statement.isNull(2) ? nil : statement.int64(2), missingInputs: missing)
+            finishedAt: statement.isNull(2) ? nil : statement.int64(2), missingInputs: try table(statement.string(3)),
+            missingInputsZh: try table(statement.string(4)))
     }
 
     // MARK: Venue rates

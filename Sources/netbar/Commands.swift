@@ -6,17 +6,22 @@ import Ingest
 import LogFormats
 
 struct Netbar: ParsableCommand {
+    static let version = "0.8.0"
+
     static let configuration = CommandConfiguration(
         commandName: "netbar",
         abstract: "Find internet cafes that break the rules, with evidence down to the source line.",
+        version: "netbar \(version)",
         subcommands: [
             Analyze.self, IngestCommand.self, Detect.self, Report.self, RegistryCommand.self, Generate.self,
             ConfigCommand.self,
         ])
 }
 
+extension Language: ExpressibleByArgument {}
+
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database (created when missing, readable by its owner alone).")
+    @Option(name: .long, help: "The SQLite database (default netbar.db; readable by its owner alone).")
     var db = "netbar.db"
 }
 
@@ -44,6 +49,11 @@ struct DetectOptionGroup: ParsableArguments {
     var config: String?
 }
 
+struct LanguageOption: ParsableArguments {
+    @Option(name: .long, help: "Language of summaries and reports: zh (Simplified Chinese, the default) or en.")
+    var lang: Language = .zh
+}
+
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest a nightly dump, run every detector and summarise (the main job).")
@@ -57,7 +67,7 @@ struct Analyze: ParsableCommand {
         name: .long,
         help: """
             The SQLite database to keep (created when missing, readable by its owner alone; it accumulates \
-            every dump analysed into it). Without it the run uses a temporary one, so each run stands alone.
+            every night analysed into it). Without it the run uses a temporary one, so each run stands alone.
             """)
     var db: String?
     @OptionGroup var ingestOptions: IngestOptionGroup
@@ -65,10 +75,15 @@ struct Analyze: ParsableCommand {
     var findings: String?
     @Option(name: .long, help: "Write the run summary as JSON here.")
     var summaryJson: String?
-    @Option(name: .long, help: "Write an HTML report here.")
+    @Option(name: .long, help: "Write the HTML report here.")
     var html: String?
+    @Option(name: .long, help: "Write the inspection sheets (检查情况登记表) of every venue here, as printable HTML.")
+    var inspection: String?
+    @Option(name: .long, help: "Write the draft rectification notices (整改通知书) of venues with findings here.")
+    var notice: String?
     @Flag(name: .long, help: "Show certificate numbers in full in reports.")
     var revealCerts = false
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
@@ -77,42 +92,61 @@ struct Analyze: ParsableCommand {
         let names = try Wiring.columnNames(ingestOptions.columns)
         let settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
+        if let registry { try Wiring.checkRegistryFolder(registry) }
         // Without --db, a database of this run alone: findings of an earlier dump analysed in the same
-        // folder must not appear among this one's.
+        // folder must not appear among this one's. It holds whole cert numbers, so it goes even on SIGINT/SIGTERM.
         var temporaryFolder: String?
         if db == nil {
-            temporaryFolder = NSTemporaryDirectory() + "netbar-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
-            try? FileManager.default.createDirectory(
-                atPath: temporaryFolder!, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let folder = NSTemporaryDirectory() + "netbar-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+            guard mkdir(folder, 0o700) == 0 else {
+                throw RunError.storeFault("cannot create a temporary folder '\(folder)': \(String(cString: strerror(errno)))")
+            }
+            temporaryFolder = folder
+            TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm"])
         }
-        defer { if let temporaryFolder { try? FileManager.default.removeItem(atPath: temporaryFolder) } }
-        let database = try Wiring.openStore(db ?? temporaryFolder! + "/netbar.db")
+        defer {
+            if let temporaryFolder {
+                TemporaryFiles.remove()
+                _ = temporaryFolder
+            }
+        }
+        let databasePath = db ?? temporaryFolder! + "/netbar.db"
+        let files = try Wiring.expandInputs(inputs, databasePath: databasePath)
+        let database = try Wiring.openStore(databasePath)
         var reports: [FileReport] = []
         if let registry {
             reports += try Wiring.importRegistry(registry, store: database, names: names, quiet: ingestOptions.quiet)
         }
-        let dumpReports = try Wiring.ingest(
-            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
+        let ingested = try Wiring.ingest(
+            files, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
             night: night)
-        reports += dumpReports
+        reports += ingested.reports
+        let summaryOutput = findings == "-" ? Wiring.Output.standardError : .standardOutput
         do {
-            try Wiring.checkSomethingRead(dumpReports)
+            try Wiring.checkSomethingRead(ingested.reports)
         } catch {
-            if let summaryJson {
-                let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
-                try Wiring.write(summary.json(), to: summaryJson)
-            }
+            // Exit 2 still leaves its summary, on the terminal and as JSON.
+            var summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
+            summary.night = ingested.night
+            if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
+            Wiring.emit(summary.text(language.lang), to: summaryOutput)
             throw error
         }
         let detection = try Wiring.detect(store: database, settings: settings)
-        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
+        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
-        if let html {
-            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: html)
+        if html != nil || inspection != nil || notice != nil {
+            let data = try Wiring.reportData(
+                store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang)
+            if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
+            if let inspection { try Wiring.write(Wiring.inspectionSheets(data), to: inspection) }
+            if let notice { try Wiring.write(try Wiring.notices(data), to: notice) }
         }
-        let summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
+        var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
+        summary.night = ingested.night
+        summary.newInLatest = renderer.findings.filter { $0.night == ingested.night && $0.seenBefore == 0 }.count
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
-        if findings != "-" { print(summary.text(), terminator: "") }
+        Wiring.emit(summary.text(language.lang), to: summaryOutput)
     }
 }
 
@@ -126,20 +160,23 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var ingestOptions: IngestOptionGroup
     @Option(name: .long, help: "Write the run summary as JSON here.")
     var summaryJson: String?
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
         let format = try Wiring.parseFormat(ingestOptions.format)
         let night = try Wiring.parseNight(ingestOptions.night)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let names = try Wiring.columnNames(ingestOptions.columns)
+        let files = try Wiring.expandInputs(inputs, databasePath: store.db)
         let database = try Wiring.openStore(store.db)
-        let reports = try Wiring.ingest(
-            inputs, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
+        let ingested = try Wiring.ingest(
+            files, store: database, names: names, format: format, jobs: ingestOptions.jobs, quiet: ingestOptions.quiet,
             night: night)
-        let summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
+        var summary = try Wiring.summary(files: ingested.reports, store: database, detection: nil, renderer: nil)
+        summary.night = ingested.night
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
-        try Wiring.checkSomethingRead(reports)
-        print(summary.text(), terminator: "")
+        Wiring.emit(summary.text(language.lang), to: .standardOutput)
+        try Wiring.checkSomethingRead(ingested.reports)
     }
 }
 
@@ -152,54 +189,97 @@ struct Detect: ParsableCommand {
     var findings: String?
     @Flag(name: .long, help: "Show certificate numbers in full.")
     var revealCerts = false
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: store.db) else {
-            throw RunError.usage("database '\(store.db)' does not exist; run `netbar ingest` first")
-        }
+        try Wiring.checkDatabaseExists(store.db, hint: "run `netbar ingest` first")
         let settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         let database = try Wiring.openStore(store.db)
         let detection = try Wiring.detect(store: database, settings: settings)
-        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
+        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
-        let summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
-        if findings != "-" { print(summary.text(), terminator: "") }
+        var summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
+        summary.night = try Wiring.latestNight(database)
+        summary.newInLatest = renderer.findings.filter { $0.night == summary.night && $0.seenBefore == 0 }.count
+        Wiring.emit(summary.text(language.lang), to: findings == "-" ? .standardError : .standardOutput)
     }
 }
 
+struct CutOptions: ParsableArguments {
+    @Option(name: .long, help: "Only this venue (场所编码); repeat for more.")
+    var venue: [String] = []
+    @Option(name: .long, help: "Only this detector (e.g. id-sharing); repeat for more.")
+    var detector: [String] = []
+    @Option(name: .long, help: "Only findings of this severity or higher: low, medium or high.")
+    var severity: Severity?
+    @Option(name: .long, help: "Only findings of this night (YYYY-MM-DD, or latest).")
+    var night: String?
+    @Option(name: .long, help: "Only findings of nights on or after this one (YYYY-MM-DD).")
+    var since: String?
+    @Flag(name: .customLong("new"), help: "Only findings new in their night (seen on no earlier night).")
+    var newOnly = false
+
+    func filter(latestNight: String?) throws(RunError) -> ReportFilter {
+        var filter = ReportFilter()
+        filter.venues = Set(venue)
+        for id in detector where !DetectorID.allCases.contains(DetectorID(id)) {
+            throw .usage(
+                "--detector '\(id)' is no detector; use one of " + DetectorID.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        filter.detectors = Set(detector)
+        filter.minimumSeverity = severity
+        if night == "latest" {
+            filter.night = latestNight ?? "-"
+        } else {
+            filter.night = try Wiring.parseNight(night, option: "--night")
+        }
+        filter.since = try Wiring.parseNight(since, option: "--since")
+        filter.newOnly = newOnly
+        return filter
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
+
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write the stored findings as JSON Lines, CSV or HTML.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write the stored findings: JSON Lines, CSV, HTML, text, inspection sheets, notices or the nightly trend.")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case jsonl, csv, html, text
+        case jsonl, csv, html, text, inspection, notice, trend
     }
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: "jsonl, csv, html or text.")
+    @Option(
+        name: .long,
+        help: """
+            jsonl, csv, html (the analyst's report), text, inspection (检查情况登记表, one venue a page), notice \
+            (整改通知书 drafts) or trend (rates and findings per venue and night).
+            """)
     var kind: Kind = .jsonl
     @Option(name: .shortAndLong, help: "Output file (- for standard output).")
     var output = "-"
+    @OptionGroup var cut: CutOptions
     @Flag(name: .long, help: "Show certificate numbers in full.")
     var revealCerts = false
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: store.db) else {
-            throw RunError.usage("database '\(store.db)' does not exist")
-        }
-        let database = try Wiring.openStore(store.db)
-        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
+        try Wiring.checkDatabaseExists(store.db, hint: "analyse or ingest a dump into it first")
+        let database = try Wiring.openStore(store.db, access: .shared)
+        let filter = try cut.filter(latestNight: try Wiring.latestNight(database))
+        let data = try Wiring.reportData(store: database, cut: filter, revealCerts: revealCerts, language: language.lang)
+        let renderer = FindingsRenderer(
+            findings: data.findings, paths: data.paths, revealCerts: revealCerts, language: language.lang)
         switch kind {
         case .jsonl: try Wiring.write(renderer.jsonLines(), to: output)
         case .csv: try Wiring.write(renderer.csv(), to: output)
-        case .html:
-            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: output)
-        case .text:
-            var text = "Findings: \(renderer.findings.count)\n"
-            for venue in renderer.venuesWorstFirst() {
-                text += "  \(venue.venue)  high \(venue.high), medium \(venue.medium), low \(venue.low)\n"
-            }
-            try Wiring.write(text, to: output)
+        case .html: try Wiring.write(Wiring.htmlReport(data), to: output)
+        case .text: try Wiring.write(TextReport.render(data), to: output)
+        case .trend: try Wiring.write(TextReport.trend(data), to: output)
+        case .inspection: try Wiring.write(Wiring.inspectionSheets(data), to: output)
+        case .notice: try Wiring.write(try Wiring.notices(data), to: output)
         }
     }
 }
@@ -220,6 +300,7 @@ struct RegistryCommand: ParsableCommand {
 
         func run() throws {
             let names = try Wiring.columnNames(columns)
+            try Wiring.checkRegistryFolder(directory)
             let database = try Wiring.openStore(store.db)
             let reports = try Wiring.importRegistry(directory, store: database, names: names, quiet: true)
             for report in reports {

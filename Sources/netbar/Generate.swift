@@ -25,6 +25,8 @@ struct Generate: ParsableCommand {
     var anomalies = false
     @Flag(name: .long, help: "No progress line on standard error.")
     var quiet = false
+    @Option(name: .long, help: "The business day of the dump (YYYY-MM-DD; default 2026-11-28).")
+    var night = "2026-11-28"
 
     static func parseSize(_ text: String) throws(RunError) -> Int64 {
         let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
@@ -46,6 +48,9 @@ struct Generate: ParsableCommand {
     func run() throws {
         guard venues >= 1 else { throw RunError.usage("--venues must be at least 1") }
         let targetBytes = try size.map(Self.parseSize)
+        guard let day = try Wiring.parseNight(night)?.split(separator: "-").map({ Int($0) ?? 0 }), day.count == 3 else {
+            throw RunError.usage("--night '\(night)' is not a date such as 2026-11-28")
+        }
         let started = Date()
         let target = targetBytes ?? 0
         let report: GeneratorReport
@@ -53,7 +58,7 @@ struct Generate: ParsableCommand {
             report = try generateDump(
                 GeneratorOptions(
                     outputDirectory: out, venues: venues, seed: seed, targetBytes: targetBytes, anomalies: anomalies,
-                    terminalsPerVenue: terminals)
+                    terminalsPerVenue: terminals, date: (day[0], day[1], day[2]))
             ) { written in
                 guard !quiet, target > 0 else { return }
                 let percent = min(100, Int(written * 100 / max(1, target)))

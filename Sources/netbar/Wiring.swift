@@ -6,22 +6,92 @@ import ShippedData
 
 /// The stages the commands share, so that `analyze` is exactly `ingest` + `detect` + `report` (STYLE.md §3).
 enum Wiring {
-    static func openStore(_ path: String) throws(RunError) -> Store {
+    /// The database this run created, removed again when the run ends in a usage error (nothing of it is wanted).
+    nonisolated(unsafe) static var createdDatabase: String?
+
+    /// Opens the database for this run, waiting for any other netbar run on it (one line says so).
+    static func openStore(_ path: String, access: Store.Access = .exclusive) throws(RunError) -> Store {
         do {
-            return try Store(path: path)
+            let store = try Store(path: path, access: access) {
+                writeStandardError("netbar: waiting for another netbar run on '\(TerminalText.safe(path))' to finish\n")
+            }
+            if store.created { createdDatabase = path }
+            return store
         } catch {
-            throw .usage(error.description)
+            throw .storeFault(error.description)
+        }
+    }
+
+    static func checkDatabaseExists(_ path: String, hint: String) throws(RunError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .usage("database '\(path)' does not exist; \(hint)")
+        }
+    }
+
+    /// The latest night the database holds, or nil.
+    static func latestNight(_ store: Store) throws(RunError) -> String? {
+        do {
+            return Set(try store.nightOfFiles().values).max()
+        } catch {
+            throw .storeFault("the database could not be read: \(error.description)")
+        }
+    }
+
+    /// Everything a report is made from; a report of a database whose detection never ran, or died, is refused.
+    static func reportData(store: Store, cut: ReportFilter, revealCerts: Bool, language: Language) throws(RunError)
+        -> ReportData
+    {
+        let data: ReportData
+        do {
+            data = try ReportData.load(store: store, filter: cut, revealCerts: revealCerts, language: language)
+        } catch {
+            throw .storeFault("the database could not be read: \(error.description)")
+        }
+        guard let detection = data.detection else {
+            throw .usage("no detection has run on '\(store.path)': run `netbar detect --db \(store.path)` first")
+        }
+        guard detection.finishedAt != nil else {
+            throw .storeFault(
+                "the last detection on '\(store.path)' (started \(CivilTime.localString(detection.startedAt))) did not "
+                    + "finish, so its findings are incomplete: run `netbar detect --db \(store.path)` again")
+        }
+        return data
+    }
+
+    // TODO(merge): the helpers' renderers.
+    static func htmlReport(_ data: ReportData) -> String {
+        FindingsRenderer(findings: data.findings, paths: data.paths, revealCerts: data.revealCerts, language: data.language)
+            .html(title: "netbar", venueNames: data.venues.mapValues(\.name))
+    }
+
+    static func inspectionSheets(_ data: ReportData) throws(RunError) -> String {
+        throw .usage("inspection sheets are not built yet")
+    }
+
+    static func notices(_ data: ReportData) throws(RunError) -> String {
+        throw .usage("notices are not built yet")
+    }
+
+    enum Output {
+        case standardOutput, standardError
+    }
+
+    /// Terminal text to standard output, or to standard error when standard output carries data (`--findings -`).
+    static func emit(_ text: String, to output: Output) {
+        switch output {
+        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
+        case .standardError: writeStandardError(text)
         }
     }
 
     /// `--night YYYY-MM-DD`, checked.
-    static func parseNight(_ text: String?) throws(RunError) -> String? {
+    static func parseNight(_ text: String?, option: String = "--night") throws(RunError) -> String? {
         guard let text else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
             let day = Int(parts[2]), parts[0].count == 4, (1...12).contains(month), (1...31).contains(day), year >= 1990
         else {
-            throw .usage("--night '\(text)' is not a date such as 2026-11-28")
+            throw .usage("\(option) '\(text)' is not a date such as 2026-11-28")
         }
         return text
     }
@@ -62,16 +132,25 @@ enum Wiring {
         return names
     }
 
-    static func ingest(
-        _ inputs: [String], store: Store, names: ColumnNames, format: Format?, jobs: Int?, quiet: Bool, night: String?
-    ) throws(RunError) -> [FileReport] {
+    /// The files the inputs name, found before the database is opened (a typo in a path leaves no database behind).
+    static func expandInputs(_ inputs: [String], databasePath: String) throws(RunError) -> [InputFile] {
         guard !inputs.isEmpty else { throw .usage("no INPUT given: name files, directories or - for standard input") }
-        let files: [InputFile]
         do {
-            files = try InputSource.expand(inputs, excluding: [store.path])
+            return try InputSource.expand(inputs, excluding: [databasePath])
         } catch {
             throw .usage(error.description)
         }
+    }
+
+    struct IngestOutcome {
+        var reports: [FileReport]
+        /// The night the run's files were given.
+        var night: String?
+    }
+
+    static func ingest(
+        _ files: [InputFile], store: Store, names: ColumnNames, format: Format?, jobs: Int?, quiet: Bool, night: String?
+    ) throws(RunError) -> IngestOutcome {
         let jobCount = jobs ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         guard jobCount >= 1 else { throw .usage("--jobs must be at least 1") }
         do {
@@ -80,21 +159,29 @@ enum Wiring {
                 IngestOptions(inputs: files, names: names, formatOverride: format, jobs: jobCount, showProgress: !quiet),
                 writer: writer)
             // The run's files make one night (FORMATS.md §5); files already held keep theirs.
-            try store.assignNight(fileIDs: reports.filter { $0.status != .duplicate }.map(\.fileID), given: night)
-            return reports
+            let named = try store.assignNight(fileIDs: reports.filter { $0.status != .duplicate }.map(\.fileID), given: night)
+            return IngestOutcome(reports: reports, night: named)
         } catch {
             throw .storeFault("the database could not be written: \(error.description)")
+        }
+    }
+
+    /// A registry folder must hold both files; checked before any database is opened.
+    static func checkRegistryFolder(_ directory: String) throws(RunError) {
+        for name in ["venues.csv", "terminals.csv"] {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw .usage("registry file '\(path)' is missing: --registry DIR must hold venues.csv and terminals.csv")
+            }
         }
     }
 
     static func importRegistry(
         _ directory: String, store: Store, names: ColumnNames, quiet: Bool
     ) throws(RunError) -> [FileReport] {
+        try checkRegistryFolder(directory)
         let venues = (directory as NSString).appendingPathComponent("venues.csv")
         let terminals = (directory as NSString).appendingPathComponent("terminals.csv")
-        for path in [venues, terminals] where !FileManager.default.isReadableFile(atPath: path) {
-            throw .usage("registry file '\(path)' is missing: --registry DIR must hold venues.csv and terminals.csv")
-        }
         do {
             try store.clearRegistry()
             let writer = try StoreWriter(store: store)
@@ -192,9 +279,13 @@ enum Wiring {
             evidence: finding.evidence.map { (Int64($0.fileID), Int64($0.line)) })
     }
 
-    static func renderer(store: Store, revealCerts: Bool) throws(RunError) -> FindingsRenderer {
+    /// The stored findings, each marked with `seenBefore`, for JSON Lines and CSV.
+    static func renderer(store: Store, revealCerts: Bool, language: Language) throws(RunError) -> FindingsRenderer {
         do {
-            return FindingsRenderer(findings: try store.findings(), paths: try store.filePaths(), revealCerts: revealCerts)
+            var findings = try store.findings()
+            Nights.markSeenBefore(&findings)
+            return FindingsRenderer(
+                findings: findings, paths: try store.filePaths(), revealCerts: revealCerts, language: language)
         } catch {
             throw .storeFault("the database could not be read: \(error.description)")
         }
@@ -235,8 +326,10 @@ enum Wiring {
                 uniqueKeysWithValues: detection.findingsPerDetector.map { ($0.key.rawValue, $0.value) })
             summary.missingInputs = Dictionary(
                 uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value) })
+            summary.missingInputsZh = summary.missingInputs
         }
         if let renderer { summary.findingsPerVenue = renderer.venuesWorstFirst() }
+        summary.venueNames = venueNames(store)
         return summary
     }
 

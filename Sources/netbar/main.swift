@@ -1,4 +1,6 @@
+import Analytics
 import ArgumentParser
+import Foundation
 import Glibc
 import Ingest
 
@@ -8,7 +10,11 @@ do {
     var command = try Netbar.parseAsRoot()
     try command.run()
 } catch let error as RunError {
-    writeStandardError("netbar: \(error.description)\n")
+    // A database this run created is of no use after a usage error: nothing was read into it.
+    if error.exitCode == 1, let created = Wiring.createdDatabase {
+        for suffix in ["", "-wal", "-shm"] { unlink(created + suffix) }
+    }
+    writeStandardError("netbar: \(TerminalText.safe(error.description))\n")
     exit(error.exitCode)
 } catch {
     let code = Netbar.exitCode(for: error)
@@ -17,6 +23,6 @@ do {
         exit(0)
     }
     let message = Netbar.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-    writeStandardError("netbar: \(message)\n")
+    writeStandardError("netbar: \(TerminalText.safe(message))\n")
     exit(1)
 }

@@ -9,8 +9,8 @@ package struct StoreLoader {
     /// The symbol table of the store, extended with the MAC texts the loader formats.
     package let symbols: SymbolTable
     private let macSymbols: [Int64: SymbolID]
-    /// Where an open session without an export time ends (FORMATS.md §4: the end of the dump's data).
-    package let dataEndSeconds: Int64
+    /// Where an open session without an export time ends (FORMATS.md §4: the end of the dump's data): the night's.
+    package var dataEndSeconds: Int64
 
     package init(store: Store) throws(StoreError) {
         self.store = store
@@ -33,6 +33,12 @@ package struct StoreLoader {
     }
 
     package func venueIDs() throws(StoreError) -> [Int64] { try store.venueIDs() }
+
+    /// Limits loading to one night's files (nil: every file) and takes that night's data end.
+    package mutating func scope(to fileIDs: [Int64]?) throws(StoreError) {
+        try store.setScope(fileIDs: fileIDs)
+        dataEndSeconds = try store.dataEndSeconds() ?? 0
+    }
 
     /// The registry, if one was imported.
     package func registry() throws(StoreError) -> Registry? {
@@ -227,33 +233,40 @@ private struct PulseGatherer {
     }
 }
 
-/// The venues of a store, loaded one at a time as detection reaches them, so memory holds a couple of
-/// venues' data rather than the dump's. A second thread loads the next venue while the detectors work on
-/// this one (loading is most of detection's time: measured ~70 % in `perf`). The first load error ends the
-/// sequence and is kept in `failure`.
+/// The venues of a store, night by night (FORMATS.md §5: each night is judged on its own dump), loaded one at a
+/// time as detection reaches them, so memory holds a couple of venues' data rather than the dump's. A second
+/// thread loads the next venue while the detectors work on this one (loading is most of detection's time:
+/// measured ~70 % in `perf`). The first load error ends the sequence and is kept in `failure`.
 package final class StoredVenues: Sequence, @unchecked Sendable {
     // @unchecked: the loader (and its SQLite connection) is used by the loading thread alone, and `failure`
     // is written by it before it sends the end of the sequence, which the reader waits for.
-    private let loader: StoreLoader
-    private let venueIDs: [Int64]
+    private var loader: StoreLoader
+    private let scopes: [(night: String?, fileIDs: [Int64]?)]
     package private(set) var failure: StoreError?
 
     package init(loader: StoreLoader) throws(StoreError) {
         self.loader = loader
-        self.venueIDs = try loader.venueIDs()
+        let nights = try loader.store.nightScopes()
+        // A database from before nights (no file has one) is read whole, as it was.
+        scopes = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
     }
 
     /// Iterate once, to the end: the store is free again only when the sequence has ended.
     package func makeIterator() -> AnyIterator<VenueSlice> {
         let channel = Channel<VenueSlice?>(capacity: 2)
         let thread = Thread { [self] in
-            for venue in venueIDs {
-                do throws(StoreError) {
-                    channel.send(try loader.load(venue: venue))
-                } catch {
-                    failure = error
-                    break
+            do throws(StoreError) {
+                for scope in scopes {
+                    try loader.scope(to: scope.fileIDs)
+                    for venue in try loader.venueIDs() {
+                        var slice = try loader.load(venue: venue)
+                        slice.night = scope.night
+                        channel.send(slice)
+                    }
                 }
+                try loader.scope(to: nil)
+            } catch {
+                failure = error
             }
             channel.send(nil)
         }

@@ -312,5 +312,8 @@ package struct VenueSlice: Sendable {
     /// First and last audit event time of the venue (any audit event), epoch seconds; nil without audit data.
     package var auditCoverage: ClosedRange<Int64>?
 
+    /// The night whose files this slice holds (FORMATS.md §5), nil for a database from before nights.
+    package var night: String?
+
     package init(venue: SymbolID) { self.venue = venue }
 }

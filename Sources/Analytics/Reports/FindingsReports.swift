@@ -8,11 +8,18 @@ package struct FindingsRenderer {
     /// File id → path, for evidence.
     package var paths: [Int64: String]
     package var revealCerts: Bool
+    /// The language of summaries (FORMATS.md §7: keys and ids are the same in both).
+    package var language: Language
 
-    package init(findings: [FindingRow], paths: [Int64: String], revealCerts: Bool) {
+    package init(findings: [FindingRow], paths: [Int64: String], revealCerts: Bool, language: Language = .zh) {
         self.findings = findings
         self.paths = paths
         self.revealCerts = revealCerts
+        self.language = language
+    }
+
+    private func summaryText(_ finding: FindingRow) -> String {
+        language == .zh ? (finding.summaryZh ?? finding.summary) : finding.summary
     }
 
     /// First 6 and last 4 characters kept (FORMATS.md §5); shorter numbers keep proportionally less.
@@ -41,7 +48,8 @@ package struct FindingsRenderer {
             if let cert = certText(finding.cert) { line += ",\"cert\":\(JSONText.quoted(cert))" }
             if let address = finding.address { line += ",\"address\":\(JSONText.quoted(address))" }
             line += ",\"start\":\"\(CivilTime.iso8601(finding.startSeconds))\",\"end\":\"\(CivilTime.iso8601(finding.endSeconds))\""
-            line += ",\"summary\":\(JSONText.quoted(finding.summary)),\"evidence\":["
+            line += ",\"night\":\(finding.night.map(JSONText.quoted) ?? "null"),\"seen_before\":\(finding.seenBefore)"
+            line += ",\"summary\":\(JSONText.quoted(summaryText(finding))),\"evidence\":["
             line += finding.evidence.map { "{\"file\":\(JSONText.quoted(paths[$0.fileID] ?? "?")),\"line\":\($0.line)}" }
                 .joined(separator: ",")
             line += "],\"id\":\(JSONText.quoted(Self.identifier(finding.key)))}\n"
@@ -69,12 +77,12 @@ package struct FindingsRenderer {
 
     /// CSV with a header row, for spreadsheets (UTF-8 with BOM so that Excel reads the Chinese right).
     package func csv() -> String {
-        var output = "\u{FEFF}detector,severity,venue,terminal,cert,address,start,end,summary,evidence\r\n"
+        var output = "\u{FEFF}detector,severity,venue,terminal,cert,address,start,end,night,seen_before,summary,evidence\r\n"
         for finding in findings {
             let evidence = finding.evidence.map { "\(paths[$0.fileID] ?? "?"):\($0.line)" }.joined(separator: " ")
             let fields = [
                 finding.detector, finding.severity, finding.venue, finding.terminal ?? "", certText(finding.cert) ?? "",
-                finding.address ?? "", CivilTime.localString(finding.startSeconds), CivilTime.localString(finding.endSeconds), finding.summary,
+                finding.address ?? "", CivilTime.localString(finding.startSeconds), CivilTime.localString(finding.endSeconds), finding.night ?? "", "\(finding.seenBefore)", summaryText(finding),
                 evidence,
             ]
             output += fields.map(Self.csvField).joined(separator: ",") + "\r\n"

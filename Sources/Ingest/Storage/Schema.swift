@@ -84,6 +84,7 @@ enum Schema {
         """,
         // FORMATS.md §5, §7, §8: nights (a file's night is its ingest run's), findings in both languages and named by
         // night, every detection run recorded (a killed one is told, not read as "no findings"), venue rates per night.
+        // Address sightings and audit coverage are kept per file, so that each night is judged on its own data.
         """
         ALTER TABLE ingestedFile ADD COLUMN night TEXT;
         ALTER TABLE finding ADD COLUMN summaryZh TEXT;
@@ -91,6 +92,20 @@ enum Schema {
         CREATE TABLE detectionRun(
             id INTEGER PRIMARY KEY, startedAt INTEGER NOT NULL, finishedAt INTEGER, missingInputs TEXT,
             missingInputsZh TEXT);
+        CREATE TABLE terminalAddressByFile(
+            venue INTEGER NOT NULL, fileId INTEGER NOT NULL, terminal INTEGER NOT NULL, ip INTEGER NOT NULL,
+            mac INTEGER NOT NULL, firstTime INTEGER NOT NULL, lastTime INTEGER NOT NULL, count INTEGER NOT NULL,
+            line INTEGER NOT NULL, PRIMARY KEY(venue, fileId, terminal, ip, mac)) WITHOUT ROWID;
+        INSERT INTO terminalAddressByFile SELECT venue, fileId, terminal, ip, mac, firstTime, lastTime, count, line
+            FROM terminalAddress;
+        DROP TABLE terminalAddress;
+        ALTER TABLE terminalAddressByFile RENAME TO terminalAddress;
+        CREATE TABLE venueCoverageByFile(
+            venue INTEGER NOT NULL, fileId INTEGER NOT NULL, firstTime INTEGER NOT NULL, lastTime INTEGER NOT NULL,
+            PRIMARY KEY(venue, fileId)) WITHOUT ROWID;
+        INSERT INTO venueCoverageByFile SELECT venue, 0, firstTime, lastTime FROM venueCoverage;
+        DROP TABLE venueCoverage;
+        ALTER TABLE venueCoverageByFile RENAME TO venueCoverage;
         CREATE TABLE venueRate(
             venue TEXT NOT NULL, night TEXT NOT NULL, rate TEXT NOT NULL, numerator INTEGER NOT NULL,
             denominator INTEGER NOT NULL, PRIMARY KEY(venue, night, rate)) WITHOUT ROWID;

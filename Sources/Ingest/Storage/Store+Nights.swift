@@ -89,6 +89,23 @@ extension Store {
         return night
     }
 
+    /// The dump files of each night, oldest night first; files of no night (a database from before nights) come last
+    /// under nil. Detection reads one night at a time (FORMATS.md §5: a night is the dump of one run).
+    package func nightScopes() throws(StoreError) -> [(night: String?, fileIDs: [Int64])] {
+        let statement = try connection.prepare(
+            """
+            SELECT id, night FROM ingestedFile WHERE coalesce(format, '') NOT IN ('registry-venues', 'registry-terminals')
+            ORDER BY night IS NULL, night, id
+            """)
+        var scopes: [(night: String?, fileIDs: [Int64])] = []
+        while try statement.step() {
+            let night = statement.optionalString(1)
+            if scopes.isEmpty || scopes[scopes.count - 1].night != night { scopes.append((night, [])) }
+            scopes[scopes.count - 1].fileIDs.append(statement.int64(0))
+        }
+        return scopes
+    }
+
     /// The night of every file that has one (registry files have none).
     package func nightOfFiles() throws(StoreError) -> [Int64: String] {
         let statement = try connection.prepare("SELECT id, night FROM ingestedFile WHERE night IS NOT NULL")

@@ -83,12 +83,31 @@ package struct StoredRegistryVenue: Sendable {
 }
 
 extension Store {
+    /// Limits the reads below to the rows of these files (one night's, FORMATS.md §5), or lifts the limit (nil).
+    package func setScope(fileIDs: [Int64]?) throws(StoreError) {
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS scopeFile(id INTEGER PRIMARY KEY); DELETE FROM scopeFile;")
+        guard let fileIDs else {
+            scoped = false
+            return
+        }
+        let insert = try connection.prepare("INSERT OR IGNORE INTO scopeFile(id) VALUES(?)")
+        for id in fileIDs {
+            insert.bind(1, id)
+            try insert.run()
+        }
+        scoped = true
+    }
+
+    /// ` AND fileId IN scopeFile` while a scope is set.
+    private var inScope: String { scoped ? " AND fileId IN scopeFile" : "" }
+
     /// Every venue with any data, by symbol id, in venue-code order.
     package func venueIDs() throws(StoreError) -> [Int64] {
         let statement = try connection.prepare(
             """
-            SELECT venue FROM session UNION SELECT venue FROM billingTransaction UNION SELECT venue FROM auditEvent
-            UNION SELECT venue FROM pulseRun UNION SELECT venue FROM venueCoverage UNION SELECT venue FROM realnameSession
+            SELECT venue FROM session WHERE 1\(inScope) UNION SELECT venue FROM billingTransaction WHERE 1\(inScope)
+            UNION SELECT venue FROM auditEvent WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
+            UNION SELECT venue FROM venueCoverage WHERE 1\(inScope) UNION SELECT venue FROM realnameSession WHERE 1\(inScope)
             """)
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.int64(0)) }
@@ -99,9 +118,10 @@ extension Store {
     package func dataEndSeconds() throws(StoreError) -> Int64? {
         let statement = try connection.prepare(
             """
-            SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session
-              UNION ALL SELECT max(coalesce(endTime, startTime)) FROM realnameSession
-              UNION ALL SELECT max(time) FROM billingTransaction UNION ALL SELECT max(lastTime) FROM venueCoverage)
+            SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session WHERE 1\(inScope)
+              UNION ALL SELECT max(coalesce(endTime, startTime)) FROM realnameSession WHERE 1\(inScope)
+              UNION ALL SELECT max(time) FROM billingTransaction WHERE 1\(inScope)
+              UNION ALL SELECT max(lastTime) FROM venueCoverage WHERE 1\(inScope))
             """)
         guard try statement.step(), !statement.isNull(0) else { return nil }
         defer { statement.reset() }
@@ -113,7 +133,7 @@ extension Store {
             """
             SELECT terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen, fileId, line,
               coalesce(birthDate, 0)
-            FROM session WHERE venue = ? ORDER BY startTime, terminal, recordNo
+            FROM session WHERE venue = ?\(inScope) ORDER BY startTime, terminal, recordNo
             """)
         statement.bind(1, venue)
         var rows: [StoredSession] = []
@@ -137,7 +157,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT terminal, cert, certType, startTime, endTime, fileId, line, coalesce(birthDate, 0)
-            FROM realnameSession WHERE venue = ? ORDER BY startTime, terminal, cert
+            FROM realnameSession WHERE venue = ?\(inScope) ORDER BY startTime, terminal, cert
             """)
         statement.bind(1, venue)
         var rows: [StoredSession] = []
@@ -155,7 +175,7 @@ extension Store {
     package func transactions(venue: Int64) throws(StoreError) -> [StoredTransaction] {
         let statement = try connection.prepare(
             """
-            SELECT time, kind, cert, terminal, amountFen, fileId, line FROM billingTransaction WHERE venue = ?
+            SELECT time, kind, cert, terminal, amountFen, fileId, line FROM billingTransaction WHERE venue = ?\(inScope)
             ORDER BY time, serialNo
             """)
         statement.bind(1, venue)
@@ -176,7 +196,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT kind, time, terminal, certType, cert, text, code, fileId, line, name, ip, mac FROM auditEvent
-            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue)
+            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue)\(inScope)
             ORDER BY time, kind, terminal, cert, text, code, name, ip, mac, fileId, line
             """)
         statement.bind(1, venue)
@@ -207,7 +227,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line FROM auditEvent
-            WHERE venue = ? AND kind = \(AuditEventKind.flow.rawValue)
+            WHERE venue = ? AND kind = \(AuditEventKind.flow.rawValue)\(inScope)
             ORDER BY time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line
             """)
         statement.bind(1, venue)
@@ -241,7 +261,7 @@ extension Store {
         let statement = try connection.prepare(
             """
             SELECT terminal, family, count, baseTime, baseLine, times, pulseValues, lines, fileId FROM pulseRun
-            WHERE venue = ? ORDER BY terminal, family, fileId, id
+            WHERE venue = ?\(inScope) ORDER BY terminal, family, fileId, id
             """)
         statement.bind(1, venue)
         while try statement.step() {
@@ -259,33 +279,41 @@ extension Store {
     package func addresses(venue: Int64) throws(StoreError) -> [StoredAddress] {
         let statement = try connection.prepare(
             """
-            SELECT terminal, ip, mac, firstTime, lastTime, count, fileId, line FROM terminalAddress WHERE venue = ?
-            ORDER BY terminal, firstTime, ip, mac
+            SELECT terminal, ip, mac, firstTime, lastTime, count, fileId, line FROM terminalAddress
+            WHERE venue = ?\(inScope) ORDER BY terminal, ip, mac, firstTime, fileId
             """)
         statement.bind(1, venue)
+        // Rows are kept per file: one sighting per (terminal, IP, MAC) over the files read, its evidence the first.
         var rows: [StoredAddress] = []
         while try statement.step() {
-            rows.append(
-                StoredAddress(
-                    terminal: statement.int64(0), ipv4: statement.int64(1), mac: statement.int64(2),
-                    firstSeconds: statement.int64(3), lastSeconds: statement.int64(4), count: statement.int64(5),
-                    fileID: statement.int64(6), line: statement.int64(7)))
+            let row = StoredAddress(
+                terminal: statement.int64(0), ipv4: statement.int64(1), mac: statement.int64(2),
+                firstSeconds: statement.int64(3), lastSeconds: statement.int64(4), count: statement.int64(5),
+                fileID: statement.int64(6), line: statement.int64(7))
+            if let last = rows.last, last.terminal == row.terminal, last.ipv4 == row.ipv4, last.mac == row.mac {
+                rows[rows.count - 1].lastSeconds = max(last.lastSeconds, row.lastSeconds)
+                rows[rows.count - 1].count += row.count
+            } else {
+                rows.append(row)
+            }
         }
+        rows.sort { ($0.terminal, $0.firstSeconds, $0.ipv4, $0.mac) < ($1.terminal, $1.firstSeconds, $1.ipv4, $1.mac) }
         return rows
     }
 
     /// Every MAC seen in audit events, as 48-bit values.
     package func distinctAddressMACs() throws(StoreError) -> [Int64] {
-        let statement = try connection.prepare("SELECT DISTINCT mac FROM terminalAddress WHERE mac >= 0 ORDER BY mac")
+        let statement = try connection.prepare("SELECT DISTINCT mac FROM terminalAddress WHERE mac >= 0 ORDER BY mac")  // all nights
         var macs: [Int64] = []
         while try statement.step() { macs.append(statement.int64(0)) }
         return macs
     }
 
     package func coverage(venue: Int64) throws(StoreError) -> ClosedRange<Int64>? {
-        let statement = try connection.prepare("SELECT firstTime, lastTime FROM venueCoverage WHERE venue = ?")
+        let statement = try connection.prepare(
+            "SELECT min(firstTime), max(lastTime) FROM venueCoverage WHERE venue = ?\(inScope)")
         statement.bind(1, venue)
-        guard try statement.step() else { return nil }
+        guard try statement.step(), !statement.isNull(0) else { return nil }
         defer { statement.reset() }
         let first = statement.int64(0)
         return first...max(first, statement.int64(1))

@@ -11,18 +11,51 @@ package final class Store {
     package private(set) var symbols = StringDictionary()
     private var symbolsPersisted = 0
 
-    /// Opens or creates the database at `path` with mode 0600 and brings its schema up to date.
-    package init(path: String) throws(StoreError) {
+    /// How a run shares the database with other runs (a cron job overlapping a hand run, FORMATS.md §7).
+    package enum Access {
+        /// Writes: alone (waits for every other run).
+        case exclusive
+        /// Only reads: beside other readers, never during a write.
+        case shared
+    }
+
+    /// Whether reads are limited to the files of `scopeFile` (one night's, `setScope`).
+    var scoped = false
+    /// Whether this run created the file (a run that fails on a usage error removes what it created).
+    package private(set) var created = false
+    /// The descriptor holding the run's `flock` on the database file, released when the store is gone.
+    private var lockDescriptor: Int32 = -1
+
+    /// Opens or creates the database at `path` with mode 0600 and brings its schema up to date. Another netbar run
+    /// on the same file is waited for (`waiting` is called once, before the wait), so two runs never interleave.
+    package init(path: String, access: Access = .exclusive, waiting: () -> Void = {}) throws(StoreError) {
         self.path = path
         // Create the file owner-only before SQLite does, and keep journal files owner-only too.
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
+        let existed = Glibc.access(path, F_OK) == 0
         let descriptor = open(path, O_RDWR | O_CREAT, 0o600)
         guard descriptor >= 0 else {
             throw StoreError(description: "cannot create database '\(path)': \(String(cString: strerror(errno)))")
         }
+        created = !existed
         fchmod(descriptor, 0o600)
-        close(descriptor)
+        // flock is separate from SQLite's own POSIX locks; it is held for the whole run, migration included.
+        let mode = access == .exclusive ? LOCK_EX : LOCK_SH
+        if flock(descriptor, mode | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else {
+                close(descriptor)
+                throw StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
+            }
+            waiting()
+            while flock(descriptor, mode) != 0 {
+                guard errno == EINTR else {
+                    close(descriptor)
+                    throw StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        lockDescriptor = descriptor
         connection = try SQLiteConnection(path: path)
         // A 64 MiB page cache: larger measured no faster on a 2 GB dump, and memory must not grow with the dump.
         try connection.execute(
@@ -85,6 +118,8 @@ package final class Store {
         if let failure { throw failure }
         symbolsPersisted = symbols.count
     }
+
+    deinit { if lockDescriptor >= 0 { close(lockDescriptor) } }
 
     /// The text of a symbol id.
     package func symbolText(_ id: Int64) -> String { symbols.string(Int32(truncatingIfNeeded: id)) }

@@ -82,16 +82,15 @@ package final class StoreWriter {
             """
             INSERT INTO terminalAddress(venue, terminal, ip, mac, firstTime, lastTime, count, fileId, line)
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(venue, terminal, ip, mac) DO UPDATE SET count = count + excluded.count,
+            ON CONFLICT(venue, fileId, terminal, ip, mac) DO UPDATE SET count = count + excluded.count,
               lastTime = max(lastTime, excluded.lastTime),
-              fileId = CASE WHEN excluded.firstTime < firstTime THEN excluded.fileId ELSE fileId END,
               line = CASE WHEN excluded.firstTime < firstTime THEN excluded.line ELSE line END,
               firstTime = min(firstTime, excluded.firstTime)
             """)
         upsertCoverage = try connection.prepare(
             """
-            INSERT INTO venueCoverage(venue, firstTime, lastTime) VALUES(?, ?, ?)
-            ON CONFLICT(venue) DO UPDATE SET firstTime = min(firstTime, excluded.firstTime),
+            INSERT INTO venueCoverage(venue, firstTime, lastTime, fileId) VALUES(?, ?, ?, ?)
+            ON CONFLICT(venue, fileId) DO UPDATE SET firstTime = min(firstTime, excluded.firstTime),
               lastTime = max(lastTime, excluded.lastTime)
             """)
         insertQuarantine = try connection.prepare(
@@ -177,6 +176,7 @@ package final class StoreWriter {
                 upsertCoverage.bind(1, store.symbol(span.venue))
                 upsertCoverage.bind(2, span.firstSeconds)
                 upsertCoverage.bind(3, span.lastSeconds)
+                upsertCoverage.bind(4, fileID)
                 try upsertCoverage.run()
             }
         case .quarantine(let rows):

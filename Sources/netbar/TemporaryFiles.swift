@@ -1,0 +1,38 @@
+import Glibc
+
+/// The temporary database of an `analyze` without `--db` holds whole cert numbers: it is removed when the run ends,
+/// however it ends, SIGINT, SIGTERM and SIGHUP included (FORMATS.md §5: personal data readable by nobody else, and
+/// nothing left behind).
+enum TemporaryFiles {
+    /// C strings made before any signal can come: a handler may only call async-signal-safe functions
+    /// (unlink, rmdir, signal, raise), never allocate.
+    nonisolated(unsafe) private static var paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    nonisolated(unsafe) private static var count: Int32 = 0
+    nonisolated(unsafe) private static var folder: UnsafeMutablePointer<CChar>?
+
+    /// Removes `files` of `folder`, then `folder`, at `remove()` or on a terminating signal.
+    static func removeOnSignal(folder: String, files: [String]) {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: files.count)
+        for (index, name) in files.enumerated() { table[index] = strdup(folder + "/" + name) }
+        paths = table
+        count = Int32(files.count)
+        Self.folder = strdup(folder)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                TemporaryFiles.removeNow()
+                // Die of the signal as the caller expects (exit status 128 + n in a shell).
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+
+    /// Removes the files and the folder now (idempotent).
+    static func remove() { removeNow() }
+
+    private static func removeNow() {
+        guard let paths else { return }
+        for index in 0..<Int(count) { if let path = paths[index] { unlink(path) } }
+        if let folder { rmdir(folder) }
+    }
+}

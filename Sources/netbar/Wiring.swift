@@ -284,6 +284,7 @@ enum Wiring {
         do {
             var findings = try store.findings()
             Nights.markSeenBefore(&findings)
+            ReportData.sortMostSevereFirst(&findings)
             return FindingsRenderer(
                 findings: findings, paths: try store.filePaths(), revealCerts: revealCerts, language: language)
         } catch {

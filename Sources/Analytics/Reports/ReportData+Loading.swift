@@ -10,15 +10,7 @@ extension ReportData {
         var findings = try store.findings()
         Nights.markSeenBefore(&findings)
         findings = findings.filter(filter.keeps)
-        findings.sort { a, b in
-            let aRank = Severity(rawValue: a.severity) ?? .low
-            let bRank = Severity(rawValue: b.severity) ?? .low
-            if aRank != bRank { return aRank > bRank }
-            if a.venue != b.venue { return a.venue < b.venue }
-            if a.detector != b.detector { return a.detector < b.detector }
-            if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
-            return a.key < b.key
-        }
+        sortMostSevereFirst(&findings)
         let files = try store.storedFiles()
         var nightSet: Set<String> = []
         for file in files { if let night = file.night { nightSet.insert(night) } }  // registry files have none
@@ -28,5 +20,18 @@ extension ReportData {
             venues: Dictionary(try store.registryVenueDetails().map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }),
             files: files, quarantinedPerReason: try store.quarantinedPerReason(), detection: try store.lastDetectionRun(),
             nights: nights, rates: try store.venueRates(), generatedAt: now, revealCerts: revealCerts, language: language)
+    }
+
+    /// The order of every report: high severity first, then venue, detector, start.
+    package static func sortMostSevereFirst(_ findings: inout [FindingRow]) {
+        findings.sort { a, b in
+            let aRank = Severity(rawValue: a.severity) ?? .low
+            let bRank = Severity(rawValue: b.severity) ?? .low
+            if aRank != bRank { return aRank > bRank }
+            if a.venue != b.venue { return a.venue < b.venue }
+            if a.detector != b.detector { return a.detector < b.detector }
+            if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
+            return a.key < b.key
+        }
     }
 }

@@ -169,7 +169,7 @@ package struct IDSharingDetector: Detector {
         if venues.count == 1 {
             let terminals = Set(members.map(\.terminal)).map { context.symbols.text($0) }.sorted()
             places = ["terminals " + listed(terminals)]
-            placesZh = "终端 " + listedZh(terminals) + " "
+            placesZh = "终端 " + listedZh(terminals)
         } else {
             var byVenue: [String: Set<String>] = [:]
             for member in members {
@@ -183,11 +183,11 @@ package struct IDSharingDetector: Detector {
                         return terminals.isEmpty ? venue : "\(venue) (terminal \(listed(terminals)))"
                     })
             ]
-            let venuesZh = listedZh(byVenue.keys.sorted().map { venue in
-                let terminals = byVenue[venue]!.filter { !$0.isEmpty }.sorted()
-                return terminals.isEmpty ? venue : "\(venue)（终端 \(listedZh(terminals))）"
-            })
-            placesZh = "场所 " + venuesZh + (venuesZh.hasSuffix("）") ? "" : " ")
+            placesZh = "场所 "
+                + listedZh(byVenue.keys.sorted().map { venue in
+                    let terminals = byVenue[venue]!.filter { !$0.isEmpty }.sorted()
+                    return terminals.isEmpty ? venue : "\(venue)（终端 \(listedZh(terminals))）"
+                })
         }
         let longest = offsets.map { longestShared[$0] }.max() ?? 0
         // One finding for every venue of the episode, at that venue's earliest session: each venue admitted
@@ -201,8 +201,8 @@ package struct IDSharingDetector: Detector {
                     startSeconds: first.startSeconds, endSeconds: members.map(\.endSeconds).max()!,
                     summary: "One cert was in use on \(places[0]) at the same time "
                         + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
-                    summaryZh: "同一证件同时在\(placesZh)上机（\(members.count) 条上机记录，最长重叠 "
-                        + "\(minutesTextZh(longest))），疑似身份证冒用/一证多用。",
+                    summaryZh: "同一证件同时在以下地点上机：\(placesZh)；共 \(members.count) 条上机记录，最长重叠 "
+                        + "\(minutesTextZh(longest))，疑似身份证冒用/一证多用。",
                     evidence: members.map(\.source)))
         }
     }

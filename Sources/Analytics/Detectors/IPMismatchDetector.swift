@@ -132,7 +132,7 @@ package struct IPMismatchDetector: Detector {
             for ip in found.sharedIPs.keys.sorted() {
                 let others = found.sharedIPs[ip]!.map { context.symbols.text($0) }.sorted()
                 clauses.append("shared IP \(ipv4Text(ip)) with terminal \(listed(others))")
-                clausesZh.append("与终端 \(listedZh(others)) 共用 IP \(ipv4Text(ip))")
+                clausesZh.append("与其他终端共用 IP \(ipv4Text(ip))（终端 \(listedZh(others))）")
             }
             guard !clauses.isEmpty else { continue }
             findings.append(

@@ -81,7 +81,7 @@ package struct PrivateNetworkDetector: Detector {
             let cited = lines.count > Self.citedLines
                 ? Array(lines.prefix(Self.citedLines / 2) + lines.suffix(Self.citedLines / 2)) : lines
             let macNote = macs.isEmpty || macs == [address] ? "" : " (MAC \(listed(macs)))"
-            let macNoteZh = macs.isEmpty || macs == [address] ? "" : "（MAC \(listedZh(macs))）"
+            let macNoteZh = macs.isEmpty || macs == [address] ? " " : "（MAC \(listedZh(macs))）"
             findings.append(
                 Finding(
                     detector: Self.id, severity: .medium, venue: code, address: address,

@@ -66,7 +66,7 @@ package struct SecondBillingDetector: Detector {
             ? "the venue's registered billing system is \(home)"
             : "the venue mostly runs the client of \(home) (no registered billing system)"
         let againstZh = homeIsRegistered
-            ? "场所登记的计费系统是 \(home)" : "场所主要运行的是 \(home) 的客户端（未登记计费系统）"
+            ? "场所登记的计费系统是“\(home)”" : "场所主要运行的是“\(home)”的客户端（未登记计费系统）"
         for system in startsBySystem.keys.sorted() where !Self.sameSystem(system, home) {
             // One finding per terminal the foreign client ran on: each is a machine an inspector must see.
             let byTerminal = Dictionary(grouping: startsBySystem[system]!) { processes.terminal[$0] }
@@ -81,7 +81,7 @@ package struct SecondBillingDetector: Detector {
                         endSeconds: processes.timeSeconds[starts[starts.count - 1]],
                         summary: "The billing client of \(system) (\(listed(exeNames))) started "
                             + "\(counted(starts.count, "time")) on terminal \(terminalText ?? "?"), but \(against).",
-                        summaryZh: "终端 \(terminalText ?? "（无编号）") 上 \(system) 的计费客户端（\(listedZh(exeNames))）"
+                        summaryZh: "终端 \(terminalText ?? "（无编号）") 上“\(system)”的计费客户端（\(listedZh(exeNames))）"
                             + "启动了 \(starts.count) 次，而\(againstZh)，疑似二套计费。",
                         evidence: starts.map { processes.source[$0] }))
             }
@@ -120,7 +120,7 @@ package struct SecondBillingDetector: Detector {
                     + (venue.sessions.count == 0
                         ? "; the dump has no billing session of this venue at all (a second billing system, or a "
                             + "missing export)." : "."),
-                summaryZh: "审计客户端在终端 \(listedZh(terminals)) 上记录到 \(orphans.count) 次上线，前后 "
+                summaryZh: "审计客户端记录到 \(orphans.count) 次上线（终端 \(listedZh(terminals))），前后 "
                     + "\(minutesTextZh(window))内均无计费上机记录开始"
                     + (venue.sessions.count == 0
                         ? "；本批数据中根本没有该场所的上机记录（可能使用二套计费，或缺少计费导出）。"

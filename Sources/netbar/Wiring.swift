@@ -261,9 +261,10 @@ enum Wiring {
                     findingRow($0, night: Nights.night(of: $0.evidence, nightOfFile: nightOfFile, latest: latest))
                 })
             try store.replaceVenueRates(rates.finish())
-            // TODO(helper A): Chinese reasons once detectors give both.
             let missing = Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) })
-            try store.finishDetectionRun(run, missingInputs: missing, missingInputsZh: missing)
+            try store.finishDetectionRun(
+                run, missingInputs: missing.mapValues { $0.map(\.en) },
+                missingInputsZh: missing.mapValues { $0.map(\.zh) })
             return result
         } catch {
             throw .storeFault("detection could not finish: \(error.description)")
@@ -326,8 +327,9 @@ enum Wiring {
             summary.findingsPerDetector = Dictionary(
                 uniqueKeysWithValues: detection.findingsPerDetector.map { ($0.key.rawValue, $0.value) })
             summary.missingInputs = Dictionary(
-                uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value) })
-            summary.missingInputsZh = summary.missingInputs
+                uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value.map(\.en)) })
+            summary.missingInputsZh = Dictionary(
+                uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value.map(\.zh)) })
         }
         if let renderer { summary.findingsPerVenue = renderer.venuesWorstFirst() }
         summary.venueNames = venueNames(store)

@@ -191,7 +191,7 @@ import Testing
         #expect(result.findingsPerDetector[.manualBilling] == 1)
         #expect(result.findingsPerDetector[.ipMismatch] == 0)
         #expect(result.findingsPerDetector.count == DetectorID.allCases.count)
-        #expect(result.missingInputs[.ipMismatch]?.first?.hasPrefix("registry") == true)
+        #expect(result.missingInputs[.ipMismatch]?.first?.en.hasPrefix("registry") == true)
         for finding in result.findings {
             if let cert = finding.cert { #expect(!finding.summary.contains(cert)) }
         }

@@ -152,13 +152,17 @@ struct Fixture {
         return source
     }
 
-    /// Runs one detector the way `runDetectors` does and returns its findings in the deterministic order.
-    func run<D: Detector>(_ detector: D, _ venues: [VenueSlice]) -> (findings: [Finding], missing: [String]) {
+    /// Runs one detector the way `runDetectors` does and returns its findings in the deterministic order, and its
+    /// missing inputs in English (`missing`) and in both languages (`missingWordings`).
+    func run<D: Detector>(_ detector: D, _ venues: [VenueSlice])
+        -> (findings: [Finding], missing: [String], missingWordings: [Wording])
+    {
         var detector = detector
         let context = context
         for venue in venues { detector.consume(venue, context: context) }
         let findings = detector.finish(context: context).sorted(by: findingPrecedes)
-        return (findings, detector.missingInputs(context))
+        let missing = detector.missingInputs(context)
+        return (findings, missing.map(\.en), missing)
     }
 }
 

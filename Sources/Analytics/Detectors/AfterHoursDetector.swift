@@ -17,7 +17,7 @@ package struct AfterHoursDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.identitySessions
@@ -27,6 +27,7 @@ package struct AfterHoursDetector: Detector {
         let window = config.window(forVenueCode: code)
         let windowOffset = Int64(window.startMinuteOfDay) * 60
         let windowLength = window.lengthSeconds
+        let pastMidnight = window.endMinuteOfDay > window.startMinuteOfDay ? " " : "次日 "
         let minimumOverlap = max(1, seconds(minutes: config.minimumOverlapMinutes))
 
         for index in 0..<sessions.count {
@@ -47,9 +48,12 @@ package struct AfterHoursDetector: Detector {
                             detector: Self.id, severity: .medium, venue: code, terminal: terminal,
                             cert: optionalText(sessions.cert[index], context.symbols),
                             startSeconds: max(start, windowStart), endSeconds: min(end, windowEnd),
-                            summary: "A session on terminal \(terminal ?? "?") ran \(shared / 60) minutes inside the "
+                            summary: "A session on terminal \(terminal ?? "?") ran \(minutesText(shared)) inside the "
                                 + "prohibited window that opened at \(window.startText) on \(localDateText(day)) and "
                                 + "closed at \(window.endText).",
+                            summaryZh: "终端 \(terminal ?? "（无编号）") 的一条上机记录在禁止营业时段（\(localDateText(day)) "
+                                + "\(window.startText) 起至\(pastMidnight)\(window.endText) 止）内上网 "
+                                + "\(minutesTextZh(shared))，属违规时段营业。",
                             evidence: [sessions.source[index]]))
                 }
                 day += 1

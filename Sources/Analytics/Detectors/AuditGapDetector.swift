@@ -45,10 +45,13 @@ package struct AuditGapDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] {
-        venuesWithoutAudit == 0
-            ? []
-            : ["audit log (none for \(counted(venuesWithoutAudit, "venue")) with sessions; no gaps judged there)"]
+    package func missingInputs(_ context: DetectionContext) -> [Wording] {
+        guard venuesWithoutAudit > 0 else { return [] }
+        return [
+            Wording(
+                zh: "审计日志（\(venuesWithoutAudit) 个有上机记录的场所没有审计日志，未判断这些场所的审计中断）",
+                en: "audit log (none for \(counted(venuesWithoutAudit, "venue")) with sessions; no gaps judged there)")
+        ]
     }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
@@ -142,18 +145,23 @@ package struct AuditGapDetector: Detector {
                 Finding(
                     detector: Self.id, severity: .high, venue: code, startSeconds: time, endSeconds: time,
                     summary: "The venue's audit server reported TAMPER at \(CivilTime.localString(time)).",
+                    summaryZh: "场所审计服务器于 \(CivilTime.localString(time)) 报告审计系统被篡改（TAMPER）。",
                     evidence: evidence))
         }
         for stretch in stretches {
             let length = minutesText(stretch.upperSeconds - stretch.lowerSeconds)
             let outcome = stretch.restarted
                 ? "was restarted \(length) later" : "was not restarted before its audit log ends (\(length))"
+            let lengthZh = minutesTextZh(stretch.upperSeconds - stretch.lowerSeconds)
+            let outcomeZh = stretch.restarted ? "\(lengthZh)后才重新启动" : "直到审计日志结束仍未重新启动（已停止 \(lengthZh)）"
             findings.append(
                 Finding(
                     detector: Self.id, severity: .high, venue: code, startSeconds: stretch.lowerSeconds,
                     endSeconds: stretch.upperSeconds,
                     summary: "The venue's audit server reported STOP\(stretch.tampered ? " and TAMPER" : "") at "
                         + "\(CivilTime.localString(stretch.lowerSeconds)) and \(outcome).",
+                    summaryZh: "场所审计服务器于 \(CivilTime.localString(stretch.lowerSeconds)) 报告审计系统停止运行（STOP）"
+                        + "\(stretch.tampered ? "并被篡改（TAMPER）" : "")，\(outcomeZh)，涉嫌擅自停止安全技术措施。",
                     evidence: stretch.evidence))
         }
         return stretches
@@ -220,8 +228,15 @@ package struct AuditGapDetector: Detector {
             var parts: [String] = []
             let heartbeat = cluster.filter { $0.kind == .heartbeat }.map { $0.upperSeconds - $0.lowerSeconds }.max()
             let snapshot = cluster.filter { $0.kind == .snapshot }.map { $0.upperSeconds - $0.lowerSeconds }.max()
-            if let heartbeat { parts.append("no heartbeat for \(minutesText(heartbeat))") }
-            if let snapshot { parts.append("no OK screen capture for \(minutesText(snapshot))") }
+            var partsZh: [String] = []
+            if let heartbeat {
+                parts.append("no heartbeat for \(minutesText(heartbeat))")
+                partsZh.append("连续 \(minutesTextZh(heartbeat))无审计心跳")
+            }
+            if let snapshot {
+                parts.append("no OK screen capture for \(minutesText(snapshot))")
+                partsZh.append("连续 \(minutesTextZh(snapshot))无成功截屏")
+            }
             let terminalText = optionalText(terminal, context.symbols)
             findings.append(
                 Finding(
@@ -229,6 +244,8 @@ package struct AuditGapDetector: Detector {
                     startSeconds: cluster[0].lowerSeconds, endSeconds: clusterEnd,
                     summary: "Terminal \(terminalText ?? "(unnamed)") sent \(parts.joined(separator: " and ")) "
                         + "during billing sessions while the venue's audit log was running.",
+                    summaryZh: "终端 \(terminalText ?? "（无编号）") 在上机期间\(partsZh.joined(separator: "、"))，"
+                        + "而同期场所审计日志在正常记录，审计客户端疑被擅自停止。",
                     evidence: cluster.flatMap(\.evidence)))
             cluster = []
         }

@@ -23,18 +23,26 @@ package struct CardFreeLoginDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] {
-        var missing: [String] = []
+    package func missingInputs(_ context: DetectionContext) -> [Wording] {
+        var missing: [Wording] = []
         if context.signatures == nil {
-            missing.append("card-free-tool signatures (the process rule did not run)")
+            missing.append(
+                Wording(
+                    zh: "免刷卡工具特征库（未按进程规则检查）",
+                    en: "card-free-tool signatures (the process rule did not run)"))
         } else if context.signatures?.cardFreeTools.isEmpty == true {
             // The shipped list is empty (no public source names a tool): the analyst fills it from cases.
-            missing.append("card-free tools in the signature list (it is empty, so the tool rule looked for none)")
+            missing.append(
+                Wording(
+                    zh: "特征库中的免刷卡工具（名单为空，未查找任何工具）",
+                    en: "card-free tools in the signature list (it is empty, so the tool rule looked for none)"))
         }
         if venuesWithoutSwipes > 0 {
             missing.append(
-                "SWIPE events (none in \(counted(venuesWithoutSwipes, "venue")) with sessions; "
-                    + "the swipe rule did not run there)")
+                Wording(
+                    zh: "刷卡记录 SWIPE（\(venuesWithoutSwipes) 个有上机记录的场所没有刷卡记录，未在这些场所按刷卡规则检查）",
+                    en: "SWIPE events (none in \(counted(venuesWithoutSwipes, "venue")) with sessions; "
+                        + "the swipe rule did not run there)"))
         }
         return missing
     }
@@ -83,13 +91,17 @@ package struct CardFreeLoginDetector: Detector {
             }
             var evidence = [sessions.source[index]]
             let detail: String
+            let detailZh: String
             if let latestEarlier {
                 evidence.append(swipes.source[okSwipes[latestEarlier]])
                 detail = "the cert's latest OK swipe here was \(minutesText(start - okTimes[latestEarlier])) earlier"
+                detailZh = "该证件在本场所最近一次成功刷卡是在上机前 \(minutesTextZh(start - okTimes[latestEarlier]))"
             } else if cert == 0 {
                 detail = "the session has no cert at all"
+                detailZh = "该上机记录没有登记任何证件"
             } else {
                 detail = "the cert has no earlier OK swipe here in the dump"
+                detailZh = "本批数据中该证件此前在本场所没有成功刷卡记录"
             }
             let terminal = optionalText(sessions.terminal[index], context.symbols)
             findings.append(
@@ -99,6 +111,8 @@ package struct CardFreeLoginDetector: Detector {
                     endSeconds: max(start, sessions.endSeconds[index]),
                     summary: "A session on terminal \(terminal ?? "(unnamed)") started with no OK ID-card swipe "
                         + "in the \(minutesText(before)) before it; \(detail).",
+                    summaryZh: "终端 \(terminal ?? "（无编号）") 的一条上机记录开始前 \(minutesTextZh(before))内"
+                        + "没有成功刷身份证的记录，疑似免刷卡上网；\(detailZh)。",
                     evidence: evidence))
         }
     }
@@ -125,6 +139,8 @@ package struct CardFreeLoginDetector: Detector {
                         endSeconds: processes.timeSeconds[starts[starts.count - 1]],
                         summary: "The card-free log-on tool \(tool) started \(counted(starts.count, "time")) on "
                             + "terminal \(terminalText ?? "?").",
+                        summaryZh: "终端 \(terminalText ?? "（无编号）") 上的免刷卡上网工具 \(tool) 启动了 "
+                            + "\(starts.count) 次。",
                         evidence: starts.map { processes.source[$0] }))
             }
         }

@@ -24,8 +24,9 @@ package protocol Detector {
     static var id: DetectorID { get }
     /// A fresh detector; it reads its thresholds as `context.config[Self.self]`.
     init()
-    /// Inputs the rule needs that this run lacks (e.g. "registry"), said in the run summary; empty when complete.
-    func missingInputs(_ context: DetectionContext) -> [String]
+    /// Inputs the rule needs that this run lacks (e.g. "registry", 登记资料), in both languages for the run summary
+    /// and the reports; empty when complete.
+    func missingInputs(_ context: DetectionContext) -> [Wording]
     mutating func consume(_ venue: VenueSlice, context: DetectionContext)
     mutating func finish(context: DetectionContext) -> [Finding]
 }

@@ -35,11 +35,11 @@ package struct DetectionResult: Sendable {
     /// Sorted by detector, venue, start, terminal, cert (then end and summary), so re-runs are identical.
     package var findings: [Finding]
     /// Inputs each enabled detector lacked in this run (for the run summary); detectors missing nothing are absent.
-    package var missingInputs: [DetectorID: [String]]
+    package var missingInputs: [DetectorID: [Wording]]
     /// Findings per enabled detector, zero included (FORMATS.md §6 `findings`).
     package var findingsPerDetector: [DetectorID: Int]
 
-    package init(findings: [Finding], missingInputs: [DetectorID: [String]], findingsPerDetector: [DetectorID: Int]) {
+    package init(findings: [Finding], missingInputs: [DetectorID: [Wording]], findingsPerDetector: [DetectorID: Int]) {
         self.findings = findings
         self.missingInputs = missingInputs
         self.findingsPerDetector = findingsPerDetector
@@ -61,7 +61,7 @@ package func runDetectors(
         observe(venue)
     }
     var findings: [Finding] = []
-    var missing: [DetectorID: [String]] = [:]
+    var missing: [DetectorID: [Wording]] = [:]
     var perDetector: [DetectorID: Int] = [:]
     for index in detectors.indices {
         let id = type(of: detectors[index]).id

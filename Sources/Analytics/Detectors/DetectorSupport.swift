@@ -91,6 +91,18 @@ func minutesText(_ durationSeconds: Int64) -> String {
     counted(Int(durationSeconds / 60), "minute")
 }
 
+/// "012", "012、031", "012、031、044、055、066 及另外 2 个": `listed` for Chinese summaries, the same items and limit.
+/// Clauses that themselves hold lists are joined with `separator` "；".
+func listedZh(_ items: [String], limit: Int = 5, separator: String = "、") -> String {
+    if items.count > limit {
+        return items.prefix(limit).joined(separator: separator) + " 及另外 \(items.count - limit) 个"
+    }
+    return items.joined(separator: separator)
+}
+
+/// "20 分钟": whole minutes of a duration, rounded down, as `minutesText` counts them.
+func minutesTextZh(_ durationSeconds: Int64) -> String { "\(durationSeconds / 60) 分钟" }
+
 /// Dotted IPv4 text of a host-order address.
 func ipv4Text(_ address: UInt32) -> String {
     "\(address >> 24).\((address >> 16) & 0xFF).\((address >> 8) & 0xFF).\(address & 0xFF)"

@@ -32,7 +32,7 @@ package struct IDSharingDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.identitySessions
@@ -84,6 +84,7 @@ package struct IDSharingDetector: Detector {
                 let onTerminals = terminals.isEmpty
                     ? "at the venue (the records name no terminal)"
                     : "on \(counted(terminals.count, "terminal")) of the venue"
+                let onTerminalsZh = terminals.isEmpty ? "在本场所（记录未写明终端）" : "在本场所 \(terminals.count) 台终端"
                 findings.append(
                     Finding(
                         detector: Self.id, severity: .medium, venue: context.symbols.text(venue.venue),
@@ -91,6 +92,8 @@ package struct IDSharingDetector: Detector {
                         endSeconds: members.map { max(sessions.endSeconds[$0], sessions.startSeconds[$0]) }.max()!,
                         summary: "One cert opened \(counted(members.count, "session")) \(onTerminals) within "
                             + "\(counted(Int(config.windowHours.rounded()), "hour")).",
+                        summaryZh: "同一证件 \(Int(config.windowHours.rounded())) 小时内\(onTerminalsZh)上机 "
+                            + "\(members.count) 次，疑似一证多用（公卡/循环卡）。",
                         evidence: members.map { sessions.source[$0] }))
             }
         }
@@ -162,8 +165,11 @@ package struct IDSharingDetector: Detector {
         let first = members[0]
         let venues = Set(members.map(\.venue))
         let places: [String]
+        let placesZh: String
         if venues.count == 1 {
-            places = ["terminals " + listed(Set(members.map(\.terminal)).map { context.symbols.text($0) }.sorted())]
+            let terminals = Set(members.map(\.terminal)).map { context.symbols.text($0) }.sorted()
+            places = ["terminals " + listed(terminals)]
+            placesZh = "终端 " + listedZh(terminals)
         } else {
             var byVenue: [String: Set<String>] = [:]
             for member in members {
@@ -177,6 +183,11 @@ package struct IDSharingDetector: Detector {
                         return terminals.isEmpty ? venue : "\(venue) (terminal \(listed(terminals)))"
                     })
             ]
+            placesZh = "场所 "
+                + listedZh(byVenue.keys.sorted().map { venue in
+                    let terminals = byVenue[venue]!.filter { !$0.isEmpty }.sorted()
+                    return terminals.isEmpty ? venue : "\(venue)（终端 \(listedZh(terminals))）"
+                })
         }
         let longest = offsets.map { longestShared[$0] }.max() ?? 0
         // One finding for every venue of the episode, at that venue's earliest session: each venue admitted
@@ -190,6 +201,8 @@ package struct IDSharingDetector: Detector {
                     startSeconds: first.startSeconds, endSeconds: members.map(\.endSeconds).max()!,
                     summary: "One cert was in use on \(places[0]) at the same time "
                         + "(\(counted(members.count, "session")), longest shared stretch \(minutesText(longest))).",
+                    summaryZh: "同一证件同时在以下地点上机：\(placesZh)；共 \(members.count) 条上机记录，最长重叠 "
+                        + "\(minutesTextZh(longest))，疑似身份证冒用/一证多用。",
                     evidence: members.map(\.source)))
         }
     }

@@ -39,8 +39,8 @@ package struct IPMismatchDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] {
-        context.registry == nil ? ["registry (the rule did not run)"] : []
+    package func missingInputs(_ context: DetectionContext) -> [Wording] {
+        context.registry == nil ? [Wording(zh: "场所登记资料（本规则未运行）", en: "registry (the rule did not run)")] : []
     }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
@@ -106,26 +106,33 @@ package struct IPMismatchDetector: Detector {
         for (terminal, found) in problems {
             let terminalText = context.symbols.text(terminal)
             var clauses: [String] = []
+            var clausesZh: [String] = []
             if found.notRegistered {
                 clauses.append(
                     registeredVenue == nil ? "is not in the registry (nor is the venue)" : "is not in the registry")
+                clausesZh.append(registeredVenue == nil ? "未在登记资料中（场所也未登记）" : "未在登记资料中")
             }
             if !found.wrongIPs.isEmpty {
                 let expected = context.registry?.terminals[code]?[terminalText]?.ipv4.map(ipv4Text) ?? ""
-                clauses.append("was seen with IP \(listed(found.wrongIPs.sorted().map(ipv4Text))) instead of the registered \(expected)")
+                let seen = found.wrongIPs.sorted().map(ipv4Text)
+                clauses.append("was seen with IP \(listed(seen)) instead of the registered \(expected)")
+                clausesZh.append("使用的 IP 为 \(listedZh(seen))，与登记的 \(expected) 不符")
             }
             if !found.wrongMACs.isEmpty {
                 let expected = context.registry?.terminals[code]?[terminalText]?.mac ?? ""
                 let seen = found.wrongMACs.map { context.symbols.text($0) }.sorted()
                 clauses.append("was seen with MAC \(listed(seen)) instead of the registered \(expected)")
+                clausesZh.append("使用的 MAC 为 \(listedZh(seen))，与登记的 \(expected) 不符")
             }
             if !found.outsideLAN.isEmpty {
-                clauses.append(
-                    "used \(listed(found.outsideLAN.sorted().map(ipv4Text))) outside the venue's LAN \(lanText ?? "")")
+                let outside = found.outsideLAN.sorted().map(ipv4Text)
+                clauses.append("used \(listed(outside)) outside the venue's LAN \(lanText ?? "")")
+                clausesZh.append("使用了场所内网网段 \(lanText ?? "") 以外的 IP \(listedZh(outside))")
             }
             for ip in found.sharedIPs.keys.sorted() {
                 let others = found.sharedIPs[ip]!.map { context.symbols.text($0) }.sorted()
                 clauses.append("shared IP \(ipv4Text(ip)) with terminal \(listed(others))")
+                clausesZh.append("与其他终端共用 IP \(ipv4Text(ip))（终端 \(listedZh(others))）")
             }
             guard !clauses.isEmpty else { continue }
             findings.append(
@@ -134,6 +141,7 @@ package struct IPMismatchDetector: Detector {
                     terminal: terminalText.isEmpty ? nil : terminalText, startSeconds: found.firstSeconds,
                     endSeconds: found.lastSeconds,
                     summary: "Terminal \(terminalText) " + listed(clauses, limit: 10) + ".",
+                    summaryZh: "终端 \(terminalText) " + listedZh(clausesZh, limit: 10, separator: "；") + "。",
                     evidence: found.evidence))
         }
     }

@@ -16,7 +16,7 @@ package struct InvalidIDDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let sessions = venue.identitySessions
@@ -40,12 +40,20 @@ package struct InvalidIDDetector: Detector {
             }
         }
         for (index, problem) in flagged {
-            let reason: String
+            let reason: Wording
             switch problem {
-            case .firstGeneration: reason = "is a 15-digit first-generation ID number, no longer valid"
-            case .wrongCheckCharacter: reason = "has a wrong check character"
-            case .impossibleBirthDate: reason = "encodes a birth date that does not exist or lies after the session"
-            case .malformed: reason = "is not a well-formed resident ID number"
+            case .firstGeneration:
+                reason = Wording(
+                    zh: "是 15 位的第一代身份证号码，已停止使用",
+                    en: "is a 15-digit first-generation ID number, no longer valid")
+            case .wrongCheckCharacter:
+                reason = Wording(zh: "校验位错误", en: "has a wrong check character")
+            case .impossibleBirthDate:
+                reason = Wording(
+                    zh: "所含出生日期不存在或晚于上机时间",
+                    en: "encodes a birth date that does not exist or lies after the session")
+            case .malformed:
+                reason = Wording(zh: "不是格式正确的居民身份证号码", en: "is not a well-formed resident ID number")
             }
             findings.append(
                 Finding(
@@ -54,7 +62,8 @@ package struct InvalidIDDetector: Detector {
                     terminal: optionalText(sessions.terminal[index], context.symbols),
                     cert: context.symbols.text(sessions.cert[index]), startSeconds: sessions.startSeconds[index],
                     endSeconds: max(sessions.endSeconds[index], sessions.startSeconds[index]),
-                    summary: "The resident-ID cert of a session \(reason).",
+                    summary: "The resident-ID cert of a session \(reason.en).",
+                    summaryZh: "一条上机记录登记的居民身份证号码\(reason.zh)，属无效身份证号。",
                     evidence: [sessions.source[index]]))
         }
     }

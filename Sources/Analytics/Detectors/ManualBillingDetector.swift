@@ -13,7 +13,7 @@ package struct ManualBillingDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let config = context.config[Self.self]
@@ -45,6 +45,7 @@ package struct ManualBillingDetector: Detector {
         guard byCount || byShare else { return }
 
         let share = sessions.count > 0 ? " (\(percentText(total, sessions.count)) of its sessions)" : ""
+        let shareZh = sessions.count > 0 ? "，手工计费占 \(percentText(total, sessions.count))" : ""
         findings.append(
             Finding(
                 detector: Self.id, severity: .medium, venue: context.symbols.text(venue.venue),
@@ -53,6 +54,8 @@ package struct ManualBillingDetector: Detector {
                     + "\(counted(manualSessions, "session")) checked out manually and "
                     + "\(counted(manualTransactions, "manual transaction")), against "
                     + "\(counted(sessions.count, "session")) in the dump\(share).",
+                summaryZh: "场所手工计费 \(total) 次：手工结账的上机记录 \(manualSessions) 条，补登/手工计费交易 "
+                    + "\(manualTransactions) 笔；本批数据中该场所共有上机记录 \(sessions.count) 条\(shareZh)。",
                 evidence: evidence))
     }
 

@@ -22,7 +22,7 @@ package struct MinorDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let minimumAge = context.config[Self.self].minimumAgeYears
@@ -62,6 +62,9 @@ package struct MinorDetector: Detector {
                         summary: "A customer aged \(age) by the "
                             + (sessions.certType[index].isResidentID ? "resident ID" : "birth date the export gives")
                             + " was admitted for a session.",
+                        summaryZh: "场所接纳未成年人上网：按"
+                            + (sessions.certType[index].isResidentID ? "居民身份证号码" : "导出数据给出的出生日期")
+                            + "计算，上机人员年龄为 \(age) 周岁。",
                         evidence: [sessions.source[index]]))
             }
         }

@@ -22,8 +22,13 @@ package struct PrivateNetworkDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] {
-        context.registry == nil ? ["registry (addresses were judged only by the audit clients seen)"] : []
+    package func missingInputs(_ context: DetectionContext) -> [Wording] {
+        guard context.registry == nil else { return [] }
+        return [
+            Wording(
+                zh: "场所登记资料（仅凭出现过的审计客户端判断地址是否为终端）",
+                en: "registry (addresses were judged only by the audit clients seen)")
+        ]
     }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
@@ -76,6 +81,7 @@ package struct PrivateNetworkDetector: Detector {
             let cited = lines.count > Self.citedLines
                 ? Array(lines.prefix(Self.citedLines / 2) + lines.suffix(Self.citedLines / 2)) : lines
             let macNote = macs.isEmpty || macs == [address] ? "" : " (MAC \(listed(macs)))"
+            let macNoteZh = macs.isEmpty || macs == [address] ? " " : "（MAC \(listedZh(macs))）"
             findings.append(
                 Finding(
                     detector: Self.id, severity: .medium, venue: code, address: address,
@@ -85,6 +91,11 @@ package struct PrivateNetworkDetector: Detector {
                         + "line in \(counted(lines.count, "traffic summary", "traffic summaries"))"
                         + (destinations.isEmpty ? "" : ", mostly to \(listed(Array(destinations)))")
                         + (lines.count > cited.count ? " (the first and last \(cited.count / 2) are cited)." : "."),
+                    summaryZh: "地址 \(address)\(macNoteZh)不是本场所的终端（登记资料中没有终端使用该地址，也没有审计客户端"
+                        + "在其上运行），却经场所线路传输了 \(Self.megabytes(total)) MB 流量（\(lines.count) 条流量记录）"
+                        + (destinations.isEmpty ? "" : "，主要去往 \(listedZh(Array(destinations)))")
+                        + "，疑似私接网络设备或自组局域网"
+                        + (lines.count > cited.count ? "（证据只列出首末各 \(cited.count / 2) 条）。" : "。"),
                     evidence: cited.map { flows.source[$0] }))
         }
     }

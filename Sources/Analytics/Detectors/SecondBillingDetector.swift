@@ -21,11 +21,19 @@ package struct SecondBillingDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] {
-        var missing: [String] = []
-        if context.signatures == nil { missing.append("billing-client signatures (the process rule did not run)") }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] {
+        var missing: [Wording] = []
+        if context.signatures == nil {
+            missing.append(
+                Wording(
+                    zh: "计费客户端特征库（未按进程规则检查）",
+                    en: "billing-client signatures (the process rule did not run)"))
+        }
         if context.registry == nil {
-            missing.append("registry (foreign billing clients were judged against each venue's most-run client)")
+            missing.append(
+                Wording(
+                    zh: "场所登记资料（以各场所运行最多的计费客户端为准判断二套计费）",
+                    en: "registry (foreign billing clients were judged against each venue's most-run client)"))
         }
         return missing
     }
@@ -57,6 +65,8 @@ package struct SecondBillingDetector: Detector {
         let against = homeIsRegistered
             ? "the venue's registered billing system is \(home)"
             : "the venue mostly runs the client of \(home) (no registered billing system)"
+        let againstZh = homeIsRegistered
+            ? "场所登记的计费系统是“\(home)”" : "场所主要运行的是“\(home)”的客户端（未登记计费系统）"
         for system in startsBySystem.keys.sorted() where !Self.sameSystem(system, home) {
             // One finding per terminal the foreign client ran on: each is a machine an inspector must see.
             let byTerminal = Dictionary(grouping: startsBySystem[system]!) { processes.terminal[$0] }
@@ -71,6 +81,8 @@ package struct SecondBillingDetector: Detector {
                         endSeconds: processes.timeSeconds[starts[starts.count - 1]],
                         summary: "The billing client of \(system) (\(listed(exeNames))) started "
                             + "\(counted(starts.count, "time")) on terminal \(terminalText ?? "?"), but \(against).",
+                        summaryZh: "终端 \(terminalText ?? "（无编号）") 上“\(system)”的计费客户端（\(listedZh(exeNames))）"
+                            + "启动了 \(starts.count) 次，而\(againstZh)，疑似二套计费。",
                         evidence: starts.map { processes.source[$0] }))
             }
         }
@@ -108,6 +120,11 @@ package struct SecondBillingDetector: Detector {
                     + (venue.sessions.count == 0
                         ? "; the dump has no billing session of this venue at all (a second billing system, or a "
                             + "missing export)." : "."),
+                summaryZh: "审计客户端记录到 \(orphans.count) 次上线（终端 \(listedZh(terminals))），前后 "
+                    + "\(minutesTextZh(window))内均无计费上机记录开始"
+                    + (venue.sessions.count == 0
+                        ? "；本批数据中根本没有该场所的上机记录（可能使用二套计费，或缺少计费导出）。"
+                        : "，疑似二套计费。"),
                 evidence: orphans.map { logons.source[$0] }))
     }
 

@@ -13,7 +13,7 @@ package struct StaffCardDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let config = context.config[Self.self]
@@ -53,6 +53,9 @@ package struct StaffCardDetector: Detector {
                         + "\(counted(terminals.count, "terminal")) (\(listed(terminals))) within "
                         + "\(counted(Int(config.windowHours.rounded()), "hour")), using "
                         + "\(counted(cards, "distinct card identity", "distinct card identities")).",
+                    summaryZh: "\(Int(config.windowHours.rounded())) 小时内用工作卡在 \(terminals.count) 台终端"
+                        + "（\(listedZh(terminals))）上机 \(members.count) 次，共涉及 \(cards) 个不同的卡证，"
+                        + "疑似用工作卡为顾客开机上网。",
                     evidence: members.map { sessions.source[$0] }))
         }
     }

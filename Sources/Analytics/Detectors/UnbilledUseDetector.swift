@@ -17,7 +17,7 @@ package struct UnbilledUseDetector: Detector {
 
     package init() {}
 
-    package func missingInputs(_ context: DetectionContext) -> [String] { [] }
+    package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         guard !venue.heartbeats.isEmpty else { return }
@@ -98,6 +98,11 @@ package struct UnbilledUseDetector: Detector {
                     + "\(minutesText(seconds(minutes: context.config[Self.self].minimumRunMinutes))) or more), but the dump "
                     + "has no billing session of this venue at all: its billing export is missing, or it bills on "
                     + "another system. The evidence gives each run's first and last heartbeat.",
+                summaryZh: "审计日志显示 \(terminals) 台终端共使用 \(tenthsOfHours / 10).\(tenthsOfHours % 10) 小时"
+                    + "（\(runs.count) 段持续 "
+                    + "\(minutesTextZh(seconds(minutes: context.config[Self.self].minimumRunMinutes)))及以上的“使用中”"
+                    + "（INUSE）心跳），但本批数据中根本没有该场所的上机记录：或缺少计费导出，或在另一套系统上计费。"
+                    + "证据列出每段的首末两条心跳。",
                 evidence: evidence))
     }
 
@@ -114,6 +119,8 @@ package struct UnbilledUseDetector: Detector {
                 startSeconds: start, endSeconds: end,
                 summary: "Terminal \(terminalText ?? "(unnamed)") sent \(counted(last - first + 1, "INUSE heartbeat")) "
                     + "over \(minutesText(end - start)) with no billing session covering it.",
+                summaryZh: "终端 \(terminalText ?? "（无编号）") 在 \(minutesTextZh(end - start))内发出 "
+                    + "\(last - first + 1) 次“使用中”（INUSE）心跳，期间没有任何计费上机记录，疑似上网未计费。",
                 evidence: [series.source[first], series.source[last]]))
     }
 

@@ -30,7 +30,7 @@ package enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
 }
 
 /// One distinct case a detector found (FORMATS.md §5). Text fields hold unmasked values; masking is
-/// the report writers' job, so `summary` must never contain a cert number or a name.
+/// the report writers' job, so neither summary may contain a cert number or a name.
 package struct Finding: Sendable, Hashable {
     package var detector: DetectorID
     package var severity: Severity
@@ -48,17 +48,17 @@ package struct Finding: Sendable, Hashable {
     package var endSeconds: Int64
     /// One English sentence, no personal data.
     package var summary: String
-    /// The same in Simplified Chinese (the reports' default language, FORMATS.md §7).
-    package var summaryZh: String?
+    /// The same facts in one Simplified Chinese sentence (the reports' default language, FORMATS.md §7), in the
+    /// words of the police who inspect venues; the same numbers, terminals and times, no personal data.
+    package var summaryZh: String
     /// Source rows, sorted, de-duplicated.
     package var evidence: [SourceRef]
 
     package init(
         detector: DetectorID, severity: Severity, venue: String, terminal: String? = nil, cert: String? = nil,
-        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, summaryZh: String? = nil,
+        address: String? = nil, startSeconds: Int64, endSeconds: Int64, summary: String, summaryZh: String,
         evidence: [SourceRef]
     ) {
-        self.summaryZh = summaryZh
         self.detector = detector
         self.severity = severity
         self.venue = venue
@@ -68,6 +68,7 @@ package struct Finding: Sendable, Hashable {
         self.startSeconds = startSeconds
         self.endSeconds = endSeconds
         self.summary = summary
+        self.summaryZh = summaryZh
         self.evidence = Array(Set(evidence)).sorted()
     }
 

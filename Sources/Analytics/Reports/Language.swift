@@ -7,6 +7,23 @@ package enum Language: String, Sendable, CaseIterable {
     package func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 }
 
+/// One piece of human-facing text in both languages (FORMATS.md §7), for text made before the language is known
+/// (a detector's missing inputs are stored in both and shown in either).
+package struct Wording: Sendable, Hashable {
+    /// Simplified Chinese, the default.
+    package var zh: String
+    /// English, with `--lang en`.
+    package var en: String
+
+    package init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+
+    /// The text in `language`.
+    package func text(_ language: Language) -> String { language.pick(zh, en) }
+}
+
 extension DetectorID {
     /// The rule's name as an inspector says it.
     package func title(_ language: Language) -> String {

@@ -9,6 +9,9 @@ package struct GeneratorOptions: Sendable {
     package var outputDirectory: String
     /// Venues to generate; more when `targetBytes` needs them, at least 8 with anomalies.
     package var venues: Int
+    /// Whether `venues` is the analyst's number: with `targetBytes` the venues then stay that many and grow in
+    /// terminals to reach the size, instead of more venues being added.
+    package var venuesGiven = false
     package var seed: UInt64
     /// Approximate uncompressed text of the whole dump, in bytes; nil for a small night (20-60 terminals a venue).
     package var targetBytes: Int64?

@@ -126,14 +126,19 @@ enum Planner {
         var count = max(1, options.venues)
         if options.anomalies { count = max(count, minimumVenuesWithAnomalies) }
         let terminalRange = options.targetBytes == nil ? 20...60 : 20...200
+        // --venues with --size: that many venues, each of the size's share (at least 20 terminals).
+        let sharedTerminals = options.targetBytes.flatMap { target in
+            options.venuesGiven ? max(20, Int(target / Int64(count) / estimatedBytes(terminals: 1))) : nil
+        }
         var specs: [VenueSpec] = []
         var estimated: Int64 = 0
         var index = 0
-        while index < count || (options.targetBytes.map { estimated < $0 } ?? false) {
+        while index < count || (!options.venuesGiven && (options.targetBytes.map { estimated < $0 } ?? false)) {
             let countyIndex = random.below(Tables.counties.count)
             let code = Tables.counties[countyIndex].code + String(10_000_000 + index * 97 + random.below(97))
             var terminals = random.int(terminalRange)
             if random.chance(0.5) { terminals = random.int(terminalRange.lowerBound...(terminalRange.lowerBound + 40)) }
+            if let sharedTerminals { terminals = sharedTerminals }
             var spec = VenueSpec(
                 index: index, code: code, countyIndex: countyIndex, terminalCount: terminals,
                 billingIndex: random.below(Tables.billingSystems.count), minutePrecision: random.chance(0.15),

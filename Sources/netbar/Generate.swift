@@ -9,8 +9,10 @@ struct Generate: ParsableCommand {
 
     @Option(name: .long, help: "Output directory (gets dump/, registry/ and, with --anomalies, truth.jsonl).")
     var out: String
-    @Option(name: .long, help: "Number of venues (more when --size needs them).")
-    var venues = 5
+    @Option(
+        name: .long,
+        help: "Number of venues (default 5; with --size alone, as many as the size needs; with both, this many venues sized to fit).")
+    var venues: Int?
     @Option(name: .long, help: "Random seed; the same seed writes the same bytes.")
     var seed: UInt64 = 1
     @Option(name: .long, help: "Approximate size of the dump's text: bytes, or with K, M or G (e.g. 1G).")
@@ -46,7 +48,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        guard venues >= 1 else { throw RunError.usage("--venues must be at least 1") }
+        guard (venues ?? 5) >= 1 else { throw RunError.usage("--venues must be at least 1") }
         let targetBytes = try size.map(Self.parseSize)
         guard let day = try Wiring.parseNight(night)?.split(separator: "-").map({ Int($0) ?? 0 }), day.count == 3 else {
             throw RunError.usage("--night '\(night)' is not a date such as 2026-11-28")
@@ -55,11 +57,11 @@ struct Generate: ParsableCommand {
         let target = targetBytes ?? 0
         let report: GeneratorReport
         do {
-            report = try generateDump(
-                GeneratorOptions(
-                    outputDirectory: out, venues: venues, seed: seed, targetBytes: targetBytes, anomalies: anomalies,
-                    terminalsPerVenue: terminals, date: (day[0], day[1], day[2]))
-            ) { written in
+            var options = GeneratorOptions(
+                outputDirectory: out, venues: venues ?? 5, seed: seed, targetBytes: targetBytes, anomalies: anomalies,
+                terminalsPerVenue: terminals, date: (day[0], day[1], day[2]))
+            options.venuesGiven = venues != nil
+            report = try generateDump(options) { written in
                 guard !quiet, target > 0 else { return }
                 let percent = min(100, Int(written * 100 / max(1, target)))
                 writeStandardError("\rgenerate: \(written >> 20) MB of about \(target >> 20) MB (\(percent)%)")

@@ -17,6 +17,12 @@ enum TemporaryFiles {
         paths = table
         count = Int32(files.count)
         Self.folder = strdup(folder)
+        // A parent may hand down these signals blocked (a thread pool's mask survives exec): unblock them, or a
+        // service manager's SIGTERM would wait for the run to end and the database would outlive it.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblocked, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 TemporaryFiles.removeNow()

@@ -124,7 +124,8 @@ package enum InspectionSheet {
         for (detector, group) in SheetText.byDetector(findings) {
             html += "<h3>\(e(DetectorID(detector).title(language))) <span class=\"note\">\(e(detector)) · "
             html += "\(e(pick("\(group.count) 项", counted(group.count, "finding"))))</span></h3>\n"
-            html += "<table class=\"findings\"><tr><th>\(e(pick("时间", "Time")))</th><th>\(e(pick("终端", "Terminal")))</th>"
+            html += "<table class=\"findings\">\(SheetText.columns([15, 8, 14, 0, 9, 24]))"
+            html += "<tr><th>\(e(pick("时间", "Time")))</th><th>\(e(pick("终端", "Terminal")))</th>"
             html += "<th>\(e(pick("证件号码", "Cert")))</th><th>\(e(pick("情况", "What was found")))</th>"
             html += "<th>\(e(pick("新发现/重复", "New or recurring")))</th><th>\(e(pick("证据（文件:行）", "Evidence (file:line)")))</th></tr>\n"
             for finding in group {
@@ -207,7 +208,7 @@ enum SheetText {
         h1{font-size:18pt;text-align:center;margin:0 0 4mm}h2{font-size:12pt;margin:5mm 0 2mm}
         h3{font-size:11pt;margin:3mm 0 1mm}.note{font-weight:normal;font-size:9pt;color:#444;margin-left:2mm}
         p{font-size:10.5pt;margin:1mm 0}.meta{font-size:9pt;text-align:center}
-        table{border-collapse:collapse;width:100%;margin-bottom:2mm;page-break-inside:auto}
+        table{border-collapse:collapse;width:100%;margin-bottom:2mm;page-break-inside:auto}table.findings{table-layout:fixed}
         tr{page-break-inside:avoid;break-inside:avoid}
         th,td{border:1px solid #000;padding:1mm 1.5mm;text-align:left;vertical-align:top;font-size:9pt;
         word-break:break-all}
@@ -220,6 +221,12 @@ enum SheetText {
         </style></head><body>
 
         """
+    }
+
+    /// A `colgroup` of column widths in percent of the page (0: the rest), so that narrow columns such as the
+    /// terminal keep their width on A4.
+    static func columns(_ percents: [Int]) -> String {
+        "<colgroup>" + percents.map { $0 > 0 ? "<col style=\"width:\($0)%\">" : "<col>" }.joined() + "</colgroup>"
     }
 
     /// Findings grouped by detector, in `DetectorList` order (unknown ids last, by name).

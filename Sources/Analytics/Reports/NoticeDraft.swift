@@ -71,14 +71,14 @@ package enum NoticeDraft {
             html += "<div class=\"problem\"><h3>\(number). \(e(DetectorID(detector).title(language)))"
             html += "<span class=\"note\">\(e(pick("共 \(group.count) 项", counted(group.count, "finding"))))</span></h3>\n"
             html += "<p class=\"body\">\(e(plainWords(detector, language)))</p>\n"
-            html += "<table class=\"findings\"><tr><th>\(e(pick("时间", "Time")))</th><th>\(e(pick("终端", "Terminal")))</th>"
+            html += "<table class=\"findings\">\(SheetText.columns([15, 8, 14, 0, 24]))<tr><th>\(e(pick("时间", "Time")))</th><th>\(e(pick("终端", "Terminal")))</th>"
             html += "<th>\(e(pick("证件号码", "Cert")))</th><th>\(e(pick("情况", "What was found")))</th>"
             html += "<th>\(e(pick("证据（文件:行）", "Evidence (file:line)")))</th></tr>\n"
             for finding in group {
                 html += "<tr><td>\(e(SheetText.span(finding)))</td><td>\(e(finding.terminal ?? finding.address ?? ""))</td>"
                 html += "<td>\(e(data.certText(finding.cert) ?? ""))</td><td>\(e(data.summary(finding)))"
                 html += " <span class=\"note\">\(e(SheetText.recurrence(finding, language)))</span></td>"
-                html += "<td>\(SheetText.evidence(finding, data))</td></tr>\n"
+                html += "<td>\(SheetText.evidence(finding, data, limit: 8))</td></tr>\n"
             }
             html += "</table>\n"
             let citations = legalBasis.entries(for: detector)

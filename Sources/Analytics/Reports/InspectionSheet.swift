@@ -35,7 +35,7 @@ package enum InspectionSheet {
         let language = data.language
         let e = FindingsRenderer.htmlEscape
         let pick = language.pick
-        let registry = data.venues[code]
+        let base = data.venues[code]
         let nights = data.nights(venue: code)
         let night = requested ?? nights.last ?? data.latestNight
         let counts = night.map { data.counts(venue: code, night: $0) } ?? [:]
@@ -59,33 +59,33 @@ package enum InspectionSheet {
             html += "<td class=\"seen\">\(e(seen))</td></tr>\n"
         }
         func number(_ key: VenueCount) -> Int64? { counts[VenueCount.prefix + key.rawValue] }
-        row("场所名称", "Name", registry?.name)
-        row("场所编码", "Code", registry?.code, code)
-        row("业主", "Owner", registry?.owner)
-        row("地址", "Address", registry?.address)
-        row("联系电话", "Phone", registry?.phone)
-        row("接入服务商", "Internet provider", registry?.isp)
-        row("公网IP", "Public IP", registry?.publicIP)
+        row("场所名称", "Name", base?.name)
+        row("场所编码", "Code", base?.code, code)
+        row("业主", "Owner", base?.owner)
+        row("地址", "Address", base?.address)
+        row("联系电话", "Phone", base?.phone)
+        row("接入服务商", "Internet provider", base?.isp)
+        row("公网IP", "Public IP", base?.publicIP)
         var lanSeen = ""
         if let match = rates[.ipTerminal] {
             lanSeen = pick(
                 "审计日志所见终端 \(match.denominator) 台，IP/MAC 与登记一致 \(match.numerator) 台",
                 "\(match.denominator) terminals seen in the audit log, \(match.numerator) matching the registry")
         }
-        row("内网网段", "LAN", registry?.lan, lanSeen)
+        row("内网网段", "LAN", base?.lan, lanSeen)
         var terminalsSeen: [String] = []
         if let billing = number(.billingTerminals) { terminalsSeen.append(pick("计费终端 \(billing) 台", "\(billing) in billing")) }
         if let audit = number(.auditTerminals) { terminalsSeen.append(pick("审计终端 \(audit) 台", "\(audit) in the audit log")) }
-        row("登记终端数", "Registered terminals", registry?.terminalCount.map(String.init) ?? registry.map { _ in "" },
+        row("登记终端数", "Registered terminals", base?.terminalCount.map(String.init) ?? base.map { _ in "" },
             terminalsSeen.joined(separator: pick("；", "; ")))
-        row("计费系统", "Billing system", registry?.billingSystem, billingClientsSeen(data, counts, registry))
+        row("计费系统", "Billing system", base?.billingSystem, billingClientsSeen(data, counts, base))
         var auditSeen = ""
         if let install = rates[.auditInstall] {
             auditSeen = pick(
                 "发送审计数据的终端 \(install.numerator) / \(install.denominator) 台",
                 "\(install.numerator) of \(install.denominator) terminals sent audit data")
         }
-        row("审计系统", "Audit system", registry?.auditSystem, auditSeen)
+        row("审计系统", "Audit system", base?.auditSystem, auditSeen)
         var sessionsSeen = ""
         if let sessions = number(.sessions) {
             let staff = number(.staffSessions) ?? 0
@@ -147,14 +147,14 @@ package enum InspectionSheet {
 
     /// "Pubwin（20 台）、万象（2 台，与登记不符）", from the billing-client counts of the night.
     private static func billingClientsSeen(
-        _ data: ReportData, _ counts: [String: Int64], _ registry: RegistryVenueDetails?
+        _ data: ReportData, _ counts: [String: Int64], _ base: RegistryVenueDetails?
     ) -> String {
         let pick = data.language.pick
         let prefix = VenueCount.prefix + VenueCount.billingClientPrefix
         var parts: [String] = []
         for (key, terminals) in counts.sorted(by: { $0.key < $1.key }) where key.hasPrefix(prefix) {
             let system = String(key.dropFirst(prefix.count))
-            let registered = registry?.billingSystem ?? ""
+            let registered = base?.billingSystem ?? ""
             let foreign = !registered.isEmpty && !SecondBillingDetector.sameSystem(system, registered)
             parts.append(
                 system + pick("（\(terminals) 台\(foreign ? "，与登记不符" : "")）", " (\(terminals) terminals\(foreign ? ", not the registered system" : ""))"))

@@ -41,8 +41,8 @@ package enum NoticeDraft {
         let language = data.language
         let pick = language.pick
         let e = FindingsRenderer.htmlEscape
-        let registry = data.venues[code]
-        let name = registry?.name ?? ""
+        let base = data.venues[code]
+        let name = base?.name ?? ""
         let first = findings.map(\.startSeconds).min() ?? data.generatedAt
         let last = findings.map(\.endSeconds).max() ?? data.generatedAt
 
@@ -59,7 +59,7 @@ package enum NoticeDraft {
         let venueLine = (name.isEmpty ? pick("（场所名称未登记）", "(name not registered)") : name)
         html += "<p class=\"body\"><b>\(e(venueLine))</b>\(e(pick("：", ":")))</p>\n"
         html += "<p class=\"body\">\(e(pick("场所编码", "Venue code")))\(e(pick("：", ": ")))\(e(code))"
-        html += "\(e(pick("；地址：", "; address: ")))\(e(registry.map { $0.address.isEmpty ? "—" : $0.address } ?? pick("（未登记）", "(not registered)")))</p>\n"
+        html += "\(e(pick("；地址：", "; address: ")))\(e(base.map { $0.address.isEmpty ? "—" : $0.address } ?? pick("（未登记）", "(not registered)")))</p>\n"
         let opening = pick(
             "经对你单位 \(localDate(first)) 至 \(localDate(last)) 的计费系统、安全审计系统数据进行检查，发现存在下列问题：",
             "A check of your venue's billing and security audit data from \(localDate(first)) to \(localDate(last)) "

@@ -85,7 +85,8 @@ package struct VenueRatesCollector {
 
         // audit-install: registered terminals (or, with none registered, the billing terminals) that sent any
         // audit event this night.
-        let registered = context.registry?.terminals[code] ?? [:]
+        // Read without an optional chain on `registry`, which the try-question-mark check mistakes for one.
+        let registered = context.registry.map { $0.terminals[code] ?? [:] } ?? [:]
         let auditTerminalTexts = Set(auditTerminals.map { symbols.text($0) })
         if !registered.isEmpty {
             let installed = registered.keys.filter { auditTerminalTexts.contains($0) }.count

@@ -148,6 +148,48 @@ import Testing
         #expect(collector.rowsWithoutNight == 1)
     }
 
+    @Test func eachNightOfAVenueIsRatedFromItsOwnRows() {
+        var fixture = Fixture()
+        var venue = Self.auditVenue(&fixture)
+        // The same night again a day later, from file 2: both nights get the single night's rates.
+        let day: Int64 = 86_400
+        let sessions = venue.sessions
+        for index in 0..<sessions.count {
+            venue.sessions.append(
+                terminal: sessions.terminal[index], cert: sessions.cert[index], certType: sessions.certType[index],
+                userType: sessions.userType[index], checkout: sessions.checkout[index],
+                startSeconds: sessions.startSeconds[index] + day, endSeconds: sessions.endSeconds[index] + day,
+                isOpen: false, amountFen: 0, source: SourceRef(fileID: 2, line: sessions.source[index].line))
+        }
+        let statuses = venue.auditStatuses
+        for index in 0..<statuses.count {
+            venue.auditStatuses.append(
+                timeSeconds: statuses.timeSeconds[index] + day, status: statuses.status[index],
+                source: SourceRef(fileID: 2, line: statuses.source[index].line))
+        }
+        for (terminal, series) in venue.heartbeats {
+            for index in 0..<series.count {
+                venue.heartbeats[terminal]?.append(
+                    timeSeconds: series.timeSeconds[index] + day, value: series.value[index],
+                    source: SourceRef(fileID: 2, line: series.source[index].line))
+            }
+        }
+        for (terminal, series) in venue.snapshots {
+            for index in 0..<series.count {
+                venue.snapshots[terminal]?.append(
+                    timeSeconds: series.timeSeconds[index] + day, value: series.value[index],
+                    source: SourceRef(fileID: 2, line: series.source[index].line))
+            }
+        }
+        let table = Self.rates(fixture, [venue], extraNights: [2: "2026-11-29"])
+        for rate in ["audit-use", "screenshot-upload", "billing-use", "audit-install", "real-name"] {
+            let first = table["\(Self.night) \(rate)"].map { [$0.numerator, $0.denominator] }
+            let second = table["2026-11-29 \(rate)"].map { [$0.numerator, $0.denominator] }
+            #expect(first != nil && first == second, "\(rate)")
+        }
+        #expect(table["2026-11-29 audit-use"].map { [$0.numerator, $0.denominator] } == [1200, 4200])
+    }
+
     @Test func aVenueWithNothingToShareHasNoRates() {
         var fixture = Fixture()
         let venue = fixture.venue(Self.code)

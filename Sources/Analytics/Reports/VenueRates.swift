@@ -360,6 +360,12 @@ private struct NightSplitter {
     /// address sighting (stored merged across nights, with its first line) counts for the night of its line and
     /// for every night whose coverage its first-to-last time overlaps.
     mutating func split(_ venue: VenueSlice) -> [String: VenueSlice] {
+        // The usual case, one dump a night: the venue as it is, without copying its rows.
+        if let night = onlyNight(venue) {
+            var slice = venue
+            slice.auditCoverage = Self.auditCoverage(venue)
+            return [night: slice]
+        }
         var parts: [String: VenueSlice] = [:]
         var coverage: [String: (Int64, Int64)] = [:]
         func cover(_ night: String, _ time: Int64) {
@@ -472,5 +478,52 @@ private struct NightSplitter {
             }
         }
         return parts
+    }
+
+    /// The night every row of the venue belongs to, when there is exactly one; nil when the rows span several
+    /// nights or some lie in a file of no night.
+    private func onlyNight(_ venue: VenueSlice) -> String? {
+        var night: String?
+        var lastFile = Int32.min
+        func agrees(_ sources: some Sequence<SourceRef>) -> Bool {
+            for source in sources where source.fileID != lastFile {
+                lastFile = source.fileID
+                guard let candidate = nightOfFile[Int64(source.fileID)] else { return false }
+                if let night, night != candidate { return false }
+                night = candidate
+            }
+            return true
+        }
+        guard agrees(venue.sessions.source), agrees(venue.logons.source), agrees(venue.swipes.source),
+            agrees(venue.processes.source), agrees(venue.auditStatuses.source), agrees(venue.flows.source),
+            agrees(venue.addresses.lazy.map(\.source))
+        else { return nil }
+        for series in venue.heartbeats.values where !agrees(series.source) { return nil }
+        for series in venue.snapshots.values where !agrees(series.source) { return nil }
+        return night
+    }
+
+    /// First to last time of the venue's audit rows (what `split` computes per night).
+    private static func auditCoverage(_ venue: VenueSlice) -> ClosedRange<Int64>? {
+        var first = Int64.max
+        var last = Int64.min
+        func take(_ times: some Sequence<Int64>) {
+            for time in times {
+                first = min(first, time)
+                last = max(last, time)
+            }
+        }
+        take(venue.logons.timeSeconds)
+        take(venue.swipes.timeSeconds)
+        take(venue.processes.timeSeconds)
+        take(venue.auditStatuses.timeSeconds)
+        take(venue.flows.timeSeconds)
+        for series in venue.heartbeats.values where series.count > 0 {
+            take([series.timeSeconds[0], series.timeSeconds[series.count - 1]])
+        }
+        for series in venue.snapshots.values where series.count > 0 {
+            take([series.timeSeconds[0], series.timeSeconds[series.count - 1]])
+        }
+        return first <= last ? first...last : nil
     }
 }

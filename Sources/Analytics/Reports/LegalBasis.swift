@@ -38,6 +38,7 @@ package struct LegalBasis: Sendable, Equatable {
         }
     }
 
+    /// The `source` of the built-in table.
     package static let shippedSource = "reports/legal-basis.tsv (built in)"
 
     /// The table at `path` (an officer's copy), or the built-in one when `path` is nil.
@@ -96,7 +97,9 @@ package struct LegalBasis: Sendable, Equatable {
 
 /// A legal-basis table that cannot be used: which file, which line (nil for the file as a whole) and why.
 package struct LegalBasisError: Error, CustomStringConvertible, Equatable {
+    /// The file (or `reports/legal-basis.tsv (built in)`).
     package var source: String
+    /// The 1-based line, nil when the file as a whole is at fault (unreadable, not UTF-8).
     package var line: Int?
     /// One English sentence.
     package var reason: String

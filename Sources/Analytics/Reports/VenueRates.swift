@@ -22,10 +22,12 @@ package struct VenueRatesCollector {
     /// Whether a resident-ID number passes `invalid-id`'s check, cached across venues.
     private var validByCert: [SymbolID: Bool] = [:]
 
+    /// A collector for a database whose files have the nights `nightOfFile` (file id → night).
     package init(nightOfFile: [Int64: String]) {
         self.nightOfFile = nightOfFile
     }
 
+    /// Rates one venue, night by night; called once per venue as detection passes over it.
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let code = context.symbols.text(venue.venue)
         var split = NightSplitter(nightOfFile: nightOfFile)
@@ -37,6 +39,7 @@ package struct VenueRatesCollector {
         }
     }
 
+    /// Every rate and count row, sorted by venue, night and id.
     package func finish() -> [VenueRateRow] {
         rows.sorted { ($0.venue, $0.night, $0.rate) < ($1.venue, $1.night, $1.rate) }
     }

@@ -211,7 +211,7 @@ enum SheetText {
         table{border-collapse:collapse;width:100%;margin-bottom:2mm;page-break-inside:auto}table.findings{table-layout:fixed}
         tr{page-break-inside:avoid;break-inside:avoid}
         th,td{border:1px solid #000;padding:1mm 1.5mm;text-align:left;vertical-align:top;font-size:9pt;
-        word-break:break-all}
+        overflow-wrap:anywhere}
         th{background:#f2f2f2;font-weight:bold}tr.high td:first-child{border-left:3px solid #b00020}
         code{font-size:8pt}.remarks{border:1px solid #000;height:22mm}
         table.signatures td{border:none;padding-top:8mm;font-size:10.5pt}

@@ -17,18 +17,18 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "LogFormats"),
-        // The shipped data files, embedded in the code; the files are links to columns/ and signatures/, where
-        // an analyst looks for them.
+        // The shipped data files, embedded in the code; the files are links to columns/, signatures/ and reports/,
+        // where an analyst looks for them.
         .target(
             name: "ShippedData",
             resources: [
                 .embedInCode("column-names.tsv"), .embedInCode("billing-clients.txt"),
-                .embedInCode("card-free-tools.txt"),
+                .embedInCode("card-free-tools.txt"), .embedInCode("legal-basis.tsv"),
             ]),
         .target(name: "Ingest", dependencies: ["LogFormats", "CZstd", "CZlib", "CSQLite"]),
         .target(
             name: "Analytics",
-            dependencies: ["LogFormats", "Ingest", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LogFormats", "Ingest", "ShippedData", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "DumpGenerator", dependencies: ["LogFormats", "ShippedData", "CZstd", "CZlib"]),
         .executableTarget(

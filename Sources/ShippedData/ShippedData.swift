@@ -1,7 +1,7 @@
-// ShippedData: the data files that ship with netbar (the header map and the signature lists), compiled into
-// the binary, so that a copied binary has them and never runs a rule short of its lists. The files in
-// `columns/` and `signatures/` are the source; an analyst extends or replaces them at run time
-// (`--columns FILE`, `--signatures DIR`).
+// ShippedData: the data files that ship with netbar (the header map, the signature lists and the legal basis of
+// the notice drafts), compiled into the binary, so that a copied binary has them and never runs a rule short of
+// its lists. The files in `columns/`, `signatures/` and `reports/` are the source; an analyst extends or replaces
+// them at run time (`--columns FILE`, `--signatures DIR`, `--legal-basis FILE`).
 
 /// The shipped data files, as text.
 package enum ShippedData {
@@ -15,4 +15,6 @@ package enum ShippedData {
     package static var cardFreeTools: String {
         String(decoding: PackageResources.card_free_tools_txt, as: UTF8.self)
     }
+    /// `reports/legal-basis.tsv`: the rule-to-article table of the notice drafts (FORMATS.md §8).
+    package static var legalBasis: String { String(decoding: PackageResources.legal_basis_tsv, as: UTF8.self) }
 }

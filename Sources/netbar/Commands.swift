@@ -81,6 +81,8 @@ struct Analyze: ParsableCommand {
     var inspection: String?
     @Option(name: .long, help: "Write the draft rectification notices (整改通知书) of venues with findings here.")
     var notice: String?
+    @Option(name: .long, help: "The rule-to-article table of the notices (default: reports/legal-basis.tsv, built in).")
+    var legalBasis: String?
     @Flag(name: .long, help: "Show certificate numbers in full in reports.")
     var revealCerts = false
     @OptionGroup var language: LanguageOption
@@ -90,6 +92,7 @@ struct Analyze: ParsableCommand {
         let night = try Wiring.parseNight(ingestOptions.night)
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let names = try Wiring.columnNames(ingestOptions.columns)
+        let articles = try Wiring.legalBasis(legalBasis)
         let settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         if let registry { try Wiring.checkRegistryFolder(registry) }
@@ -139,8 +142,8 @@ struct Analyze: ParsableCommand {
             let data = try Wiring.reportData(
                 store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang)
             if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
-            if let inspection { try Wiring.write(Wiring.inspectionSheets(data), to: inspection) }
-            if let notice { try Wiring.write(try Wiring.notices(data), to: notice) }
+            if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: ReportFilter()), to: inspection) }
+            if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
         }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night
@@ -261,11 +264,14 @@ struct Report: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (- for standard output).")
     var output = "-"
     @OptionGroup var cut: CutOptions
+    @Option(name: .long, help: "The rule-to-article table of the notices (default: reports/legal-basis.tsv, built in).")
+    var legalBasis: String?
     @Flag(name: .long, help: "Show certificate numbers in full.")
     var revealCerts = false
     @OptionGroup var language: LanguageOption
 
     func run() throws {
+        let articles = try Wiring.legalBasis(legalBasis)
         try Wiring.checkDatabaseExists(store.db, hint: "analyse or ingest a dump into it first")
         let database = try Wiring.openStore(store.db, access: .shared)
         let filter = try cut.filter(latestNight: try Wiring.latestNight(database))
@@ -278,8 +284,8 @@ struct Report: ParsableCommand {
         case .html: try Wiring.write(Wiring.htmlReport(data), to: output)
         case .text: try Wiring.write(TextReport.render(data), to: output)
         case .trend: try Wiring.write(TextReport.trend(data), to: output)
-        case .inspection: try Wiring.write(Wiring.inspectionSheets(data), to: output)
-        case .notice: try Wiring.write(try Wiring.notices(data), to: output)
+        case .inspection: try Wiring.write(Wiring.inspectionSheets(data, cut: filter), to: output)
+        case .notice: try Wiring.write(Wiring.notices(data, legalBasis: articles), to: output)
         }
     }
 }

@@ -64,12 +64,23 @@ enum Wiring {
             .html(title: "netbar", venueNames: data.venues.mapValues(\.name))
     }
 
-    static func inspectionSheets(_ data: ReportData) throws(RunError) -> String {
-        throw .usage("inspection sheets are not built yet")
+    /// The inspection sheets (检查情况登记表, FORMATS.md §8) of the venues the cut keeps, one a page.
+    static func inspectionSheets(_ data: ReportData, cut: ReportFilter) -> String {
+        InspectionSheet.html(data, filter: cut)
     }
 
-    static func notices(_ data: ReportData) throws(RunError) -> String {
-        throw .usage("notices are not built yet")
+    /// The rule-to-article table: `--legal-basis FILE`, or the one built into the binary (reports/legal-basis.tsv).
+    static func legalBasis(_ path: String?) throws(RunError) -> LegalBasis {
+        do {
+            return try LegalBasis.load(path: path)
+        } catch {
+            throw .usage(error.description)
+        }
+    }
+
+    /// The draft notices (整改通知书) of the venues with findings.
+    static func notices(_ data: ReportData, legalBasis: LegalBasis) -> String {
+        NoticeDraft.html(data, legalBasis: legalBasis)
     }
 
     enum Output {

@@ -1,0 +1,116 @@
+import Foundation
+import NetbarTestSupport
+import Testing
+
+/// Several nights in one database (FORMATS.md §5, §8): each finding carries its night and `seen_before`, exact on
+/// hand-made nights whose answer is known, and the inspection sheet and notice tell the same story.
+@Suite(.serialized) struct NightsTests {
+    static func netbar(_ arguments: [String]) throws -> TestSupport.Outcome {
+        try TestSupport.run(TestSupport.netbarBinary, arguments)
+    }
+
+    static let header = "记录号,场所编码,用户类型,证件类型,证件号码,终端号,上机时间,下机时间,消费金额,结账方式\n"
+    static let venue = "33010610000123"
+    // Resident IDs with their check characters: three minors (born 2011, 2010, 2012), an adult, and an adult's
+    // number with a wrong check character.
+    static let minorA = "110105201103151236"
+    static let minorB = "110105201007204561"
+    static let minorC = "110105201201027896"
+    static let adult = "110105199001011232"
+    static let badCheck = "110105199001011233"
+
+    static func session(_ number: Int, _ cert: String, _ terminal: String, _ day: String) -> String {
+        "\(number),\(venue),会员,111,\(cert),\(terminal),\(day) 14:00:00,\(day) 15:00:00,5,正常\n"
+    }
+
+    /// Night 1 (2026-11-27): minor A on terminal 005. Night 2 (2026-11-28): another minor on 005 (recurs by
+    /// terminal), a new minor on 007 (new), minor A again on 008 (recurs by cert), an adult, and an impossible ID
+    /// on 010 (new). Nights are named by their sessions' dates, not given.
+    static func twoNights(_ folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder + "/n1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/n2", withIntermediateDirectories: true)
+        TestSupport.write(
+            header + session(1, minorA, "005", "2026-11-27") + session(2, adult, "006", "2026-11-27"),
+            to: folder + "/n1/sessions.csv")
+        TestSupport.write(
+            header + session(3, minorB, "005", "2026-11-28") + session(4, minorC, "007", "2026-11-28")
+                + session(5, minorA, "008", "2026-11-28") + session(6, adult, "009", "2026-11-28")
+                + session(7, badCheck, "010", "2026-11-28"),
+            to: folder + "/n2/sessions.csv")
+        for night in ["n1", "n2"] {
+            let outcome = try netbar(["analyze", folder + "/" + night, "--db", folder + "/n.db", "--quiet"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+        }
+    }
+
+    @Test func newAndRecurringMarksAreExact() throws {
+        let folder = TestSupport.temporaryDirectory("nights")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.twoNights(folder)
+        let findings = TestSupport.jsonLines(
+            try Self.netbar(["report", "--db", folder + "/n.db", "--reveal-certs"]).standardOutput)
+        func mark(_ detector: String, _ terminal: String, _ night: String) -> Int? {
+            findings.first {
+                $0["detector"] as? String == detector && $0["terminal"] as? String == terminal && $0["night"] as? String == night
+            }?["seen_before"] as? Int
+        }
+        #expect(mark("minor", "005", "2026-11-27") == 0)
+        #expect(mark("minor", "005", "2026-11-28") == 1)
+        #expect(mark("minor", "007", "2026-11-28") == 0)
+        #expect(mark("minor", "008", "2026-11-28") == 1)
+        #expect(mark("invalid-id", "010", "2026-11-28") == 0)
+        let perNight = Dictionary(grouping: findings.filter { ["minor", "invalid-id"].contains($0["detector"] as? String ?? "") }) {
+            $0["night"] as? String ?? ""
+        }.mapValues(\.count)
+        #expect(perNight == ["2026-11-27": 1, "2026-11-28": 4])
+
+        // "New since last night": the latest night's findings no earlier night had.
+        let new = TestSupport.jsonLines(
+            try Self.netbar(["report", "--db", folder + "/n.db", "--night", "latest", "--new", "--detector", "minor",
+                             "--detector", "invalid-id"]).standardOutput)
+        #expect(Set(new.map { $0["terminal"] as? String ?? "" }) == ["007", "010"])
+
+        // A third run of the same files changes nothing (FORMATS.md §5: the same case is the same finding).
+        #expect(try Self.netbar(["analyze", folder + "/n2", "--db", folder + "/n.db", "--quiet"]).status == 0)
+        let again = TestSupport.jsonLines(try Self.netbar(["report", "--db", folder + "/n.db", "--reveal-certs"]).standardOutput)
+        #expect(again.count == findings.count)
+        #expect(again.map { $0["seen_before"] as? Int ?? -1 } == findings.map { $0["seen_before"] as? Int ?? -1 })
+    }
+
+    @Test func aNightCanBeNamed() throws {
+        let folder = TestSupport.temporaryDirectory("nights")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        TestSupport.write(Self.header + Self.session(1, Self.minorA, "005", "2026-11-27"), to: folder + "/s.csv")
+        let outcome = try Self.netbar(["analyze", folder + "/s.csv", "--db", folder + "/n.db", "--night", "2026-11-30", "--quiet"])
+        #expect(outcome.status == 0)
+        let findings = TestSupport.jsonLines(try Self.netbar(["report", "--db", folder + "/n.db"]).standardOutput)
+        #expect(!findings.isEmpty)
+        #expect(findings.allSatisfy { $0["night"] as? String == "2026-11-30" })
+    }
+
+    @Test func theSheetAndTheNoticeTellTheLatestNight() throws {
+        let folder = TestSupport.temporaryDirectory("nights")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.twoNights(folder)
+        let sheet = try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "inspection", "--venue", Self.venue])
+        #expect(sheet.status == 0, "\(sheet.standardError)")
+        // 实名登记率 of night 2, by hand: 4 of its 5 sessions carry a valid resident ID.
+        #expect(sheet.text.contains("80.0"), "real-name rate 4/5")
+        #expect(sheet.text.contains("4 / 5"))
+        #expect(!sheet.text.contains(Self.minorA), "certs are masked")
+        let notice = try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "notice", "--night", "latest"])
+        #expect(notice.status == 0, "\(notice.standardError)")
+        let findings = TestSupport.jsonLines(
+            try Self.netbar(["report", "--db", folder + "/n.db", "--night", "latest"]).standardOutput)
+        #expect(!findings.isEmpty)
+        // The notice names every finding of its venue: each one's evidence line appears in it.
+        for finding in findings {
+            for evidence in finding["evidence"] as? [[String: Any]] ?? [] {
+                let line = evidence["line"] as? Int ?? -1
+                #expect(notice.text.contains("sessions.csv:\(line)"), "\(finding["detector"] ?? "") line \(line)")
+            }
+        }
+        #expect(notice.text.contains("草稿"))
+        #expect(notice.text.contains("第三十一条"))
+    }
+}

@@ -87,6 +87,8 @@ package struct RunSummary {
         output += "  \"skipped\": \(Self.object(skippedPerKind)),\n"
         output += "  \"unknown_events\": \(Self.object(unknownEvents)),\n"
         output += "  \"sessions\": {\"distinct\": \(sessionsDistinct), \"amount_fen\": \(sessionsAmountFen)},\n"
+        output += "  \"night\": \(night.map(JSONText.quoted) ?? "null"),\n"
+        output += "  \"new_findings\": \(newInLatest.map(String.init) ?? "null"),\n"
         output += "  \"findings\": \(findingsPerDetector.map(Self.object) ?? "{}"),\n"
         output += "  \"missing_inputs\": {"
         output += missingInputs.sorted { $0.key < $1.key }.map {

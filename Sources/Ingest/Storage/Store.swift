@@ -1,6 +1,7 @@
 import CSQLite
 import Glibc
 import LogFormats
+import Synchronization
 
 /// The SQLite store of normalised data (STYLE.md §2): one file, created readable by its owner alone,
 /// written by one writer, one transaction per ingested file.
@@ -23,8 +24,8 @@ package final class Store {
     var scoped = false
     /// Whether this run created the file (a run that fails on a usage error removes what it created).
     package private(set) var created = false
-    /// The descriptor holding the run's `flock` on the database file, released when the store is gone.
-    private var lockDescriptor: Int32 = -1
+    /// The run's `flock` on the database file (shared by the stores of this process), released when the store is gone.
+    private var lockKey: DatabaseLocks.Key?
 
     /// Opens or creates the database at `path` with mode 0600 and brings its schema up to date. Another netbar run
     /// on the same file is waited for (`waiting` is called once, before the wait), so two runs never interleave.
@@ -41,21 +42,12 @@ package final class Store {
         created = !existed
         fchmod(descriptor, 0o600)
         // flock is separate from SQLite's own POSIX locks; it is held for the whole run, migration included.
-        let mode = access == .exclusive ? LOCK_EX : LOCK_SH
-        if flock(descriptor, mode | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK else {
-                close(descriptor)
-                throw StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
-            }
-            waiting()
-            while flock(descriptor, mode) != 0 {
-                guard errno == EINTR else {
-                    close(descriptor)
-                    throw StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
-                }
-            }
+        do {
+            lockKey = try DatabaseLocks.acquire(descriptor, exclusive: access == .exclusive, path: path, waiting: waiting)
+        } catch {
+            close(descriptor)
+            throw error
         }
-        lockDescriptor = descriptor
         connection = try SQLiteConnection(path: path)
         // A 64 MiB page cache: larger measured no faster on a 2 GB dump, and memory must not grow with the dump.
         try connection.execute(
@@ -119,7 +111,7 @@ package final class Store {
         symbolsPersisted = symbols.count
     }
 
-    deinit { if lockDescriptor >= 0 { close(lockDescriptor) } }
+    deinit { if let lockKey { DatabaseLocks.release(lockKey) } }
 
     /// The text of a symbol id.
     package func symbolText(_ id: Int64) -> String { symbols.string(Int32(truncatingIfNeeded: id)) }
@@ -131,4 +123,66 @@ func csqlite_bind_text_transient_raw(_ statement: Statement, _ index: Int32, _ b
     csqlite_bind_text_transient(
         statement.handle, index, (bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
         Int32(bytes.count))
+}
+
+/// One `flock` per database file per process: stores of one process on the same file share it (a test opening a
+/// database twice must not wait for itself), stores of another process wait for it.
+enum DatabaseLocks {
+    struct Key: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private struct Held {
+        var descriptor: Int32
+        var count: Int
+    }
+
+    private static let held = Mutex<[Key: Held]>([:])
+
+    /// Takes the lock through `descriptor` (which this call then owns), or shares the one this process holds.
+    static func acquire(_ descriptor: Int32, exclusive: Bool, path: String, waiting: () -> Void) throws(StoreError) -> Key {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw StoreError(description: "cannot read database '\(path)': \(String(cString: strerror(errno)))")
+        }
+        let key = Key(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        let failure: StoreError? = held.withLock { table in
+            if var entry = table[key] {
+                entry.count += 1
+                table[key] = entry
+                close(descriptor)
+                return nil
+            }
+            let mode = exclusive ? LOCK_EX : LOCK_SH
+            if flock(descriptor, mode | LOCK_NB) != 0 {
+                guard errno == EWOULDBLOCK else {
+                    return StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
+                }
+                waiting()
+                while flock(descriptor, mode) != 0 {
+                    guard errno == EINTR else {
+                        return StoreError(description: "cannot lock database '\(path)': \(String(cString: strerror(errno)))")
+                    }
+                }
+            }
+            table[key] = Held(descriptor: descriptor, count: 1)
+            return nil
+        }
+        if let failure { throw failure }
+        return key
+    }
+
+    static func release(_ key: Key) {
+        held.withLock { table in
+            guard var entry = table[key] else { return }
+            entry.count -= 1
+            if entry.count == 0 {
+                close(entry.descriptor)
+                table[key] = nil
+            } else {
+                table[key] = entry
+            }
+        }
+    }
 }

@@ -108,7 +108,11 @@ struct Analyze: ParsableCommand {
         let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         if let html {
-            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: html)
+            do {
+                var data = try ReportData.load(store: database, filter: ReportFilter(), revealCerts: revealCerts, language: .zh)
+                try data.readEvidenceText(store: database, names: names)
+                try Wiring.write(HTMLReport.render(data), to: html)
+            } catch let error as StoreError { throw RunError.storeFault("the database could not be read: \(error.description)") }
         }
         let summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
@@ -193,7 +197,11 @@ struct Report: ParsableCommand {
         case .jsonl: try Wiring.write(renderer.jsonLines(), to: output)
         case .csv: try Wiring.write(renderer.csv(), to: output)
         case .html:
-            try Wiring.write(renderer.html(title: "netbar findings", venueNames: Wiring.venueNames(database)), to: output)
+            do {
+                var data = try ReportData.load(store: database, filter: ReportFilter(), revealCerts: revealCerts, language: .zh)
+                try data.readEvidenceText(store: database, names: Wiring.columnNames(nil))
+                try Wiring.write(HTMLReport.render(data), to: output)
+            } catch let error as StoreError { throw RunError.storeFault("the database could not be read: \(error.description)") }
         case .text:
             var text = "Findings: \(renderer.findings.count)\n"
             for venue in renderer.venuesWorstFirst() {

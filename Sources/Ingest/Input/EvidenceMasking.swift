@@ -164,8 +164,10 @@ package enum EvidenceMasking {
     /// The fields of a CSV format that hold personal data, by the header map's field ids.
     static func sensitiveFields(_ format: Format) -> [(String, FieldMask)] {
         switch format {
-        case .pubwinSessions, .realnameSessions: [("certNo", .cert), ("personID", .cert), ("name", .name)]
-        case .pubwinTransactions: [("certNo", .cert)]
+        // The cashier (收银员) is a person too, though an employee.
+        case .pubwinSessions: [("certNo", .cert), ("personID", .cert), ("name", .name), ("cashier", .name)]
+        case .realnameSessions: [("certNo", .cert), ("personID", .cert), ("name", .name)]
+        case .pubwinTransactions: [("certNo", .cert), ("cashier", .name)]
         // The registry's 场所名称 is the venue's; its owner and phone are a person's.
         case .registryVenues: [("owner", .name), ("phone", .cert)]
         case .registryTerminals, .auditPipe, .auditJSONL: []

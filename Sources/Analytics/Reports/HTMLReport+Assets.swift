@@ -70,6 +70,7 @@ enum HTMLReportAssets {
         code{font-family:"Noto Sans Mono CJK SC","DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
         code.id{color:var(--muted);font-size:11px}
         td.venue code,td.cert code,td.start,td.end,td.night{white-space:nowrap;word-break:normal}
+        td.detector{min-width:8em}
         td.summary{min-width:16em;max-width:36em}
         td.evidence{min-width:14em;max-width:40em}
         td.evidence summary{cursor:pointer}

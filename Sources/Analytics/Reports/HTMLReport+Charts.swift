@@ -292,15 +292,23 @@ enum SVGChart {
         return (top, step)
     }
 
-    private static func legend(_ items: [(style: String, name: String)], y: Double) -> String {
+    /// A legend from the top left, wrapping to more rows when it is wider than the chart; `swatch` is the colour's
+    /// attribute (`class="s-high"` or `fill="#…"`, ours, never from the data). Returns the rows' height too.
+    private static func legend(_ items: [(swatch: String, name: String)]) -> (svg: String, height: Double) {
         var x = 8.0
+        var y = 16.0
         var svg = ""
         for item in items {
-            svg += "<rect class=\"\(item.style)\" x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"12\" height=\"12\"/>"
+            let itemWidth = 16 + Double(units(item.name)) * 7 + 18
+            if x > 8, x + itemWidth > width {
+                x = 8
+                y += 18
+            }
+            svg += "<rect \(item.swatch) x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"12\" height=\"12\"/>"
             svg += "<text x=\"\(n(x + 16))\" y=\"\(n(y))\">\(e(item.name))</text>"
-            x += 16 + Double(units(item.name)) * 7 + 18
+            x += itemWidth
         }
-        return svg
+        return (svg, y + 10)
     }
 
     private static func open(height: Double, title: String) -> String {
@@ -312,12 +320,13 @@ enum SVGChart {
         let labelWidth = 236.0
         let plotWidth = width - labelWidth - 48
         let rowHeight = 22.0
-        let top = items.isEmpty ? 8.0 : 30.0
+        let key = legend(items.map { (swatch: "class=\"\($0.style)\"", name: $0.name) })
+        let top = items.isEmpty ? 8.0 : key.height + 4
         let height = top + rowHeight * Double(bars.count) + 26
         let totals = bars.map { $0.segments.reduce(0) { $0 + $1.value } }
         let (axisTop, step) = axis(totals.max() ?? 0)
         var svg = open(height: height, title: title)
-        if !items.isEmpty { svg += legend(items, y: 16) }
+        if !items.isEmpty { svg += key.svg }
         let plotBottom = top + rowHeight * Double(bars.count)
         for tick in stride(from: 0, through: axisTop, by: step) {
             let x = labelWidth + plotWidth * Double(tick) / Double(axisTop)
@@ -372,8 +381,10 @@ enum SVGChart {
     /// Lines over the x labels (nights), a point per value with its tooltip; `percent`: values are ratios 0…1.
     static func lines(_ series: [Series], xLabels: [String], title: String, percent isPercent: Bool) -> String {
         let left = 52.0
-        let right = 16.0
-        let top = 34.0
+        // Room for half the last night's label.
+        let right = 40.0
+        let key = legend(series.map { (swatch: "fill=\"\($0.color)\"", name: $0.name) })
+        let top = key.height + 10
         let plotHeight = 180.0
         let height = top + plotHeight + 34
         let plotWidth = width - left - right
@@ -394,13 +405,7 @@ enum SVGChart {
         }
         func y(_ value: Double) -> Double { top + plotHeight - plotHeight * value / axisTop }
         func label(_ value: Double) -> String { isPercent ? percent(value) : n(value) }
-        var svg = open(height: height, title: title)
-        var legendX = 8.0
-        for item in series {
-            svg += "<rect x=\"\(n(legendX))\" y=\"6\" width=\"12\" height=\"12\" fill=\"\(item.color)\"/>"
-            svg += "<text x=\"\(n(legendX + 16))\" y=\"16\">\(e(item.name))</text>"
-            legendX += 16 + Double(units(item.name)) * 7 + 18
-        }
+        var svg = open(height: height, title: title) + key.svg
         var tick = 0.0
         while tick <= axisTop + step / 2 {
             svg += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(y(tick)))\" x2=\"\(n(width - right))\" y2=\"\(n(y(tick)))\"/>"

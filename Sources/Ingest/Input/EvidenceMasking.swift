@@ -134,21 +134,26 @@ package enum EvidenceMasking {
                 // The parser quarantined the line without framing it.
                 return nil
             }
-            let bytes = Array(line)
             let continuing = inQuotes
-            let scan = CSVSpans.scan(bytes, inQuotes: continuing)
             if header == nil, !continuing {
                 let record = CSVRecordFramer.singleLine(line, number: 0)
                 let fit = HeaderFit.of(record, format: format, shape: shape, names: names)
                 if fit.isHeader || (lenientHeader == nil && fit.isLenientHeader) {
                     if fit.isHeader { header = fit.map } else { lenientHeader = fit.map }
                     inQuotes = false
-                    return wanted ? EvidenceMasking.maskCertRuns(String(decoding: bytes, as: UTF8.self)) : nil
+                    return wanted ? EvidenceMasking.maskCertRuns(String(decoding: line, as: UTF8.self)) : nil
                 }
             }
-            // Lines before any header are title lines, read on their own: a quote there never spans lines.
-            inQuotes = header == nil && lenientHeader == nil ? false : scan.open
+            // Lines before any header are title lines, read on their own: a quote there never spans lines. Most lines
+            // hold no quote at all, and those are not scanned.
+            if header == nil && lenientHeader == nil {
+                inQuotes = false
+            } else if continuing || line.contains(0x22) {
+                inQuotes = CSVSpans.scan(line, inQuotes: continuing).open
+            }
             guard wanted else { return nil }
+            let bytes = Array(line)
+            let scan = CSVSpans.scan(bytes, inQuotes: continuing)
             let text = String(decoding: bytes, as: UTF8.self)
             guard !continuing, let map = header ?? lenientHeader else { return EvidenceMasking.maskUnstructured(text) }
             var masks: [Int: FieldMask] = [:]
@@ -288,7 +293,8 @@ package enum EvidenceMasking {
 enum CSVSpans {
     /// The fields of `bytes` (one physical line) and whether a quoted field is still open at its end. `inQuotes`: the
     /// line starts inside a quoted field left open by the line before.
-    static func scan(_ bytes: [UInt8], inQuotes: Bool) -> (spans: [Range<Int>], open: Bool) {
+    static func scan<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, inQuotes: Bool) -> (spans: [Range<Int>], open: Bool)
+    where Bytes.Index == Int {
         var spans: [Range<Int>] = []
         var quoted = inQuotes
         var fieldStart = !inQuotes

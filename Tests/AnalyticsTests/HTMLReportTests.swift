@@ -89,6 +89,7 @@ import Testing
                 VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-27", rate: "audit-install", numerator: 3, denominator: 4),
                 VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-28", rate: "audit-install", numerator: 4, denominator: 4),
                 VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-28", rate: "real-name", numerator: 0, denominator: 0),
+                VenueRateRow(venue: "33010610000999", night: "2026-11-28", rate: "audit-use", numerator: 1, denominator: 4),
             ])
         }
 
@@ -177,6 +178,11 @@ import Testing
         }
         #expect(page.contains("<rect class=\"h-full\""), "the latest night's 4 of 4")
         #expect(page.contains("<rect class=\"h-none\""), "a rate of 0 of 0 has no value")
+        #expect(page.contains("<rect class=\"h-low\""), "1 of 4")
+        let rates = try #require(page.range(of: "id=\"chart-rates\""))
+        let worst = try #require(page.range(of: ">33010610000999</text>", range: rates.upperBound..<page.endIndex))
+        let better = try #require(page.range(of: ">\(Self.venue) &lt;img", range: rates.upperBound..<page.endIndex))
+        #expect(worst.lowerBound < better.lowerBound, "the venue with the lowest rate comes first")
         #expect(page.contains("<a href=\"#venue=\(Self.venue)\">"), "a venue's bar filters the table")
         #expect(page.components(separatedBy: "<polyline").count - 1 >= 4)
     }

@@ -83,6 +83,7 @@ enum HTMLReportAssets {
           form.filters,nav.toc,.hint{display:none}
           #findings-table thead th{position:static}
           th[aria-sort] button.sort::after{content:""}
+          details::details-content{content-visibility:visible;display:contents}
           body{font-size:11px}
         }
 

@@ -13,7 +13,9 @@ extension HTMLReportWriter {
         figure("chart-detectors", t("各规则发现数", "Findings per rule"), detectorChart())
         figure("chart-hours", t("发现开始时刻（北京时间，按小时）", "Findings by hour of start (UTC+8)"), hourChart())
         if let latest = data.latestNight, data.rates.contains(where: { $0.night == latest }) {
-            figure("chart-rates", t("各场所比率（\(latest)）", "Rates per venue (\(latest))"), ratesChart(night: latest))
+            figure(
+                "chart-rates", t("各场所比率（\(latest)，最低者在前）", "Rates per venue (\(latest), lowest first)"),
+                ratesChart(night: latest))
         } else {
             figure(
                 "chart-rates", t("各场所比率", "Rates per venue"),
@@ -114,7 +116,17 @@ extension HTMLReportWriter {
     }
 
     func ratesChart(night: String) -> String {
-        let venues = Set(data.rates.filter { $0.night == night }.map(\.venue)).sorted()
+        // Worst first: the venue whose lowest rate is lowest leads (a venue with no rate of any value comes last).
+        var lowest: [String: Double] = [:]
+        for row in data.rates where row.night == night {
+            let ratio = row.denominator > 0 ? Double(row.numerator) / Double(row.denominator) : 2
+            lowest[row.venue] = min(lowest[row.venue] ?? 2, ratio)
+        }
+        let venues = lowest.keys.sorted { a, b in
+            let left = lowest[a] ?? 2
+            let right = lowest[b] ?? 2
+            return left != right ? left < right : a < b
+        }
         let rows = venues.prefix(Self.venuesDrawn).map { venue in
             let rates = data.rates(venue: venue, night: night)
             return SVGChart.HeatRow(

@@ -90,6 +90,8 @@ import Testing
                 VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-28", rate: "audit-install", numerator: 4, denominator: 4),
                 VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-28", rate: "real-name", numerator: 0, denominator: 0),
                 VenueRateRow(venue: "33010610000999", night: "2026-11-28", rate: "audit-use", numerator: 1, denominator: 4),
+                // Counts kept beside the rates are no rates.
+                VenueRateRow(venue: HTMLReportTests.venue, night: "2026-11-28", rate: "count:sessions", numerator: 0, denominator: 1),
             ])
         }
 

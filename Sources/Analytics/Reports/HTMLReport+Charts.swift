@@ -12,7 +12,9 @@ extension HTMLReportWriter {
         figure("chart-venues", t("各场所发现数（按严重程度）", "Findings per venue, by severity"), venueChart())
         figure("chart-detectors", t("各规则发现数", "Findings per rule"), detectorChart())
         figure("chart-hours", t("发现开始时刻（北京时间，按小时）", "Findings by hour of start (UTC+8)"), hourChart())
-        if let latest = data.latestNight, data.rates.contains(where: { $0.night == latest }) {
+        if let latest = data.latestNight,
+            data.rates.contains(where: { $0.night == latest && VenueRate(rawValue: $0.rate) != nil })
+        {
             figure(
                 "chart-rates", t("各场所比率（\(latest)，最低者在前）", "Rates per venue (\(latest), lowest first)"),
                 ratesChart(night: latest))
@@ -23,7 +25,7 @@ extension HTMLReportWriter {
         }
         if data.nights.count > 1 {
             figure("chart-trend-findings", t("每晚发现数", "Findings per night"), findingsTrend())
-            if !data.rates.isEmpty {
+            if data.rates.contains(where: { VenueRate(rawValue: $0.rate) != nil }) {
                 figure("chart-trend-rates", t("每晚比率（全部场所合计）", "Rates per night (all venues together)"), ratesTrend())
             }
         }
@@ -118,7 +120,8 @@ extension HTMLReportWriter {
     func ratesChart(night: String) -> String {
         // Worst first: the venue whose lowest rate is lowest leads (a venue with no rate of any value comes last).
         var lowest: [String: Double] = [:]
-        for row in data.rates where row.night == night {
+        // The table holds other counts beside the rates (`count:…` rows): only the six rates rank a venue.
+        for row in data.rates where row.night == night && VenueRate(rawValue: row.rate) != nil {
             let ratio = row.denominator > 0 ? Double(row.numerator) / Double(row.denominator) : 2
             lowest[row.venue] = min(lowest[row.venue] ?? 2, ratio)
         }

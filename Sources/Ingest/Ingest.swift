@@ -7,3 +7,5 @@
 //   single `StoreWriter`, returning a `FileReport` per file;
 // - `Store` owns the database (owner-only file, numbered migrations in `Schema`), and reads back what the
 //   detectors need (`sessions(venue:)`, `events(venue:)`, `forEachPulse(venue:)`, ...) and the findings.
+// - `EvidenceLines.read` reads the source lines findings cite again, from files still as ingested, with names and
+//   certs masked (`EvidenceMasking`), for reports.

@@ -140,7 +140,8 @@ struct Analyze: ParsableCommand {
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         if html != nil || inspection != nil || notice != nil {
             let data = try Wiring.reportData(
-                store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang)
+                store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang,
+                evidenceText: html != nil)
             if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
             if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: ReportFilter()), to: inspection) }
             if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
@@ -275,7 +276,8 @@ struct Report: ParsableCommand {
         try Wiring.checkDatabaseExists(store.db, hint: "analyse or ingest a dump into it first")
         let database = try Wiring.openStore(store.db, access: .shared)
         let filter = try cut.filter(latestNight: try Wiring.latestNight(database))
-        let data = try Wiring.reportData(store: database, cut: filter, revealCerts: revealCerts, language: language.lang)
+        let data = try Wiring.reportData(
+            store: database, cut: filter, revealCerts: revealCerts, language: language.lang, evidenceText: kind == .html)
         let renderer = FindingsRenderer(
             findings: data.findings, paths: data.paths, revealCerts: revealCerts, language: language.lang)
         switch kind {

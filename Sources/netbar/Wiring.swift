@@ -38,12 +38,16 @@ enum Wiring {
     }
 
     /// Everything a report is made from; a report of a database whose detection never ran, or died, is refused.
-    static func reportData(store: Store, cut: ReportFilter, revealCerts: Bool, language: Language) throws(RunError)
-        -> ReportData
-    {
-        let data: ReportData
+    /// `evidenceText`: read the evidence's source lines again (the HTML report shows them; the others cite file:line).
+    static func reportData(
+        store: Store, cut: ReportFilter, revealCerts: Bool, language: Language, evidenceText: Bool = false
+    ) throws(RunError) -> ReportData {
+        let names = try columnNames(nil)
+        var data: ReportData
         do {
             data = try ReportData.load(store: store, filter: cut, revealCerts: revealCerts, language: language)
+            // The source lines of the evidence, masked, from the files still holding what was ingested.
+            if evidenceText { try data.readEvidenceText(store: store, names: names) }
         } catch {
             throw .storeFault("the database could not be read: \(error.description)")
         }
@@ -58,11 +62,8 @@ enum Wiring {
         return data
     }
 
-    // TODO(merge): the helpers' renderers.
-    static func htmlReport(_ data: ReportData) -> String {
-        FindingsRenderer(findings: data.findings, paths: data.paths, revealCerts: data.revealCerts, language: data.language)
-            .html(title: "netbar", venueNames: data.venues.mapValues(\.name))
-    }
+    /// The analyst's HTML report.
+    static func htmlReport(_ data: ReportData) -> String { HTMLReport.render(data) }
 
     /// The inspection sheets (检查情况登记表, FORMATS.md §8) of the venues the cut keeps, one a page.
     static func inspectionSheets(_ data: ReportData, cut: ReportFilter) -> String {

@@ -34,11 +34,12 @@ package enum Chromium {
     }
 
     /// Loads `htmlPath` (no network: a self-contained page needs none) and returns its DOM and script errors.
-    package static func load(_ htmlPath: String) throws -> Page {
+    /// `fragment` (without `#`) is added to the page's address, for pages that read their state from it.
+    package static func load(_ htmlPath: String, fragment: String? = nil) throws -> Page {
         guard let executable else { throw ChromiumError(description: unavailableReason ?? "no chromium") }
         let profile = TestSupport.temporaryDirectory("chromium-profile")
         defer { try? FileManager.default.removeItem(atPath: profile) }
-        let url = URL(fileURLWithPath: htmlPath).absoluteString
+        let url = URL(fileURLWithPath: htmlPath).absoluteString + (fragment.map { "#" + $0 } ?? "")
         let outcome = try TestSupport.run(executable, common(profile) + ["--dump-dom", url])
         guard outcome.status == 0 else {
             throw ChromiumError(description: "chromium exited \(outcome.status): \(outcome.standardError.suffix(400))")

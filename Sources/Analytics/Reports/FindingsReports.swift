@@ -124,45 +124,4 @@ package struct FindingsRenderer {
                 ($0.high, $0.medium, $0.low, $1.venue) > ($1.high, $1.medium, $1.low, $0.venue)
             }
     }
-
-    /// A self-contained HTML page; everything that came from an input is escaped.
-    package func html(title: String, venueNames: [String: String] = [:]) -> String {
-        let e = Self.htmlEscape
-        var page = """
-            <!DOCTYPE html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>\(e(title))</title>
-            <style>
-            body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:2em}
-            th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
-            th{background:#f0f0f0}.high{color:#b00020;font-weight:bold}.medium{color:#b36b00}.low{color:#555}
-            code{font-size:12px}
-            </style></head><body>
-            <h1>\(e(title))</h1>
-            <p>\(findings.count) findings. Certificate numbers are \(revealCerts ? "shown in full" : "masked").</p>
-            <h2>Venues, worst first</h2>
-            <table><tr><th>Venue</th><th>Name</th><th>High</th><th>Medium</th><th>Low</th><th>Detectors</th></tr>
-
-            """
-        for venue in venuesWorstFirst() {
-            let detectors = venue.detectors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            page += "<tr><td><a href=\"#v\(e(venue.venue))\">\(e(venue.venue))</a></td><td>\(e(venueNames[venue.venue] ?? ""))</td>"
-            page += "<td>\(venue.high)</td><td>\(venue.medium)</td><td>\(venue.low)</td><td>\(e(detectors))</td></tr>\n"
-        }
-        page += "</table>\n"
-        let byVenue = Dictionary(grouping: findings, by: \.venue)
-        for venue in venuesWorstFirst() {
-            page += "<h2 id=\"v\(e(venue.venue))\">\(e(venue.venue)) \(e(venueNames[venue.venue] ?? ""))</h2>\n"
-            page += "<table><tr><th>Detector</th><th>Severity</th><th>Terminal / address</th><th>Cert</th><th>Start</th><th>End</th><th>Summary</th><th>Evidence</th></tr>\n"
-            for finding in byVenue[venue.venue] ?? [] {
-                let evidence = finding.evidence.prefix(20).map { "<code>\(e(paths[$0.fileID] ?? "?")):\($0.line)</code>" }
-                    .joined(separator: "<br>") + (finding.evidence.count > 20 ? "<br>… \(finding.evidence.count - 20) more" : "")
-                page += "<tr><td>\(e(finding.detector))</td><td class=\"\(e(finding.severity))\">\(e(finding.severity))</td>"
-                page += "<td>\(e(finding.terminal ?? finding.address ?? ""))</td><td>\(e(certText(finding.cert) ?? ""))</td>"
-                page += "<td>\(CivilTime.localString(finding.startSeconds))</td><td>\(CivilTime.localString(finding.endSeconds))</td>"
-                page += "<td>\(e(finding.summary))</td><td>\(evidence)</td></tr>\n"
-            }
-            page += "</table>\n"
-        }
-        return page + "</body></html>\n"
-    }
 }

@@ -25,6 +25,8 @@ package struct ReportData: Sendable {
     package var dataRange: (first: Int64, last: Int64)?
     /// Source line texts by (file id, line), already masked; empty when not read.
     package var evidenceText: [EvidenceKey: String] = [:]
+    /// Files evidence points into that were gone or changed when their lines were read (no text for them).
+    package var evidenceUnavailable: Set<Int64> = []
     package var revealCerts: Bool
     package var language: Language
 
@@ -73,17 +75,6 @@ package struct ReportData: Sendable {
             if let rate = VenueRate(rawValue: row.rate) { table[rate] = row }
         }
         return table
-    }
-}
-
-/// A source line: file id and 1-based line.
-package struct EvidenceKey: Hashable, Sendable {
-    package var fileID: Int64
-    package var line: Int64
-
-    package init(fileID: Int64, line: Int64) {
-        self.fileID = fileID
-        self.line = line
     }
 }
 

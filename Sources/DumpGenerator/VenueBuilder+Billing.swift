@@ -198,7 +198,7 @@ extension VenueBuilder {
             ? ["流水号", "场所编码", "交易时间", "交易类型", "卡号", "证件号码", "金额", "终端号"]
             : ["流水号", "场所编码", "交易时间", "交易类型", "卡号", "证件号码", "金额", "余额", "收银员", "终端号", "备注"]
         appendRow(headers.map { Array($0.utf8) }, to: &out, newline: newline)
-        var serial = random.int(100_000...900_000)
+        var serial = random.int(100_000...900_000) + dailyNumberOffset(perDay: 1_000_000)
         var totalFen = 0
         var fields: [[UInt8]] = []
         for item in list {

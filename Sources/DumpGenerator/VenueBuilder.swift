@@ -250,16 +250,19 @@ final class VenueBuilder {
 
     // MARK: Finishing
 
+    /// Record and serial numbers grow from day to day, as a billing system's do, so that dumps of several nights of
+    /// one seed never reuse a (venue, 记录号) or (venue, 流水号) and replace or hide each other's rows; the default day
+    /// keeps the numbers samples/ was made with. `perDay` exceeds the spread of a day's random start and its rows.
+    func dailyNumberOffset(perDay: Int) -> Int {
+        let days = CivilTime.daysFromCivil(year: businessDate.year, month: businessDate.month, day: businessDate.day)
+        let defaultDays = CivilTime.daysFromCivil(year: 2026, month: 11, day: 28)
+        return days == defaultDays ? 0 : 1_000 * perDay + Int(days - defaultDays) * perDay
+    }
+
     /// Numbers, amounts, cashiers and notes, once every session exists.
     func finishSessions() {
         sessions.sort { ($0.start, $0.terminal) < ($1.start, $1.terminal) }
-        // Record numbers grow from day to day, as a billing system's do, so that dumps of several nights of one seed
-        // never reuse a (venue, 记录号) and replace each other's sessions; the default day keeps the numbers samples/
-        // was made with.
-        let days = CivilTime.daysFromCivil(year: businessDate.year, month: businessDate.month, day: businessDate.day)
-        let defaultDays = CivilTime.daysFromCivil(year: 2026, month: 11, day: 28)
-        var recordNumber = random.int(10_000...90_000)
-        if days != defaultDays { recordNumber += 100_000_000 + Int(days - defaultDays) * 100_000 }
+        var recordNumber = random.int(10_000...90_000) + dailyNumberOffset(perDay: 100_000)
         for index in sessions.indices {
             recordNumber += 1
             sessions[index].recordNumber = recordNumber

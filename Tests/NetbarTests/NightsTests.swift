@@ -113,4 +113,49 @@ import Testing
         #expect(notice.text.contains("草稿"))
         #expect(notice.text.contains("第三十一条"))
     }
+
+    /// Two generated nights of one seed in one database: each night's findings are exactly those of that night
+    /// analysed alone (a night is judged on its own dump), and a case planted on both nights recurs.
+    @Test func eachNightIsJudgedOnItsOwnDump() throws {
+        let folder = TestSupport.temporaryDirectory("nights")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, day) in [("n1", "2026-11-27"), ("n2", "2026-11-28")] {
+            let generated = try Self.netbar([
+                "generate", "--out", folder + "/" + name, "--venues", "8", "--terminals", "3", "--seed", "7", "--anomalies",
+                "--night", day, "--quiet",
+            ])
+            #expect(generated.status == 0, "\(generated.standardError)")
+        }
+        func analyze(_ night: String, into database: String) throws {
+            let outcome = try Self.netbar([
+                "analyze", folder + "/\(night)/dump", "--registry", folder + "/\(night)/registry", "--signatures",
+                folder + "/\(night)/signatures", "--db", database, "--quiet",
+            ])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+        }
+        func keys(_ database: String, night: String? = nil) throws -> [String] {
+            let findings = TestSupport.jsonLines(
+                try Self.netbar(["report", "--db", database] + (night.map { ["--night", $0] } ?? [])).standardOutput)
+            // Identity without file paths (the two databases name the same nights' files alike).
+            return findings.map {
+                [$0["detector"], $0["venue"], $0["terminal"], $0["cert"], $0["address"], $0["start"], $0["end"]]
+                    .map { "\($0 ?? "-")" }.joined(separator: "|")
+            }.sorted()
+        }
+        try analyze("n1", into: folder + "/alone1.db")
+        try analyze("n2", into: folder + "/alone2.db")
+        try analyze("n1", into: folder + "/both.db")
+        try analyze("n2", into: folder + "/both.db")
+        let alone1 = try keys(folder + "/alone1.db"), alone2 = try keys(folder + "/alone2.db")
+        #expect(alone1.count >= 40)
+        #expect(try keys(folder + "/both.db", night: "2026-11-27") == alone1)
+        #expect(try keys(folder + "/both.db", night: "2026-11-28") == alone2)
+        let second = TestSupport.jsonLines(
+            try Self.netbar(["report", "--db", folder + "/both.db", "--night", "2026-11-28"]).standardOutput)
+        let recurring = second.filter { ($0["seen_before"] as? Int ?? 0) == 1 }
+        // The same seed plants the same cases on the same terminals: nearly all recur (a minor's cert is made for
+        // its night's date, so some are new).
+        #expect(recurring.count * 10 >= second.count * 8, "\(recurring.count) of \(second.count)")
+        #expect(second.allSatisfy { [0, 1].contains($0["seen_before"] as? Int ?? -1) })
+    }
 }

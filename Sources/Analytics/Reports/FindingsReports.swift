@@ -23,15 +23,7 @@ package struct FindingsRenderer {
     }
 
     /// First 6 and last 4 characters kept (FORMATS.md §5); shorter numbers keep proportionally less.
-    package static func mask(_ cert: String) -> String {
-        let characters = Array(cert)
-        let count = characters.count
-        let head = count >= 14 ? 6 : count / 3
-        let tail = count >= 14 ? 4 : count / 4
-        guard count > head + tail else { return String(repeating: "*", count: count) }
-        return String(characters[0..<head]) + String(repeating: "*", count: count - head - tail)
-            + String(characters[(count - tail)...])
-    }
+    package static func mask(_ cert: String) -> String { EvidenceMasking.maskCert(cert) }
 
     private func certText(_ cert: String?) -> String? {
         guard let cert, !cert.isEmpty else { return nil }

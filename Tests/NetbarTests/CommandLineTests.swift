@@ -231,6 +231,10 @@ import Testing
         #expect(night == "2026-11-28")
         #expect(TestSupport.jsonLines(try Self.netbar(["report", "--db", folder + "/n.db", "--night", "latest"]).standardOutput).count == 41)
         #expect(TestSupport.jsonLines(try Self.netbar(["report", "--db", folder + "/n.db", "--since", "2026-11-29"]).standardOutput).isEmpty)
+        // A cut report says it is cut; the whole one says nothing of the kind.
+        let cutText = try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "text", "--venue", venue, "--new"]).text
+        #expect(cutText.hasPrefix("筛选: 场所 \(venue); 仅新发现\n"))
+        #expect(!(try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "text"]).text.contains("筛选")))
         let badDetector = try Self.netbar(["report", "--db", folder + "/n.db", "--detector", "nonsense"])
         #expect(badDetector.status == 1)
     }

@@ -106,6 +106,7 @@ struct HTMLReportWriter {
             <dt>\(t("数据时间范围", "Data from"))</dt><dd id="data-range">\(range)</dd>
             <dt>\(t("已存夜数", "Nights held"))</dt><dd id="nights-held">\(nights)</dd>
             <dt>\(t("发现", "Findings"))</dt><dd id="findings-total">\(data.findings.count)\(t(" 条", "")) (\(Severity.high.title(data.language)) \(counts[.high] ?? 0), \(Severity.medium.title(data.language)) \(counts[.medium] ?? 0), \(Severity.low.title(data.language)) \(counts[.low] ?? 0))</dd>
+            \(data.filter.cuts ? "<dt>" + t("筛选", "Cut") + "</dt><dd id=\"report-cut\" class=\"cut\">" + FindingsRenderer.htmlEscape(data.filter.describe(data.language)) + t("（仅显示符合条件的发现）", " (only findings that match)") + "</dd>" : "")
             <dt>\(t("个人信息", "Personal data"))</dt><dd id="mask-note" class="\(data.revealCerts ? "revealed" : "masked")">\(certs)\(evidenceNote)</dd>
             </dl>
             <nav class="toc"><a href="#run-summary">\(t("运行概况", "Run summary"))</a> <a href="#charts">\(t("图表", "Charts"))</a> <a href="#findings">\(t("发现列表", "Findings"))</a></nav>

@@ -15,11 +15,13 @@ extension ReportData {
         var nightSet: Set<String> = []
         for file in files { if let night = file.night { nightSet.insert(night) } }  // registry files have none
         let nights = nightSet.sorted()
-        return ReportData(
+        var data = ReportData(
             findings: findings, paths: try store.filePaths(),
             venues: Dictionary(try store.registryVenueDetails().map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }),
             files: files, quarantinedPerReason: try store.quarantinedPerReason(), detection: try store.lastDetectionRun(),
             nights: nights, rates: try store.venueRates(), generatedAt: now, revealCerts: revealCerts, language: language)
+        data.filter = filter
+        return data
     }
 
     /// The order of every report: high severity first, then venue, detector, start.

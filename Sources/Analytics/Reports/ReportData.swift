@@ -29,6 +29,8 @@ package struct ReportData: Sendable {
     package var evidenceUnavailable: Set<Int64> = []
     package var revealCerts: Bool
     package var language: Language
+    /// The cut the findings were made with (reports say so, so that a cut report is never read as the whole).
+    package var filter = ReportFilter()
 
     package init(
         findings: [FindingRow], paths: [Int64: String], venues: [String: RegistryVenueDetails], files: [StoredFile],
@@ -92,6 +94,28 @@ package struct ReportFilter: Sendable {
     package var newOnly = false
 
     package init() {}
+
+    /// Whether anything is cut away.
+    package var cuts: Bool {
+        !venues.isEmpty || !detectors.isEmpty || minimumSeverity != nil || night != nil || since != nil || newOnly
+    }
+
+    /// The cut in words, e.g. "场所 33010610000123; 夜次 2026-11-28; 仅新发现"; "" when nothing is cut.
+    package func describe(_ language: Language) -> String {
+        var parts: [String] = []
+        if !venues.isEmpty { parts.append(language.pick("场所 ", "venue ") + venues.sorted().joined(separator: ", ")) }
+        if !detectors.isEmpty {
+            parts.append(language.pick("规则 ", "rule ") + detectors.sorted().map { DetectorID($0).title(language) }.joined(separator: ", "))
+        }
+        if let minimumSeverity {
+            parts.append(
+                language == .zh ? "严重程度" + minimumSeverity.title(language) + "及以上" : "severity \(minimumSeverity.rawValue) or higher")
+        }
+        if let night { parts.append(language.pick("夜次 ", "night ") + night) }
+        if let since { parts.append(language.pick("自 ", "nights since ") + since + language.pick(" 起的夜次", "")) }
+        if newOnly { parts.append(language.pick("仅新发现", "new findings only")) }
+        return parts.joined(separator: "; ")
+    }
 
     package func keeps(_ finding: FindingRow) -> Bool {
         if !venues.isEmpty && !venues.contains(finding.venue) { return false }

@@ -7,6 +7,7 @@ package enum TextReport {
         let zh = data.language == .zh
         let safe = TerminalText.safe
         var output = ""
+        if data.filter.cuts { output += (zh ? "筛选: " : "Cut: ") + safe(data.filter.describe(data.language)) + "\n" }
         let newCount = data.findings.filter { $0.seenBefore == 0 }.count
         output += zh
             ? "发现问题: \(data.findings.count) 条 (新发现 \(newCount) 条, 此前夜次已出现 \(data.findings.count - newCount) 条)\n"

@@ -30,11 +30,6 @@ package struct VenueRatesCollector {
     /// Rates one venue, night by night; called once per venue as detection passes over it.
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
         let code = context.symbols.text(venue.venue)
-        // Detection hands over one night at a time (StoredVenues): rate it as it is.
-        if let night = venue.night {
-            rates(venue, code: code, night: night, context: context)
-            return
-        }
         var split = NightSplitter(nightOfFile: nightOfFile)
         let nights = split.split(venue)
         rowsWithoutNight += split.rowsWithoutNight

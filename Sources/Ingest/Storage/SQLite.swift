@@ -35,6 +35,12 @@ package final class SQLiteConnection {
 
     var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// Rolls back the open transaction after a failure that is already being thrown: its own result adds nothing
+    /// (SQLite has rolled back by itself when the failure was a full disk or I/O error).
+    func rollbackAfterFailure() {
+        _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+    }
+
     func execute(_ sql: String) throws(StoreError) {
         var error: UnsafeMutablePointer<CChar>?
         if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {

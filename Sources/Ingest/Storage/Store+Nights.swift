@@ -186,7 +186,7 @@ extension Store {
             }
             try connection.execute("COMMIT")
         } catch {
-            try? connection.execute("ROLLBACK")
+            connection.rollbackAfterFailure()
             throw error
         }
     }

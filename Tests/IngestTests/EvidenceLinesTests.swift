@@ -38,9 +38,10 @@ import Testing
             R1,\(Self.venue),身份证,33010619900101123X,张三丰,012,2026-11-28 14:03:22,2026-11-28 16:10:00,12.50,
             R2,\(Self.venue),身份证,330106199202021234,"欧阳,娜娜",013,2026-11-28 15:00:00,2026-11-28 16:00:00,5.00,"两行
             备注 330106199303031111 李四"
-            R3,\(Self.venue),身份证,110101200001011236,王五,014,2026-11-28 18:00:00,2026-11-28 19:00:00,3.00,正常
+            R3,\(Self.venue),身份证,110101200001011236,王五,014,2026-11-28 18:00:00,2026-11-28 19:00:00,3.00,王五本人代付
 
             """
+        // (The 备注 of R3 names its customer: free text is masked whole.)
         try TestSupport.writeGBK(text, to: folder + "/sessions.csv")
         let report = try ingest([folder + "/sessions.csv"], database: folder + "/db.sqlite")[0]
         #expect(report.encoding == .gbk && report.rows == 3 && report.quarantined == 0)

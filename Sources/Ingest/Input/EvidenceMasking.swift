@@ -97,6 +97,8 @@ package enum EvidenceMasking {
     /// How a field is masked.
     enum FieldMask {
         case cert, name
+        /// Free text (备注): a cashier may write a customer's name there, so every Chinese run is masked.
+        case freeText
     }
 
     /// Masks the lines of one file in order: it sees every line (a CSV export's header, and quoted fields that span
@@ -170,9 +172,10 @@ package enum EvidenceMasking {
     static func sensitiveFields(_ format: Format) -> [(String, FieldMask)] {
         switch format {
         // The cashier (收银员) is a person too, though an employee.
-        case .pubwinSessions: [("certNo", .cert), ("personID", .cert), ("name", .name), ("cashier", .name)]
+        case .pubwinSessions:
+            [("certNo", .cert), ("personID", .cert), ("name", .name), ("cashier", .name), ("note", .freeText)]
         case .realnameSessions: [("certNo", .cert), ("personID", .cert), ("name", .name)]
-        case .pubwinTransactions: [("certNo", .cert), ("cashier", .name)]
+        case .pubwinTransactions: [("certNo", .cert), ("cashier", .name), ("note", .freeText)]
         // The registry's 场所名称 is the venue's; its owner and phone are a person's.
         case .registryVenues: [("owner", .name), ("phone", .cert)]
         case .registryTerminals, .auditPipe, .auditJSONL: []
@@ -183,6 +186,7 @@ package enum EvidenceMasking {
         switch mask {
         case .cert: maskCert(text)
         case .name: maskName(text)
+        case .freeText: maskUnstructured(text)
         }
     }
 

@@ -132,25 +132,29 @@ struct Analyze: ParsableCommand {
             var summary = try Wiring.summary(files: reports, store: database, detection: nil, renderer: nil)
             summary.night = ingested.night
             if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
-            Wiring.emit(summary.text(language.lang), to: summaryOutput)
+            try Wiring.emit(summary.text(language.lang), to: summaryOutput)
             throw error
         }
         let detection = try Wiring.detect(store: database, settings: settings)
-        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
+        // The run's outputs are of its night (a database of many nights keeps the rest for `report`), each finding
+        // marked new or recurring; a run that read only files already held names no night and reports them all.
+        var cut = ReportFilter()
+        cut.night = ingested.night
+        var renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
+        renderer.findings = renderer.findings.filter(cut.keeps)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         if html != nil || inspection != nil || notice != nil {
             let data = try Wiring.reportData(
-                store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang,
-                evidenceText: html != nil)
+                store: database, cut: cut, revealCerts: revealCerts, language: language.lang, evidenceText: html != nil)
             if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
-            if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: ReportFilter()), to: inspection) }
+            if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: cut), to: inspection) }
             if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
         }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night
         summary.newInLatest = renderer.findings.filter { $0.night == ingested.night && $0.seenBefore == 0 }.count
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
-        Wiring.emit(summary.text(language.lang), to: summaryOutput)
+        try Wiring.emit(summary.text(language.lang), to: summaryOutput)
     }
 }
 
@@ -179,7 +183,7 @@ struct IngestCommand: ParsableCommand {
         var summary = try Wiring.summary(files: ingested.reports, store: database, detection: nil, renderer: nil)
         summary.night = ingested.night
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
-        Wiring.emit(summary.text(language.lang), to: .standardOutput)
+        try Wiring.emit(summary.text(language.lang), to: .standardOutput)
         try Wiring.checkSomethingRead(ingested.reports)
     }
 }
@@ -206,7 +210,7 @@ struct Detect: ParsableCommand {
         var summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
         summary.night = try Wiring.latestNight(database)
         summary.newInLatest = renderer.findings.filter { $0.night == summary.night && $0.seenBefore == 0 }.count
-        Wiring.emit(summary.text(language.lang), to: findings == "-" ? .standardError : .standardOutput)
+        try Wiring.emit(summary.text(language.lang), to: findings == "-" ? .standardError : .standardOutput)
     }
 }
 

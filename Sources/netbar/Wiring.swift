@@ -51,6 +51,23 @@ enum Wiring {
         } catch {
             throw .storeFault("the database could not be read: \(error.description)")
         }
+        // A cut that names what the database does not hold would read as a clean venue or a quiet night.
+        if let night = cut.night, !data.nights.contains(night) {
+            throw .usage(
+                "--night \(night == "-" ? "latest" : night): the database holds no such night"
+                    + (data.nights.isEmpty ? "" : " (it holds " + data.nights.joined(separator: ", ") + ")"))
+        }
+        if !cut.venues.isEmpty {
+            var known = Set(data.venues.keys)
+            do {
+                for id in try store.venueIDs() { known.insert(store.symbolText(id)) }
+            } catch {
+                throw .storeFault("the database could not be read: \(error.description)")
+            }
+            for venue in cut.venues.sorted() where !known.contains(venue) {
+                throw .usage("--venue \(venue): no venue of that code is registered or in the data")
+            }
+        }
         guard let detection = data.detection else {
             throw .usage("no detection has run on '\(store.path)': run `netbar detect --db \(store.path)` first")
         }
@@ -89,9 +106,9 @@ enum Wiring {
     }
 
     /// Terminal text to standard output, or to standard error when standard output carries data (`--findings -`).
-    static func emit(_ text: String, to output: Output) {
+    static func emit(_ text: String, to output: Output) throws(RunError) {
         switch output {
-        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
+        case .standardOutput: try writeAll(text, to: STDOUT_FILENO, name: "standard output")
         case .standardError: writeStandardError(text)
         }
     }
@@ -311,16 +328,62 @@ enum Wiring {
         return Dictionary(registry.venues.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Writes a report: `-` is standard output; a regular file is replaced whole (written beside it, then renamed,
+    /// so a reader never sees half a report); a FIFO or device is written as it is, never replaced. A full disk or an
+    /// I/O error is a run that could not finish (exit 3); a path that cannot be written is the analyst's (exit 1).
     static func write(_ text: String, to path: String) throws(RunError) {
         if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeAll(text, to: STDOUT_FILENO, name: "standard output")
             return
         }
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw .usage("cannot write '\(path)': \(error.localizedDescription)")
+        var status = stat()
+        let exists = stat(path, &status) == 0
+        if exists && (status.st_mode & S_IFMT) != S_IFREG {
+            let descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else { throw outputFault(path, errno) }
+            defer { close(descriptor) }
+            try writeAll(text, to: descriptor, name: path)
+            return
         }
+        let temporary = path + ".netbar-\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw outputFault(path, errno) }
+        do {
+            try writeAll(text, to: descriptor, name: path)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        let closed = close(descriptor)
+        guard closed == 0, rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw outputFault(path, code)
+        }
+    }
+
+    private static func writeAll(_ text: String, to descriptor: Int32, name: String) throws(RunError) {
+        var failure: Int32 = 0
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure != 0 { throw outputFault(name, failure) }
+    }
+
+    private static func outputFault(_ name: String, _ code: Int32) -> RunError {
+        let message = "cannot write '\(name)': \(String(cString: strerror(code)))"
+        return [ENOSPC, EIO, EDQUOT, EPIPE].contains(code) ? .storeFault(message) : .usage(message)
     }
 
     static func summary(files: [FileReport], store: Store, detection: DetectionResult?, renderer: FindingsRenderer?)
@@ -338,6 +401,11 @@ enum Wiring {
         if let detection {
             summary.findingsPerDetector = Dictionary(
                 uniqueKeysWithValues: detection.findingsPerDetector.map { ($0.key.rawValue, $0.value) })
+            // Counted from the findings reported (an analyze run's night), every run detector kept, zero or not.
+            if let renderer {
+                for key in summary.findingsPerDetector?.keys.map({ $0 }) ?? [] { summary.findingsPerDetector?[key] = 0 }
+                for finding in renderer.findings { summary.findingsPerDetector?[finding.detector, default: 0] += 1 }
+            }
             summary.missingInputs = Dictionary(
                 uniqueKeysWithValues: detection.missingInputs.map { ($0.key.rawValue, $0.value.map(\.en)) })
             summary.missingInputsZh = Dictionary(

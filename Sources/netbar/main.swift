@@ -22,7 +22,9 @@ do {
         print(Netbar.fullMessage(for: error))
         exit(0)
     }
-    let message = Netbar.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+    // One line: ArgumentParser's message may continue on further lines (the choices of a bad value).
+    let message = Netbar.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: " ")
     writeStandardError("netbar: \(TerminalText.safe(message))\n")
     exit(1)
 }

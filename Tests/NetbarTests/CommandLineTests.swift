@@ -238,4 +238,42 @@ import Testing
         let badDetector = try Self.netbar(["report", "--db", folder + "/n.db", "--detector", "nonsense"])
         #expect(badDetector.status == 1)
     }
+
+    @Test func outputFaultsExitThreeAndAFIFOStaysAFIFO() throws {
+        let folder = TestSupport.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try Self.analyzeSamples(folder).status == 0)
+        let full = try TestSupport.shell("'\(TestSupport.netbarBinary)' report --db '\(folder)/n.db' --kind text > /dev/full; echo \"status $?\"")
+        #expect(full.text.contains("status 3"), "\(full.text) \(full.standardError)")
+        #expect(full.standardError.contains("No space left on device"))
+        let fifo = try TestSupport.shell(
+            """
+            mkfifo '\(folder)/pipe'
+            cat '\(folder)/pipe' > '\(folder)/received' &
+            '\(TestSupport.netbarBinary)' report --db '\(folder)/n.db' -o '\(folder)/pipe'; echo "status $?"
+            wait
+            test -p '\(folder)/pipe' && echo "still a fifo"
+            """)
+        #expect(fifo.text.contains("status 0") && fifo.text.contains("still a fifo"), "\(fifo.text)")
+        let received = try String(contentsOfFile: folder + "/received", encoding: .utf8)
+        #expect(received.split(separator: "\n").count == 41)
+        let noFolder = try Self.netbar(["report", "--db", folder + "/n.db", "-o", folder + "/no/such/dir/x.jsonl"])
+        #expect(noFolder.status == 1)
+        let badKind = try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "pdf"])
+        #expect(badKind.status == 1)
+        #expect(badKind.standardError.split(separator: "\n").count == 1)
+        #expect(badKind.standardError.contains("inspection"), "the choices are named: \(badKind.standardError)")
+    }
+
+    @Test func aCutNamingWhatIsNotHeldIsRefused() throws {
+        let folder = TestSupport.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try Self.analyzeSamples(folder).status == 0)
+        let venue = try Self.netbar(["report", "--db", folder + "/n.db", "--kind", "inspection", "--venue", "9999"])
+        #expect(venue.status == 1)
+        #expect(venue.standardError.contains("--venue 9999"))
+        let night = try Self.netbar(["report", "--db", folder + "/n.db", "--night", "2026-11-01"])
+        #expect(night.status == 1)
+        #expect(night.standardError.contains("2026-11-28"), "names the nights held")
+    }
 }

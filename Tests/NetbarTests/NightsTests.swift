@@ -38,7 +38,9 @@ import Testing
                 + session(7, badCheck, "010", "2026-11-28"),
             to: folder + "/n2/sessions.csv")
         for night in ["n1", "n2"] {
-            let outcome = try netbar(["analyze", folder + "/" + night, "--db", folder + "/n.db", "--quiet"])
+            let outcome = try netbar([
+                "analyze", folder + "/" + night, "--db", folder + "/n.db", "--findings", folder + "/\(night).jsonl", "--quiet",
+            ])
             #expect(outcome.status == 0, "\(outcome.standardError)")
         }
     }
@@ -63,6 +65,10 @@ import Testing
             $0["night"] as? String ?? ""
         }.mapValues(\.count)
         #expect(perNight == ["2026-11-27": 1, "2026-11-28": 4])
+        // An analyze run reports its own night, each finding marked.
+        let secondRun = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/n2.jsonl")))
+        #expect(!secondRun.isEmpty && secondRun.allSatisfy { $0["night"] as? String == "2026-11-28" })
+        #expect(secondRun.count == findings.filter { $0["night"] as? String == "2026-11-28" }.count)
 
         // "New since last night": the latest night's findings no earlier night had.
         let new = TestSupport.jsonLines(

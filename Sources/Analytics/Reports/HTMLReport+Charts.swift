@@ -252,7 +252,8 @@ enum SVGChart {
     }
 
     static func percent(_ ratio: Double) -> String {
-        let tenths = Int((ratio * 1000).rounded())
+        // Truncated, as the sheet and the trend do: 99.96 % must never read as 100 % (the work plan's target).
+        let tenths = Int((ratio * 1000).rounded(.down))
         return "\(tenths / 10).\(tenths % 10)%"
     }
 

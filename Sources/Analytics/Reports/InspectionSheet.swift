@@ -38,6 +38,8 @@ package enum InspectionSheet {
         let base = data.venues[code]
         let nights = data.nights(venue: code)
         let night = requested ?? nights.last ?? data.latestNight
+        // The sheet is of one night: its rates and that night's findings (each marked new or recurring).
+        let findings = night.map { night in findings.filter { $0.night == night } } ?? findings
         let counts = night.map { data.counts(venue: code, night: $0) } ?? [:]
         let rates = night.map { data.rates(venue: code, night: $0) } ?? [:]
 

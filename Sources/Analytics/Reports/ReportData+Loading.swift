@@ -19,7 +19,11 @@ extension ReportData {
             findings: findings, paths: try store.filePaths(),
             venues: Dictionary(try store.registryVenueDetails().map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }),
             files: files, quarantinedPerReason: try store.quarantinedPerReason(), detection: try store.lastDetectionRun(),
-            nights: nights, rates: try store.venueRates(), generatedAt: now, revealCerts: revealCerts, language: language)
+            nights: nights,
+            rates: try store.venueRates().filter { rate in
+                (filter.venues.isEmpty || filter.venues.contains(rate.venue)) && (filter.night.map { $0 == rate.night } ?? true)
+                    && (filter.since.map { rate.night >= $0 } ?? true)
+            }, generatedAt: now, revealCerts: revealCerts, language: language)
         data.filter = filter
         return data
     }

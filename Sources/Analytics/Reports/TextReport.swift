@@ -58,12 +58,16 @@ package enum TextReport {
         let zh = data.language == .zh
         var header = [zh ? "场所编码" : "venue", zh ? "场所名称" : "name", zh ? "夜次" : "night", zh ? "问题数" : "findings", zh ? "新发现" : "new"]
         header += VenueRate.allCases.map { $0.title(data.language) }
-        var output = header.joined(separator: "\t") + "\n"
+        var output = data.filter.cuts ? (zh ? "# 筛选: " : "# Cut: ") + data.filter.describe(data.language) + "\n" : ""
+        output += header.joined(separator: "\t") + "\n"
         var venues = Set(data.findings.map(\.venue))
         for row in data.rates { venues.insert(row.venue) }
-        if !data.venues.isEmpty && data.findings.isEmpty { venues.formUnion(data.venues.keys) }
+        if data.filter.venues.isEmpty { venues.formUnion(data.venues.keys) } else { venues.formIntersection(data.filter.venues) }
+        let nights = data.nights.filter { night in
+            (data.filter.night.map { $0 == night } ?? true) && (data.filter.since.map { night >= $0 } ?? true)
+        }
         for venue in venues.sorted() {
-            for night in data.nights {
+            for night in nights {
                 let findings = data.findings.filter { $0.venue == venue && $0.night == night }
                 let rates = data.rates(venue: venue, night: night)
                 var cells = [venue, TerminalText.safe(data.venueName(venue)), night, "\(findings.count)"]

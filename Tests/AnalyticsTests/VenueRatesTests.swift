@@ -121,6 +121,15 @@ import Testing
         #expect(table["\(Self.night) ip-terminal"] == nil)
     }
 
+    @Test func aVenueRegisteredByCountOnlyWhoseAuditSentNothingIsNotInstalled() {
+        var fixture = Fixture()
+        fixture.registry = Self.registry([:])  // 登记终端数 3, no terminal listed
+        var venue = fixture.venue(Self.code)
+        fixture.session(&venue, terminal: "001", cert: residentID(birth: "19900101"), from: "2026-11-28 10:00", to: "2026-11-28 11:00")
+        let table = Self.rates(fixture, [venue])
+        #expect(table["\(Self.night) audit-install"].map { [$0.numerator, $0.denominator] } == [0, 3])
+    }
+
     @Test func ipTerminalCountsTerminalsIPMismatchLeavesAlone() {
         var fixture = Fixture()
         fixture.registry = Self.registry(["012": "192.168.1.12", "013": "192.168.1.13"])

@@ -86,14 +86,19 @@ package struct VenueRatesCollector {
             }
         }
 
-        // audit-install: registered terminals (or, with none registered, the billing terminals) that sent any
-        // audit event this night.
+        // audit-install: registered terminals (or, with no terminal list, the registered count; with no registry, the
+        // billing terminals) that sent any audit event this night.
         // Read without an optional chain on `registry`, which the try-question-mark check mistakes for one.
         let registered = context.registry.map { $0.terminals[code] ?? [:] } ?? [:]
         let auditTerminalTexts = Set(auditTerminals.map { symbols.text($0) })
         if !registered.isEmpty {
             let installed = registered.keys.filter { auditTerminalTexts.contains($0) }.count
             emit(code, night, .auditInstall, Int64(installed), Int64(registered.count))
+        } else if let registeredCount = context.registry.flatMap({ $0.venues[code]?.registeredTerminalCount }),
+            registeredCount > 0
+        {
+            // Registered by number only (登记终端数, no terminal list): a venue whose audit sent nothing is 0 of them.
+            emit(code, night, .auditInstall, Int64(min(auditTerminals.count, registeredCount)), Int64(registeredCount))
         } else {
             let installed = billingTerminals.filter { auditTerminals.contains($0) }.count
             emit(code, night, .auditInstall, Int64(installed), Int64(billingTerminals.count))

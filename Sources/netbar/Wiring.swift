@@ -187,8 +187,14 @@ enum Wiring {
             let reports = try IngestRun.run(
                 IngestOptions(inputs: files, names: names, formatOverride: format, jobs: jobCount, showProgress: !quiet),
                 writer: writer)
+            // Naming a night the database already holds joins this dump to it: said, since it merges two dumps' data.
+            let newFiles = reports.filter { $0.status != .duplicate }.map(\.fileID)
+            if let night, !newFiles.isEmpty, try store.nightOfFiles().values.contains(night) {
+                writeStandardError(
+                    "netbar: night \(night) is already in '\(TerminalText.safe(store.path))': this dump's files join it\n")
+            }
             // The run's files make one night (FORMATS.md §5); files already held keep theirs.
-            let named = try store.assignNight(fileIDs: reports.filter { $0.status != .duplicate }.map(\.fileID), given: night)
+            let named = try store.assignNight(fileIDs: newFiles, given: night)
             return IngestOutcome(reports: reports, night: named)
         } catch {
             throw .storeFault("the database could not be written: \(error.description)")

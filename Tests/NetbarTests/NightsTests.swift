@@ -92,6 +92,11 @@ import Testing
         let findings = TestSupport.jsonLines(try Self.netbar(["report", "--db", folder + "/n.db"]).standardOutput)
         #expect(!findings.isEmpty)
         #expect(findings.allSatisfy { $0["night"] as? String == "2026-11-30" })
+        // Naming a night already held joins the dump to it, and says so.
+        TestSupport.write(Self.header + Self.session(2, Self.minorB, "006", "2026-11-28"), to: folder + "/t.csv")
+        let joined = try Self.netbar(["analyze", folder + "/t.csv", "--db", folder + "/n.db", "--night", "2026-11-30", "--quiet"])
+        #expect(joined.status == 0)
+        #expect(joined.standardError.contains("night 2026-11-30 is already in"))
     }
 
     @Test func theSheetAndTheNoticeTellTheLatestNight() throws {

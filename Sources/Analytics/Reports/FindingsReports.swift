@@ -82,17 +82,25 @@ package struct FindingsRenderer {
         return output
     }
 
+    /// Text for HTML: markup characters as entities, and control characters other than tab and line breaks shown as
+    /// `\u{1B}` (an escape byte in a venue name is no character a page should carry raw).
     package static func htmlEscape(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": output += "&amp;"
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
-            default: output.append(character)
+            case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    output += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
             }
         }
         return output

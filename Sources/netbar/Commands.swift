@@ -107,12 +107,7 @@ struct Analyze: ParsableCommand {
             temporaryFolder = folder
             TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm"])
         }
-        defer {
-            if let temporaryFolder {
-                TemporaryFiles.remove()
-                _ = temporaryFolder
-            }
-        }
+        defer { TemporaryFiles.remove() }  // nothing to do with --db
         let databasePath = db ?? temporaryFolder! + "/netbar.db"
         let files = try Wiring.expandInputs(inputs, databasePath: databasePath)
         let database = try Wiring.openStore(databasePath)
@@ -140,16 +135,13 @@ struct Analyze: ParsableCommand {
         // marked new or recurring; a run that read only files already held names no night and reports them all.
         var cut = ReportFilter()
         cut.night = ingested.night
-        var renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
-        renderer.findings = renderer.findings.filter(cut.keeps)
+        let data = try Wiring.reportData(
+            store: database, cut: cut, revealCerts: revealCerts, language: language.lang, evidenceText: html != nil)
+        let renderer = Wiring.renderer(data)
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
-        if html != nil || inspection != nil || notice != nil {
-            let data = try Wiring.reportData(
-                store: database, cut: cut, revealCerts: revealCerts, language: language.lang, evidenceText: html != nil)
-            if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
-            if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: cut), to: inspection) }
-            if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
-        }
+        if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
+        if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: cut), to: inspection) }
+        if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night
         summary.newInLatest = renderer.findings.filter { $0.night == ingested.night && $0.seenBefore == 0 }.count
@@ -205,7 +197,8 @@ struct Detect: ParsableCommand {
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
         let database = try Wiring.openStore(store.db)
         let detection = try Wiring.detect(store: database, settings: settings)
-        let renderer = try Wiring.renderer(store: database, revealCerts: revealCerts, language: language.lang)
+        let renderer = Wiring.renderer(
+            try Wiring.reportData(store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang))
         if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
         var summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
         summary.night = try Wiring.latestNight(database)
@@ -282,8 +275,7 @@ struct Report: ParsableCommand {
         let filter = try cut.filter(latestNight: try Wiring.latestNight(database))
         let data = try Wiring.reportData(
             store: database, cut: filter, revealCerts: revealCerts, language: language.lang, evidenceText: kind == .html)
-        let renderer = FindingsRenderer(
-            findings: data.findings, paths: data.paths, revealCerts: revealCerts, language: language.lang)
+        let renderer = Wiring.renderer(data)
         switch kind {
         case .jsonl: try Wiring.write(renderer.jsonLines(), to: output)
         case .csv: try Wiring.write(renderer.csv(), to: output)

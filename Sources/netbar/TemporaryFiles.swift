@@ -25,7 +25,7 @@ enum TemporaryFiles {
         pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
-                TemporaryFiles.removeNow()
+                TemporaryFiles.remove()
                 // Die of the signal as the caller expects (exit status 128 + n in a shell).
                 signal(received, SIG_DFL)
                 raise(received)
@@ -33,10 +33,8 @@ enum TemporaryFiles {
         }
     }
 
-    /// Removes the files and the folder now (idempotent).
-    static func remove() { removeNow() }
-
-    private static func removeNow() {
+    /// Removes the files and the folder now (idempotent; nothing when none were registered).
+    static func remove() {
         guard let paths else { return }
         for index in 0..<Int(count) { if let path = paths[index] { unlink(path) } }
         if let folder { rmdir(folder) }

@@ -288,7 +288,7 @@ enum Wiring {
             let run = try store.beginDetectionRun()
             let nightOfFile = try store.nightOfFiles()
             let latest = Set(nightOfFile.values).max()
-            var rates = VenueRatesCollector(nightOfFile: nightOfFile)
+            var rates = VenueRatesCollector()
             let result = runDetectors(venues: venues, context: context) { rates.consume($0, context: context) }
             if let failure = venues.failure { throw failure }
             try store.replaceFindings(
@@ -315,17 +315,9 @@ enum Wiring {
             evidence: finding.evidence.map { (Int64($0.fileID), Int64($0.line)) })
     }
 
-    /// The stored findings, each marked with `seenBefore`, for JSON Lines and CSV.
-    static func renderer(store: Store, revealCerts: Bool, language: Language) throws(RunError) -> FindingsRenderer {
-        do {
-            var findings = try store.findings()
-            Nights.markSeenBefore(&findings)
-            ReportData.sortMostSevereFirst(&findings)
-            return FindingsRenderer(
-                findings: findings, paths: try store.filePaths(), revealCerts: revealCerts, language: language)
-        } catch {
-            throw .storeFault("the database could not be read: \(error.description)")
-        }
+    /// JSON Lines and CSV of a report's findings (already marked with `seenBefore` and ordered).
+    static func renderer(_ data: ReportData) -> FindingsRenderer {
+        FindingsRenderer(findings: data.findings, paths: data.paths, revealCerts: data.revealCerts, language: data.language)
     }
 
     /// 场所名称 by 场所编码, from the imported registry (empty without one), for reports.

@@ -8,12 +8,13 @@ import Testing
     static let code = "33010610000123"
     static let night = "2026-11-28"
 
-    /// Runs the collector over `venues` with every row of file 1 in `night` (and `extraNights` for other files).
-    static func rates(
-        _ fixture: Fixture, _ venues: [VenueSlice], extraNights: [Int64: String] = [:]
-    ) -> [String: VenueRateRow] {
-        var collector = VenueRatesCollector(nightOfFile: [1: night].merging(extraNights) { first, _ in first })
-        for venue in venues { collector.consume(venue, context: fixture.context) }
+    /// Runs the collector over `venues`, each a slice of `night` unless it names its own.
+    static func rates(_ fixture: Fixture, _ venues: [VenueSlice]) -> [String: VenueRateRow] {
+        var collector = VenueRatesCollector()
+        for var venue in venues {
+            if venue.night == nil { venue.night = night }
+            collector.consume(venue, context: fixture.context)
+        }
         var table: [String: VenueRateRow] = [:]
         for row in collector.finish() { table["\(row.night) \(row.rate)"] = row }
         return table
@@ -142,68 +143,32 @@ import Testing
         #expect(table["\(Self.night) count:audit-terminals"]?.numerator == 3)
     }
 
-    @Test func rowsGoToTheNightOfTheirFileAndFilesWithoutNightAreLeftOut() {
+    @Test func aSliceOfNoNightIsCountedAndNotRated() {
         var fixture = Fixture()
         var venue = fixture.venue(Self.code)
         fixture.session(&venue, terminal: "001", cert: residentID(birth: "19900101"), from: "2026-11-28 10:00", to: "2026-11-28 11:00")
-        fixture.session(&venue, terminal: "002", cert: "", from: "2026-11-29 10:00", to: "2026-11-29 11:00")
-        fixture.session(&venue, terminal: "003", cert: "", from: "2026-11-30 10:00", to: "2026-11-30 11:00")
-        venue.sessions.source[1].fileID = 2  // night 2026-11-29
-        venue.sessions.source[2].fileID = 3  // a file of no night
-        var collector = VenueRatesCollector(nightOfFile: [1: Self.night, 2: "2026-11-29"])
+        var collector = VenueRatesCollector()
         collector.consume(venue, context: fixture.context)
-        let realName = collector.finish().filter { $0.rate == "real-name" }.map { [$0.night, "\($0.numerator)/\($0.denominator)"] }
-        #expect(realName == [[Self.night, "1/1"], ["2026-11-29", "0/1"]])
-        #expect(collector.rowsWithoutNight == 1)
+        #expect(collector.finish().isEmpty)
+        #expect(collector.slicesWithoutNight == 1)
     }
 
-    @Test func eachNightOfAVenueIsRatedFromItsOwnRows() {
+    @Test func eachNightOfAVenueIsRatedFromItsOwnSlice() {
         var fixture = Fixture()
-        var venue = Self.auditVenue(&fixture)
-        // The same night again a day later, from file 2: both nights get the single night's rates.
-        let day: Int64 = 86_400
-        let sessions = venue.sessions
-        for index in 0..<sessions.count {
-            venue.sessions.append(
-                terminal: sessions.terminal[index], cert: sessions.cert[index], certType: sessions.certType[index],
-                userType: sessions.userType[index], checkout: sessions.checkout[index],
-                startSeconds: sessions.startSeconds[index] + day, endSeconds: sessions.endSeconds[index] + day,
-                isOpen: false, amountFen: 0, source: SourceRef(fileID: 2, line: sessions.source[index].line))
-        }
-        let statuses = venue.auditStatuses
-        for index in 0..<statuses.count {
-            venue.auditStatuses.append(
-                timeSeconds: statuses.timeSeconds[index] + day, status: statuses.status[index],
-                source: SourceRef(fileID: 2, line: statuses.source[index].line))
-        }
-        for (terminal, series) in venue.heartbeats {
-            for index in 0..<series.count {
-                venue.heartbeats[terminal]?.append(
-                    timeSeconds: series.timeSeconds[index] + day, value: series.value[index],
-                    source: SourceRef(fileID: 2, line: series.source[index].line))
-            }
-        }
-        for (terminal, series) in venue.snapshots {
-            for index in 0..<series.count {
-                venue.snapshots[terminal]?.append(
-                    timeSeconds: series.timeSeconds[index] + day, value: series.value[index],
-                    source: SourceRef(fileID: 2, line: series.source[index].line))
-            }
-        }
-        let table = Self.rates(fixture, [venue], extraNights: [2: "2026-11-29"])
-        for rate in ["audit-use", "screenshot-upload", "billing-use", "audit-install", "real-name"] {
-            let first = table["\(Self.night) \(rate)"].map { [$0.numerator, $0.denominator] }
-            let second = table["2026-11-29 \(rate)"].map { [$0.numerator, $0.denominator] }
-            #expect(first != nil && first == second, "\(rate)")
-        }
-        #expect(table["2026-11-29 audit-use"].map { [$0.numerator, $0.denominator] } == [1200, 4200])
+        let first = Self.auditVenue(&fixture)
+        // The next night's slice holds only a session without a cert: its real-name rate is its own, 0 of 1.
+        var second = fixture.venue(Self.code)
+        fixture.session(&second, terminal: "002", cert: "", from: "2026-11-29 10:00", to: "2026-11-29 11:00")
+        second.night = "2026-11-29"
+        let table = Self.rates(fixture, [first, second])
+        #expect(table["\(Self.night) audit-use"].map { [$0.numerator, $0.denominator] } == [1200, 4200])
+        #expect(table["2026-11-29 real-name"].map { [$0.numerator, $0.denominator] } == [0, 1])
+        #expect(table["\(Self.night) real-name"] != table["2026-11-29 real-name"])
     }
 
     @Test func aVenueWithNothingToShareHasNoRates() {
         var fixture = Fixture()
         let venue = fixture.venue(Self.code)
-        var collector = VenueRatesCollector(nightOfFile: [1: Self.night])
-        collector.consume(venue, context: fixture.context)
-        #expect(collector.finish().isEmpty)
+        #expect(Self.rates(fixture, [venue]).isEmpty)
     }
 }

@@ -4,8 +4,8 @@ import LogFormats
 /// The inspection sheet's rates per venue and night (FORMATS.md §8), gathered from the venues as detection passes
 /// over them; docs/detectors.md "Rates of the inspection sheet" defines each one.
 ///
-/// A row belongs to the night of its source file (`nightOfFile`); rows of files with no night are left out and
-/// counted in `rowsWithoutNight`. Each rate reuses the notion of the detector it mirrors, with that detector's
+/// Each slice is one venue's night (`VenueSlice.night`, FORMATS.md §5); a slice of no night (a database from before
+/// nights) is counted in `slicesWithoutNight` and not rated. Each rate reuses the notion of the detector it mirrors, with that detector's
 /// thresholds: `audit-use` and `screenshot-upload` the gaps and stop stretches of `audit-gap` (found by running
 /// that detector over the night's rows), `billing-use` the `INUSE` runs and session widening of `unbilled-use`,
 /// `real-name` the check of `invalid-id`, `ip-terminal` the judgement of `ip-mismatch` (run over the night's
@@ -13,30 +13,33 @@ import LogFormats
 /// (`VenueCount`) are emitted as rows whose id starts with `count:` and whose denominator is 1.
 /// - Complexity: O(n log n) per venue in its rows, plus one run of `audit-gap` and `ip-mismatch` per night.
 package struct VenueRatesCollector {
-    let nightOfFile: [Int64: String]
     private(set) var rows: [VenueRateRow] = []
-    /// Rows of a venue slice whose file has no night (counted, not rated).
-    package private(set) var rowsWithoutNight = 0
+    /// Venue slices of no night (a database from before nights): counted, not rated.
+    package private(set) var slicesWithoutNight = 0
     /// Billing system per exe symbol (nil: no billing client), cached across venues.
     private var systemByExe: [SymbolID: String?] = [:]
     /// Whether a resident-ID number passes `invalid-id`'s check, cached across venues.
     private var validByCert: [SymbolID: Bool] = [:]
 
-    /// A collector for a database whose files have the nights `nightOfFile` (file id → night).
-    package init(nightOfFile: [Int64: String]) {
-        self.nightOfFile = nightOfFile
+    package init() {}
+
+    /// Rates one venue's night: detection hands the venues over one night at a time (`StoredVenues`).
+    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
+        guard let night = venue.night else {
+            slicesWithoutNight += 1
+            return
+        }
+        // A night's audit coverage is its own audit rows' first to last time; a slice with no audit row has none.
+        var slice = venue
+        slice.auditCoverage = Self.auditCoverage(venue)
+        guard Self.hasRows(slice) else { return }
+        rates(slice, code: context.symbols.text(venue.venue), night: night, context: context)
     }
 
-    /// Rates one venue, night by night; called once per venue as detection passes over it.
-    package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
-        let code = context.symbols.text(venue.venue)
-        var split = NightSplitter(nightOfFile: nightOfFile)
-        let nights = split.split(venue)
-        rowsWithoutNight += split.rowsWithoutNight
-        for night in nights.keys.sorted() {
-            guard let slice = nights[night] else { continue }
-            rates(slice, code: code, night: night, context: context)
-        }
+    /// Whether the slice holds any row (an empty one has nothing to share, so no rate and no count).
+    private static func hasRows(_ venue: VenueSlice) -> Bool {
+        venue.sessions.count > 0 || venue.transactions.count > 0 || venue.auditCoverage != nil || !venue.addresses.isEmpty
+            || venue.identitySessions.count > 0
     }
 
     /// Every rate and count row, sorted by venue, night and id.
@@ -349,169 +352,8 @@ struct SpanSet {
     }
 }
 
-/// Splits a venue's rows by the night of their source file (FORMATS.md §5: a night is one ingest run's dump).
-private struct NightSplitter {
-    let nightOfFile: [Int64: String]
-    var rowsWithoutNight = 0
-    private var cache: [Int32: String?] = [:]
-
-    init(nightOfFile: [Int64: String]) { self.nightOfFile = nightOfFile }
-
-    private mutating func nightOf(_ source: SourceRef) -> String? {
-        if let cached = cache[source.fileID] { return cached }
-        let night = nightOfFile[Int64(source.fileID)]
-        cache[source.fileID] = .some(night)
-        return night
-    }
-
-    /// The venue's rows per night; each night's audit coverage is its own audit rows' first to last time, and an
-    /// address sighting (stored merged across nights, with its first line) counts for the night of its line and
-    /// for every night whose coverage its first-to-last time overlaps.
-    mutating func split(_ venue: VenueSlice) -> [String: VenueSlice] {
-        // The usual case, one dump a night: the venue as it is, without copying its rows.
-        if let night = onlyNight(venue) {
-            var slice = venue
-            slice.auditCoverage = Self.auditCoverage(venue)
-            return [night: slice]
-        }
-        var parts: [String: VenueSlice] = [:]
-        var coverage: [String: (Int64, Int64)] = [:]
-        func cover(_ night: String, _ time: Int64) {
-            let current = coverage[night] ?? (time, time)
-            coverage[night] = (min(current.0, time), max(current.1, time))
-        }
-
-        let sessions = venue.sessions
-        for index in 0..<sessions.count {
-            guard let night = nightOf(sessions.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].sessions.append(
-                terminal: sessions.terminal[index], cert: sessions.cert[index], certType: sessions.certType[index],
-                userType: sessions.userType[index], checkout: sessions.checkout[index],
-                startSeconds: sessions.startSeconds[index], endSeconds: sessions.endSeconds[index],
-                isOpen: sessions.isOpen[index], amountFen: sessions.amountFen[index],
-                birthDate: sessions.birthDate[index], source: sessions.source[index])
-        }
-        let logons = venue.logons
-        for index in 0..<logons.count {
-            guard let night = nightOf(logons.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].logons.append(
-                timeSeconds: logons.timeSeconds[index], isOnline: logons.isOnline[index], terminal: logons.terminal[index],
-                cert: logons.cert[index], certType: logons.certType[index], source: logons.source[index])
-            cover(night, logons.timeSeconds[index])
-        }
-        let swipes = venue.swipes
-        for index in 0..<swipes.count {
-            guard let night = nightOf(swipes.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].swipes.append(
-                timeSeconds: swipes.timeSeconds[index], cert: swipes.cert[index], result: swipes.result[index],
-                source: swipes.source[index])
-            cover(night, swipes.timeSeconds[index])
-        }
-        let processes = venue.processes
-        for index in 0..<processes.count {
-            guard let night = nightOf(processes.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].processes.append(
-                timeSeconds: processes.timeSeconds[index], terminal: processes.terminal[index], exe: processes.exe[index],
-                action: processes.action[index], source: processes.source[index])
-            cover(night, processes.timeSeconds[index])
-        }
-        let statuses = venue.auditStatuses
-        for index in 0..<statuses.count {
-            guard let night = nightOf(statuses.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].auditStatuses.append(
-                timeSeconds: statuses.timeSeconds[index], status: statuses.status[index], source: statuses.source[index])
-            cover(night, statuses.timeSeconds[index])
-        }
-        for (isHeartbeat, table) in [(true, venue.heartbeats), (false, venue.snapshots)] {
-            for (terminal, series) in table {
-                for index in 0..<series.count {
-                    guard let night = nightOf(series.source[index]) else {
-                        rowsWithoutNight += 1
-                        continue
-                    }
-                    let time = series.timeSeconds[index]
-                    if isHeartbeat {
-                        parts[night, default: VenueSlice(venue: venue.venue)].heartbeats[terminal, default: PulseSeries()]
-                            .append(timeSeconds: time, value: series.value[index], source: series.source[index])
-                    } else {
-                        parts[night, default: VenueSlice(venue: venue.venue)].snapshots[terminal, default: PulseSeries()]
-                            .append(timeSeconds: time, value: series.value[index], source: series.source[index])
-                    }
-                    cover(night, time)
-                }
-            }
-        }
-        let flows = venue.flows
-        for index in 0..<flows.count {
-            guard let night = nightOf(flows.source[index]) else {
-                rowsWithoutNight += 1
-                continue
-            }
-            parts[night, default: VenueSlice(venue: venue.venue)].flows.append(
-                timeSeconds: flows.timeSeconds[index], terminal: flows.terminal[index], ipv4: flows.ipv4[index],
-                mac: flows.mac[index], destinationIPv4: flows.destinationIPv4[index], bytes: flows.bytes[index],
-                source: flows.source[index])
-            cover(night, flows.timeSeconds[index])
-        }
-        for (night, span) in coverage { parts[night]?.auditCoverage = span.0...span.1 }
-        for sighting in venue.addresses {
-            let own = nightOf(sighting.source)
-            var placed = false
-            for (night, span) in coverage
-            where night == own || (sighting.firstSeconds <= span.1 && sighting.lastSeconds >= span.0) {
-                parts[night]?.addresses.append(sighting)
-                placed = true
-            }
-            if !placed {
-                if let own {
-                    parts[own, default: VenueSlice(venue: venue.venue)].addresses.append(sighting)
-                } else {
-                    rowsWithoutNight += 1
-                }
-            }
-        }
-        return parts
-    }
-
-    /// The night every row of the venue belongs to, when there is exactly one; nil when the rows span several
-    /// nights or some lie in a file of no night.
-    private func onlyNight(_ venue: VenueSlice) -> String? {
-        var night: String?
-        var lastFile = Int32.min
-        func agrees(_ sources: some Sequence<SourceRef>) -> Bool {
-            for source in sources where source.fileID != lastFile {
-                lastFile = source.fileID
-                guard let candidate = nightOfFile[Int64(source.fileID)] else { return false }
-                if let night, night != candidate { return false }
-                night = candidate
-            }
-            return true
-        }
-        guard agrees(venue.sessions.source), agrees(venue.logons.source), agrees(venue.swipes.source),
-            agrees(venue.processes.source), agrees(venue.auditStatuses.source), agrees(venue.flows.source),
-            agrees(venue.addresses.lazy.map(\.source))
-        else { return nil }
-        for series in venue.heartbeats.values where !agrees(series.source) { return nil }
-        for series in venue.snapshots.values where !agrees(series.source) { return nil }
-        return night
-    }
-
-    /// First to last time of the venue's audit rows (what `split` computes per night).
+extension VenueRatesCollector {
+    /// First to last time of the venue's audit rows (the night's coverage, as audit-gap reads it).
     private static func auditCoverage(_ venue: VenueSlice) -> ClosedRange<Int64>? {
         var first = Int64.max
         var last = Int64.min

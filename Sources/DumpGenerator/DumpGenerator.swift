@@ -24,6 +24,10 @@ package struct GeneratorOptions: Sendable {
     package var terminalsPerVenue: Int?
     /// The business day (local date); sessions lie within 08:00-23:59 of it.
     package var date: (year: Int, month: Int, day: Int)
+    /// A night as a plain SQL engine can read it: UTF-8, uncompressed, Pubwin's column names in one order, no title
+    /// or totals lines, one time form, no re-sent or midday copies and no platform files (the DuckDB peer of
+    /// `benchmarks/`). The same people, sessions and cases; only the writing is plain.
+    package var plain = false
 
     package init(
         outputDirectory: String, venues: Int, seed: UInt64, targetBytes: Int64? = nil, anomalies: Bool = false,
@@ -89,7 +93,9 @@ package func generateDump(_ options: GeneratorOptions, progress: ((Int64) -> Voi
     var files = outputs.flatMap(\.files)
     let venuesText = csv([["场所编码", "场所名称", "业主", "地址", "联系电话", "接入服务商", "公网IP", "内网网段", "登记终端数", "计费系统", "审计系统"]]
         + outputs.map(\.venueRow), newline: "\r\n")
-    try Output.write(try Output.encode(venuesText, encoding: .gbk, compression: .none), to: outputDirectory + "/registry/venues.csv")
+    try Output.write(
+        try Output.encode(venuesText, encoding: options.plain ? .utf8 : .gbk, compression: .none),
+        to: outputDirectory + "/registry/venues.csv")
     let terminalsText = csv([["场所编码", "终端号", "IP地址", "MAC地址"]] + outputs.flatMap(\.terminalRows), newline: "\n")
     try Output.write(terminalsText, to: outputDirectory + "/registry/terminals.csv")
     files += ["registry/venues.csv", "registry/terminals.csv"]

@@ -110,6 +110,8 @@ struct VenueSpec: Sendable {
     var noBillingExport = false
     /// Only an anonymised platform export (PERSONID, BIRTHDAY, FORMATS.md §3.6): no audit log, no billing.
     var anonymisedOnly = false
+    /// Written plainly (`GeneratorOptions.plain`).
+    var plain = false
 
     var reservedTerminals: Int { units.reduce(0) { $0 + $1.kind.reservedTerminals } }
 }
@@ -148,15 +150,23 @@ enum Planner {
             spec.platformHeader = random.chance(0.4) ? random.pick([PlatformHeader.pinyin, .chinese]) : nil
             spec.gatewayFlows = random.chance(0.4)
             spec.noVenueCopy = random.chance(0.15)
+            if options.plain {
+                spec.dialect = .pubwin
+                spec.titles = .none
+                spec.platformHeader = nil
+                spec.noVenueCopy = false
+                spec.minutePrecision = false
+                spec.plain = true
+            }
             specs.append(spec)
             estimated += estimatedBytes(terminals: terminals)
             index += 1
         }
         if options.anomalies {
-            place(into: &specs, random: &random, fixedTerminals: options.terminalsPerVenue != nil)
+            place(into: &specs, random: &random, fixedTerminals: options.terminalsPerVenue != nil, plain: options.plain)
             // Two venues beyond the count: one whose billing export is missing (audit use only), and one known
             // only from an anonymised platform export (its own cases: a minor by BIRTHDAY, one id used 8 times).
-            for kind in 0..<2 {
+            for kind in 0..<(options.plain ? 1 : 2) {
                 let index = specs.count
                 let countyIndex = random.below(Tables.counties.count)
                 var spec = VenueSpec(
@@ -165,6 +175,7 @@ enum Planner {
                     billingIndex: random.below(Tables.billingSystems.count), minutePrecision: false, quiet: false,
                     ordinaryStaff: false)
                 if kind == 0 { spec.noBillingExport = true } else { spec.anonymisedOnly = true }
+                spec.plain = options.plain
                 specs.append(spec)
             }
         }
@@ -182,13 +193,16 @@ enum Planner {
     static func estimatedBytes(terminals: Int) -> Int64 { Int64(terminals) * 200_000 }
 
     /// `fixedTerminals`: venue sizes follow the scenarios placed (small mode), so no venue is ever too small.
-    private static func place(into specs: inout [VenueSpec], random: inout SeededRandom, fixedTerminals: Bool) {
+    /// `plain`: no platform files, so none of the cases only they record.
+    private static func place(
+        into specs: inout [VenueSpec], random: inout SeededRandom, fixedTerminals: Bool, plain: Bool
+    ) {
         let venueCount = specs.count
         let rounds = max(1, min(3, venueCount / 12))
         var cursor = random.below(venueCount)
         var number = 0
         // Every labelled night has platform files of both headers, each with a case only they record.
-        for (offset, header) in [PlatformHeader.pinyin, .chinese].enumerated() where venueCount > offset {
+        for (offset, header) in [PlatformHeader.pinyin, .chinese].enumerated() where venueCount > offset && !plain {
             specs[(cursor + offset * 3) % venueCount].platformHeader = header
         }
         func compatible(_ kind: UnitKind, _ venue: Int) -> Bool {

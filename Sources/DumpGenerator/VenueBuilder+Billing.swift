@@ -37,6 +37,10 @@ struct CSVStyle {
     var totals: Bool
     var crlf: Bool
 
+    /// One form for every export of a plain night.
+    static let plain = CSVStyle(
+        timeStyle: .dashSeconds, certTypeNames: 0, lowerCaseX: false, title: false, totals: false, crlf: false)
+
     static func random(_ random: inout SeededRandom, minutePrecision: Bool) -> CSVStyle {
         let styles: [TimeStyle] = minutePrecision ? [.dashMinutes] : [.dashSeconds, .dashSeconds, .slashSeconds, .slashLoose]
         return CSVStyle(

@@ -35,13 +35,14 @@ extension VenueBuilder {
             output.textBytes += Int64(text.count)
             return bytes
         }
+        let plain = spec.plain
         func csvEncoding() -> TextEncoding {
             let roll = random.below(20)
-            return roll < 13 ? .gbk : roll < 16 ? .utf8BOM : .utf8
+            return plain ? .utf8 : roll < 13 ? .gbk : roll < 16 ? .utf8BOM : .utf8
         }
         func pickCompression(none: Int, gzip: Int) -> Compression {
             let roll = random.below(100)
-            return roll < none ? .none : roll < none + gzip ? .gzip : .zstd
+            return plain ? .none : roll < none ? .none : roll < none + gzip ? .gzip : .zstd
         }
         func suffix(_ compression: Compression) -> String {
             switch compression {
@@ -58,20 +59,24 @@ extension VenueBuilder {
             columns.swapAt(name, type)
             if let terminal = columns.firstIndex(of: .terminal) { columns.insert(columns.remove(at: terminal), at: 1) }
         }
-        let style = CSVStyle.random(&random, minutePrecision: spec.minutePrecision)
+        var style = CSVStyle.random(&random, minutePrecision: spec.minutePrecision)
+        if plain {
+            columns = SessionColumn.allCases
+            style = .plain
+        }
         let encoding = csvEncoding()
         let compression = pickCompression(none: 50, gzip: 25)
         let base = random.pick(["sessions-\(day).csv", "上机记录_\(day).csv", "SJJL\(day).txt", "export_\(day)_1.dat"])
         // Open sessions end at the export time a title line gives, so exports that have them say it.
         let titles = spec.titles == .none && (style.title || spec.minutePrecision) ? .exportTime : spec.titles
         let middayTitles = titles == .none ? .exportTime : titles
-        let transactionStyle = CSVStyle.random(&random, minutePrecision: spec.minutePrecision)
+        let transactionStyle = plain ? .plain : CSVStyle.random(&random, minutePrecision: spec.minutePrecision)
         let transactionCompression = pickCompression(none: 30, gzip: 50)
         let transactionName = random.pick(["trans.csv", "交易流水_\(day).csv", "JYLS\(day).txt"])
-        let dropOptional = random.chance(0.2)
-        let writesMidday = random.chance(0.3)
+        let dropOptional = random.chance(0.2) && !plain
+        let writesMidday = random.chance(0.3) && !plain
         let middayExport = clock(14, 0) + random.int(0...300)
-        let resends = random.chance(0.2)
+        let resends = random.chance(0.2) && !plain
         if spec.noBillingExport {
             // FORMATS.md §4: audit use and no billing export at all is one venue-level finding; the orphaned
             // log-ons are second-billing's by its own rule.
@@ -122,6 +127,12 @@ extension VenueBuilder {
                 jsonl: false, timeStyle: .dashSeconds, mixedEpoch: false, macStyle: auditStyle.macStyle,
                 lowerCaseX: auditStyle.lowerCaseX, crlf: auditStyle.crlf, extraKey: false)
             auditEncoding = .gbk
+        }
+        if plain {
+            auditStyle = AuditStyle(
+                jsonl: auditStyle.jsonl, timeStyle: auditStyle.jsonl ? .iso8601 : .dashSeconds, mixedEpoch: false,
+                macStyle: 0, lowerCaseX: false, crlf: false, extraKey: false)
+            auditEncoding = .utf8
         }
         let auditText = renderAudit(events, style: auditStyle, exportTime: nightlyExport)
         let auditCompression = pickCompression(none: 30, gzip: 20)

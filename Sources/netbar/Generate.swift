@@ -27,6 +27,10 @@ struct Generate: ParsableCommand {
     var anomalies = false
     @Flag(name: .long, help: "No progress line on standard error.")
     var quiet = false
+    @Flag(
+        name: .long,
+        help: "Write the night plainly: UTF-8, uncompressed, Pubwin's columns, no title lines or copies (for SQL engines).")
+    var plain = false
     @Option(name: .long, help: "The business day of the dump (YYYY-MM-DD; default 2026-11-28).")
     var night = "2026-11-28"
 
@@ -61,6 +65,7 @@ struct Generate: ParsableCommand {
                 outputDirectory: out, venues: venues ?? 5, seed: seed, targetBytes: targetBytes, anomalies: anomalies,
                 terminalsPerVenue: terminals, date: (day[0], day[1], day[2]))
             options.venuesGiven = venues != nil
+            options.plain = plain
             report = try generateDump(options) { written in
                 guard !quiet, target > 0 else { return }
                 let percent = min(100, Int(written * 100 / max(1, target)))

@@ -89,6 +89,56 @@ import Testing
         #expect(registryRows > 0)
     }
 
+    /// `generate --plain` (the night the DuckDB peer of benchmarks/peer reads): every dump file UTF-8 text without
+    /// a BOM or compression, each CSV export headed by Pubwin's full header on its first line, and the same
+    /// labelled cases found, with nothing unexplained.
+    @Test func plainNightIsPlainAndItsCasesAreFound() throws {
+        let folder = TestSupport.temporaryDirectory("plain")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try Self.netbar(["generate", "--out", folder, "--venues", "8", "--seed", "29", "--anomalies", "--plain", "--quiet"])
+        #expect(generated.status == 0, "\(generated.standardError)")
+        let dump = folder + "/dump"
+        let paths = (FileManager.default.subpaths(atPath: dump) ?? []).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: dump + "/" + $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        #expect(paths.count >= 16)
+        let headers: [String] = [
+            "记录号,场所编码,卡号,用户类型,证件类型,证件号码,姓名,终端号,IP地址,上机时间,下机时间,上网时长,消费金额,收银员,结账方式,备注",
+            "流水号,场所编码,交易时间,交易类型,卡号,证件号码,金额,余额,收银员,终端号,备注",
+        ]
+        for path in paths {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dump + "/" + path))
+            #expect(!data.starts(with: [0xEF, 0xBB, 0xBF]) && !data.starts(with: [0x1F, 0x8B]) && !data.starts(with: [0x28, 0xB5, 0x2F, 0xFD]), "\(path)")
+            let text = String(data: data, encoding: .utf8)
+            #expect(text != nil, "\(path) is not UTF-8")
+            let first = text?.prefix { $0 != "\n" } ?? ""
+            #expect(!first.contains("\r"), "\(path) has CRLF")
+            if !(first.hasPrefix("{") || first.hasPrefix("#")) {
+                #expect(headers.contains(String(first)), "\(path) starts with \(first)")
+            }
+        }
+        let analyzed = try Self.netbar([
+            "analyze", dump, "--registry", folder + "/registry", "--signatures", folder + "/signatures",
+            "--findings", folder + "/findings.jsonl", "--reveal-certs", "--quiet",
+        ])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
+        let truth = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/truth.jsonl"))).map {
+            Truth(
+                kind: $0["kind"] as? String ?? "", detector: $0["detector"] as? String ?? "",
+                venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String, cert: $0["cert"] as? String,
+                address: $0["address"] as? String, start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
+        }
+        let findings = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.jsonl")))
+        let cases = truth.filter { $0.kind == "case" }
+        #expect(cases.count >= 20)
+        for labelled in cases { #expect(findings.contains { Self.matches(labelled, $0) }, "missed: \(labelled)") }
+        for finding in findings { #expect(cases.contains { Self.matches($0, finding) }, "not labelled: \(finding)") }
+        for nearMiss in truth where nearMiss.kind == "near-miss" {
+            #expect(!findings.contains { Self.matches(nearMiss, $0) }, "near miss reported: \(nearMiss)")
+        }
+    }
+
     /// The README's main job on the committed samples: every labelled case found, nothing unexplained, and
     /// every line of every sample file accounted for.
     @Test func samplesAnalyzeAsTheREADMESays() throws {

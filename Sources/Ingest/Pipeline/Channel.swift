@@ -69,17 +69,25 @@ final class SharedCounter: @unchecked Sendable {  // @unchecked: guarded by `mut
     var current: Int64 { add(0) }
 }
 
-/// Lets file k start only once the writer has finished file k - capacity, whatever order the workers
-/// arrive in (a plain semaphore can admit a later file ahead of the one the writer waits for, and
-/// deadlock).
+/// Lets file k start only once the files before it leave room, whatever order the workers arrive in (a plain
+/// semaphore can admit a later file ahead of the one the writer waits for, and deadlock). The first `jobs` files
+/// the writer has not finished are always admitted; a later one waits until the files admitted and not yet written
+/// hold fewer than `budgetBytes` on disk and number fewer than `maximumFiles`. A count alone stalled the
+/// parsers: eight small billing exports finished behind one large audit log, and the second core waited on the
+/// writer, which waited on that log (5.7 s of an 11.5 s ingest).
 final class AdmissionGate: @unchecked Sendable {  // @unchecked: guarded by `mutex`.
     private var completed = 0
-    private let capacity: Int
+    private let alwaysAdmitted: Int
+    private let maximumFiles: Int
+    private let budgetBytes: Int64
+    private var admittedBytes: Int64 = 0
     private var mutex = pthread_mutex_t()
     private var advanced = pthread_cond_t()
 
-    init(capacity: Int) {
-        self.capacity = capacity
+    init(alwaysAdmitted: Int, maximumFiles: Int, budgetBytes: Int64) {
+        self.alwaysAdmitted = alwaysAdmitted
+        self.maximumFiles = maximumFiles
+        self.budgetBytes = budgetBytes
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&advanced, nil)
     }
@@ -89,15 +97,23 @@ final class AdmissionGate: @unchecked Sendable {  // @unchecked: guarded by `mut
         pthread_cond_destroy(&advanced)
     }
 
-    func admit(_ index: Int) {
+    /// Files are admitted in index order (workers take indices in order), so `admittedBytes` covers the files
+    /// from the writer's current one up to `index`.
+    func admit(_ index: Int, bytes: Int64) {
         pthread_mutex_lock(&mutex)
-        while index >= completed + capacity { pthread_cond_wait(&advanced, &mutex) }
+        while index >= completed + alwaysAdmitted
+            && (index >= completed + maximumFiles || admittedBytes + bytes > budgetBytes)
+        {
+            pthread_cond_wait(&advanced, &mutex)
+        }
+        admittedBytes += bytes
         pthread_mutex_unlock(&mutex)
     }
 
-    func complete() {
+    func complete(bytes: Int64) {
         pthread_mutex_lock(&mutex)
         completed += 1
+        admittedBytes -= bytes
         pthread_cond_broadcast(&advanced)
         pthread_mutex_unlock(&mutex)
     }

@@ -30,8 +30,11 @@ package enum IngestRun {
     /// Messages buffered per file in flight: with `jobs` files in flight, memory is bounded by
     /// jobs × this × one batch.
     static let channelCapacity = 16
-    /// Files admitted beyond one per job.
-    static let filesAhead = 6
+    /// Files admitted and not yet written, at most (each holds a channel).
+    static let maximumFilesAhead = 256
+    /// On-disk bytes of the files admitted and not yet written, beyond one file per job: what parsed-but-unwritten
+    /// batches can hold is bounded by this and by the channels' capacity.
+    static let admittedBytesBudget: Int64 = 96 << 20
 
     package static func run(_ options: IngestOptions, writer: StoreWriter) throws(StoreError) -> [FileReport] {
         let files = options.inputs
@@ -41,10 +44,10 @@ package enum IngestRun {
         let bytesRead = SharedCounter()
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.sizeBytes }
         let progress = ProgressReporter(totalBytes: totalBytes, label: "ingest", enabled: options.showProgress)
-        // A file may start only when the writer has finished the file `filesAhead` places before it, so
-        // finished but unwritten files cannot pile up behind one slow file, while small files can still be
-        // parsed beside a large one (dumps mix 30 MB audit logs with 50 kB billing exports).
-        let admitted = AdmissionGate(capacity: options.jobs + filesAhead)
+        // Finished but unwritten files cannot pile up behind one slow file beyond the budget, while the other
+        // core goes on parsing the files after it (dumps mix 30 MB audit logs with 50 kB billing exports).
+        let admitted = AdmissionGate(
+            alwaysAdmitted: options.jobs, maximumFiles: maximumFilesAhead, budgetBytes: admittedBytesBudget)
         let formatOverride = options.formatOverride
         let names = options.names
 
@@ -53,7 +56,7 @@ package enum IngestRun {
                 while true {
                     let index = Int(nextFile.add(1)) - 1
                     guard index < files.count else { return }
-                    admitted.admit(index)
+                    admitted.admit(index, bytes: files[index].sizeBytes)
                     let channel = channels[index]
                     var lastReported: Int64 = 0
                     let ingestor = FileIngestor(
@@ -102,7 +105,7 @@ package enum IngestRun {
                 }
                 progress.update(bytesRead: bytesRead.current, filesDone: index, filesTotal: files.count)
             }
-            admitted.complete()
+            admitted.complete(bytes: files[index].sizeBytes)
         }
         progress.finish()
         if let failure { throw failure }

@@ -336,6 +336,58 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
         }
     }
 
+    /// GBK text mixing ASCII lines (copied as they are), lines of Chinese (through iconv, alone or in runs), bad
+    /// lines and CP936 euro signs, in random order, block by block: the UTF-8 is exactly each line's own text made
+    /// by the iconv tool, a bad line is empty and reported at its index, whatever lines surround it.
+    @Test(arguments: [11, 12, 13, 14, 15, 16] as [UInt64])
+    func mixedLinesDecodeAsEachLineAlone(seed: UInt64) throws {
+        let chinese = ["张珅|上机|192.168.1.7", "收银员 李弢,现金", "备注：包时段 昞", "ONLINE|王芳|身份证", "中", "𠀀4字节"]
+        let encoded = try TestSupport.run(
+            "/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data(chinese.joined(separator: "\n").utf8)
+        ).standardOutput
+        let gbkLines = Array(encoded).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        try #require(gbkLines.count == chinese.count)
+        // (raw line, expected UTF-8 or nil for a bad line)
+        let asciiLines: [String] = [
+            "2026-11-28 14:03:22|11010510000436|HEARTBEAT|007|192.168.1.7|AA-BB|1", "# comment", "", "a,b,c\r",
+        ]
+        var kinds: [(raw: [UInt8], text: [UInt8]?)] = asciiLines.map { (Array($0.utf8), Array($0.utf8)) }
+        for (raw, text) in zip(gbkLines, chinese) { kinds.append((raw, Array(text.utf8))) }
+        kinds.append(([0x41, 0xFF, 0x42], nil))
+        kinds.append(([0xD5], nil))
+        kinds.append(([0x31, 0x80, 0x32], Array("1€2".utf8)))
+        kinds.append(([0xD5, 0xC5, 0x80, 0xFE], nil))
+        var generator = SeededGenerator(state: seed)
+        for _ in 0..<20 {
+            var raw: [UInt8] = [0xD5, 0xC5, 0x0A]  // the first line decides for GBK
+            var expected: [UInt8] = Array("张\n".utf8)
+            var badIndices: [Int] = []
+            let lineCount = Int.random(in: 1...60, using: &generator)
+            // Runs of one kind now and then, so that iconv gets runs of several lines.
+            var index = 1
+            while index <= lineCount {
+                let kind = kinds.randomElement(using: &generator)!
+                for _ in 0..<Int.random(in: 1...3, using: &generator) where index <= lineCount {
+                    raw += kind.raw + [0x0A]
+                    if let text = kind.text { expected += text } else { badIndices.append(index) }
+                    expected.append(0x0A)
+                    index += 1
+                }
+            }
+            let decoder = TextDecoder()
+            raw.withUnsafeBytes { bytes in
+                let block = decoder.decode(bytes, isFirstBlock: true)
+                #expect(decoder.reportedEncoding == .gbk)
+                #expect(Array(block.text) == expected, "seed \(seed)")
+                #expect(block.badLines.map(\.index) == badIndices, "seed \(seed)")
+                for bad in block.badLines {
+                    let line = Array(bytes[bad.raw])
+                    #expect(!line.contains(0x0A) && (bad.raw.upperBound == bytes.count || bytes[bad.raw.upperBound] == 0x0A))
+                }
+            }
+        }
+    }
+
     /// Random bytes heavy in GBK lead bytes, lone 0x80s and line breaks: every input line comes out as one
     /// decoded line or one bad line, in order, and nothing traps.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])

@@ -104,6 +104,14 @@ package final class TextDecoder {
         return start..<end
     }
 
+    /// The index just past the LF ending the line that holds `position`, or the end of `bytes`.
+    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from position: Int) -> Int {
+        guard let base = bytes.baseAddress, let found = memchr(base + position, 0x0A, bytes.count - position) else {
+            return bytes.count
+        }
+        return UnsafeRawPointer(found) - base + 1
+    }
+
     /// Weighs the block's non-ASCII lines (see the type's comment).
     private func guessEncoding(_ bytes: UnsafeRawBufferPointer, from firstHigh: Int, isJSONText: Bool) -> TextEncoding {
         var utf8Lines = 0
@@ -227,43 +235,68 @@ package final class TextDecoder {
         var lineIndexAtPosition = 0
         var countedUpTo = 0
         let outBase = output.baseAddress!
+        // ASCII is the same bytes in GBK and UTF-8, and most lines of a GBK audit log are ASCII (heartbeats,
+        // processes): runs of ASCII lines are copied, and only runs of lines holding a high byte go through iconv.
         while inPosition < raw.count {
-            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
-                mutating: (rawBase + inPosition).assumingMemoryBound(to: CChar.self))
-            var inLeft = raw.count - inPosition
-            var outPointer: UnsafeMutablePointer<CChar>? = (outBase + outPosition).assumingMemoryBound(to: CChar.self)
-            var outLeft = output.count - outPosition
-            let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-            let failure = result == -1 ? errno : 0
-            inPosition = raw.count - inLeft
-            outPosition = output.count - outLeft
-            if result != -1 { break }
-            if failure == E2BIG { break }  // cannot happen with the bound above; never write past the buffer
-            if failure == EILSEQ, raw[inPosition] == 0x80 {
-                // CP936 writes the euro sign as a lone 0x80, which GB18030 rejects.
-                for byte: UInt8 in [0xE2, 0x82, 0xAC] {
-                    outBase.storeBytes(of: byte, toByteOffset: outPosition, as: UInt8.self)
+            let rest = UnsafeRawBufferPointer(rebasing: raw[inPosition...])
+            guard let high = Self.firstNonASCII(rest).map({ $0 + inPosition }) else {
+                (outBase + outPosition).copyMemory(from: rawBase + inPosition, byteCount: raw.count - inPosition)
+                outPosition += raw.count - inPosition
+                break
+            }
+            var segmentStart = high
+            while segmentStart > inPosition, raw[segmentStart - 1] != 0x0A { segmentStart -= 1 }
+            (outBase + outPosition).copyMemory(from: rawBase + inPosition, byteCount: segmentStart - inPosition)
+            outPosition += segmentStart - inPosition
+            inPosition = segmentStart
+            // The segment runs to the end of the last line of a run of lines that each hold a high byte.
+            var segmentEnd = Self.lineEnd(raw, from: high)
+            while segmentEnd < raw.count, let next = Self.firstNonASCII(UnsafeRawBufferPointer(rebasing: raw[segmentEnd...])),
+                memchr(rawBase + segmentEnd, 0x0A, next) == nil
+            {
+                segmentEnd = Self.lineEnd(raw, from: segmentEnd + next)
+            }
+            while inPosition < segmentEnd {
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                    mutating: (rawBase + inPosition).assumingMemoryBound(to: CChar.self))
+                var inLeft = segmentEnd - inPosition
+                var outPointer: UnsafeMutablePointer<CChar>? = (outBase + outPosition).assumingMemoryBound(to: CChar.self)
+                var outLeft = output.count - outPosition
+                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                let failure = result == -1 ? errno : 0
+                inPosition = segmentEnd - inLeft
+                outPosition = output.count - outLeft
+                if result != -1 { break }
+                if failure == E2BIG {  // cannot happen with the bound above; never write past the buffer
+                    inPosition = raw.count
+                    break
+                }
+                if failure == EILSEQ, raw[inPosition] == 0x80 {
+                    // CP936 writes the euro sign as a lone 0x80, which GB18030 rejects.
+                    for byte: UInt8 in [0xE2, 0x82, 0xAC] {
+                        outBase.storeBytes(of: byte, toByteOffset: outPosition, as: UInt8.self)
+                        outPosition += 1
+                    }
+                    inPosition += 1
+                    continue
+                }
+                // EILSEQ, or EINVAL (a character cut off at the end of the file): the whole line is bad.
+                let line = Self.lineBounds(raw, around: inPosition)
+                lineIndexAtPosition += Self.countNewlines(UnsafeRawBufferPointer(rebasing: raw[countedUpTo..<line.lowerBound]))
+                countedUpTo = line.lowerBound
+                bad.append((lineIndexAtPosition, line))
+                // Take back what the line had produced: LF is never a GB18030 trail byte, so the output's last LF
+                // is the line's start.
+                while outPosition > 0, outBase.load(fromByteOffset: outPosition - 1, as: UInt8.self) != 0x0A {
+                    outPosition -= 1
+                }
+                if line.upperBound < raw.count {
+                    outBase.storeBytes(of: 0x0A, toByteOffset: outPosition, as: UInt8.self)
                     outPosition += 1
                 }
-                inPosition += 1
-                continue
+                inPosition = min(raw.count, line.upperBound + 1)
+                iconv(converter, nil, nil, nil, nil)
             }
-            // EILSEQ, or EINVAL (a character cut off at the end of the file): the whole line is bad.
-            let line = Self.lineBounds(raw, around: inPosition)
-            lineIndexAtPosition += Self.countNewlines(UnsafeRawBufferPointer(rebasing: raw[countedUpTo..<line.lowerBound]))
-            countedUpTo = line.lowerBound
-            bad.append((lineIndexAtPosition, line))
-            // Take back what the line had produced: LF is never a GB18030 trail byte, so the output's last LF
-            // is the line's start.
-            while outPosition > 0, outBase.load(fromByteOffset: outPosition - 1, as: UInt8.self) != 0x0A {
-                outPosition -= 1
-            }
-            if line.upperBound < raw.count {
-                outBase.storeBytes(of: 0x0A, toByteOffset: outPosition, as: UInt8.self)
-                outPosition += 1
-            }
-            inPosition = min(raw.count, line.upperBound + 1)
-            iconv(converter, nil, nil, nil, nil)
         }
         return DecodedBlock(
             text: UnsafeRawBufferPointer(start: outBase, count: outPosition), raw: raw, badLines: bad)

@@ -24,10 +24,44 @@ package struct AuditJSONLParser: AuditLineParser {
     }
     private static let slotsByKind: [[Slot]] = AuditEventKind.allCases.map { fieldSlots($0) }
 
-    /// Unescaped values, back to back.
+    /// Keys by length (the longest is 10 bytes): each key's first 8 bytes as a little-endian integer, and its slot.
+    private static let keysByLength: [[(packed: UInt64, slot: Int)]] = {
+        var table = [[(packed: UInt64, slot: Int)]](repeating: [], count: 11)
+        for (slot, key) in keys.enumerated() {
+            let bytes = UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            table[bytes.count].append((packed(bytes), slot))
+        }
+        return table
+    }()
+
+    private static func packed(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for offset in 0..<min(8, bytes.count) { value |= UInt64(bytes[offset]) << (8 * UInt64(offset)) }
+        return value
+    }
+
+    /// The slot of a key, or nil for a key netbar does not read.
+    private static func slot(ofKey key: UnsafeRawBufferPointer) -> Int? {
+        guard key.count < keysByLength.count else { return nil }
+        let value = packed(key)
+        for candidate in keysByLength[key.count] where candidate.packed == value {
+            if key.count <= 8 || key.equals(keys[candidate.slot]) { return candidate.slot }
+        }
+        return nil
+    }
+
+    /// Where one slot's value lies this line: a range of the line itself (most values: no escapes), or of
+    /// `scratch` (a string with escapes, unescaped).
+    private struct SlotValue {
+        var start: Int32
+        var end: Int32
+        var flags: UInt8
+        static let present: UInt8 = 1, isString: UInt8 = 2, inScratch: UInt8 = 4
+        static let absent = SlotValue(start: 0, end: 0, flags: 0)
+    }
+
+    /// Unescaped strings with escapes, back to back.
     private var scratch = ContiguousArray<UInt8>()
-    private var slotRanges = [Range<Int>?](repeating: nil, count: keys.count)
-    private var slotIsString = [Bool](repeating: false, count: keys.count)
 
     package init() { scratch.reserveCapacity(4096) }
 
@@ -36,37 +70,44 @@ package struct AuditJSONLParser: AuditLineParser {
         _ line: UnsafeRawBufferPointer, _ body: (inout AuditRecord) -> Void
     ) throws(RowIssue) -> AuditLineOutcome {
         scratch.removeAll(keepingCapacity: true)
-        for index in slotRanges.indices { slotRanges[index] = nil }
-        try scanObject(line)
-
-        return try scratch.withRowBytes { (bytes) throws(RowIssue) -> AuditLineOutcome in
-            func value(_ slot: Slot) -> UnsafeRawBufferPointer {
-                guard let range = slotRanges[slot.rawValue] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-                return UnsafeRawBufferPointer(rebasing: bytes[range])
+        // On the stack: a line's slots cost no allocation and no copy-on-write check.
+        return try withUnsafeTemporaryAllocation(of: SlotValue.self, capacity: Self.keys.count) {
+            (slots) throws(RowIssue) -> AuditLineOutcome in
+            slots.initialize(repeating: .absent)
+            try scanObject(line, slots)
+            return try scratch.withRowBytes { (unescaped) throws(RowIssue) -> AuditLineOutcome in
+                func value(_ slot: Slot) -> UnsafeRawBufferPointer {
+                    let found = slots[slot.rawValue]
+                    guard found.flags != 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+                    let source = found.flags & SlotValue.inScratch != 0 ? unescaped : line
+                    return UnsafeRawBufferPointer(rebasing: source[Int(found.start)..<Int(found.end)])
+                }
+                guard slots[Slot.event.rawValue].flags != 0 else {
+                    throw RowIssue(.missingField, "The object has no \"event\" key.")
+                }
+                guard let kind = AuditRecord.kind(named: value(.event).trimmed()) else {
+                    return .unknownEvent(name: String(value(.event).text.prefix(32)))
+                }
+                let tsField = value(.ts).trimmed()
+                let time: Int64?
+                if slots[Slot.ts.rawValue].flags & SlotValue.isString == 0
+                    || (tsField.count >= 10 && FieldParser.integer(tsField) != nil)
+                {
+                    time = Self.epochMilliseconds(tsField).map { $0 >= 0 ? $0 / 1000 : ($0 - 999) / 1000 }
+                } else {
+                    time = FieldParser.timestamp(tsField)
+                }
+                guard let time else {
+                    throw RowIssue(.badTime, "ts '\(tsField.text.prefix(40))' is not ISO 8601 or epoch milliseconds.")
+                }
+                let venue = value(.venue).trimmed()
+                try RowIssue.checkVenue(venue, "venue")
+                var record = AuditRecord(kind: kind, timeSeconds: time, venue: venue)
+                let fieldSlots = Self.slotsByKind[Int(kind.rawValue) - 1]
+                try AuditFieldReader.fill(&record) { value(fieldSlots[$0]) }
+                body(&record)
+                return .event
             }
-            guard slotRanges[Slot.event.rawValue] != nil else {
-                throw RowIssue(.missingField, "The object has no \"event\" key.")
-            }
-            guard let kind = AuditRecord.kind(named: value(.event).trimmed()) else {
-                return .unknownEvent(name: String(value(.event).text.prefix(32)))
-            }
-            let tsField = value(.ts).trimmed()
-            let time: Int64?
-            if !slotIsString[Slot.ts.rawValue] || (tsField.count >= 10 && FieldParser.integer(tsField) != nil) {
-                time = Self.epochMilliseconds(tsField).map { $0 >= 0 ? $0 / 1000 : ($0 - 999) / 1000 }
-            } else {
-                time = FieldParser.timestamp(tsField)
-            }
-            guard let time else {
-                throw RowIssue(.badTime, "ts '\(tsField.text.prefix(40))' is not ISO 8601 or epoch milliseconds.")
-            }
-            let venue = value(.venue).trimmed()
-            try RowIssue.checkVenue(venue, "venue")
-            var record = AuditRecord(kind: kind, timeSeconds: time, venue: venue)
-            let slots = Self.slotsByKind[Int(kind.rawValue) - 1]
-            try AuditFieldReader.fill(&record) { value(slots[$0]) }
-            body(&record)
-            return .event
         }
     }
 
@@ -79,7 +120,9 @@ package struct AuditJSONLParser: AuditLineParser {
 
     // MARK: JSON scanning
 
-    private mutating func scanObject(_ line: UnsafeRawBufferPointer) throws(RowIssue) {
+    private mutating func scanObject(
+        _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<SlotValue>
+    ) throws(RowIssue) {
         var index = 0
         let count = line.count
         func skipSpace() {
@@ -98,38 +141,47 @@ package struct AuditJSONLParser: AuditLineParser {
             while true {
                 skipSpace()
                 guard index < count, line[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                let keyStart = scratch.count
-                try readString(line, &index)
-                let slot = scratch.withUnsafeBytes { bytes in
-                    let key = UnsafeRawBufferPointer(rebasing: bytes[keyStart...])
-                    return Self.keys.firstIndex { key.equals($0) }
+                let key = try readString(line, &index)
+                let slot: Int?
+                if key.flags & SlotValue.inScratch == 0 {
+                    slot = Self.slot(ofKey: UnsafeRawBufferPointer(rebasing: line[Int(key.start)..<Int(key.end)]))
+                } else {
+                    slot = scratch.withUnsafeBytes {
+                        Self.slot(ofKey: UnsafeRawBufferPointer(rebasing: $0[Int(key.start)..<Int(key.end)]))
+                    }
+                    scratch.removeSubrange(Int(key.start)...)
                 }
-                scratch.removeSubrange(keyStart...)
                 skipSpace()
                 guard index < count, line[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 index += 1
                 skipSpace()
                 guard index < count else { throw fail("expected a value") }
-                let valueStart = scratch.count
-                var isString = false
+                let scratchBefore = scratch.count
+                // A null or a nested value is present and empty (a missing field counts as empty).
+                var value = SlotValue(start: 0, end: 0, flags: SlotValue.present)
                 switch line[index] {
                 case UInt8(ascii: "\""):
-                    try readString(line, &index)
-                    isString = true
+                    value = try readString(line, &index)
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     try skipNested(line, &index)
                 default:
                     let literalStart = index
-                    while index < count, ![0x2C, 0x7D, 0x20, 0x09, 0x0D].contains(line[index]) { index += 1 }
+                    scan: while index < count {
+                        switch line[index] {
+                        case 0x2C, 0x7D, 0x20, 0x09, 0x0D: break scan
+                        default: index += 1
+                        }
+                    }
                     let literal = UnsafeRawBufferPointer(rebasing: line[literalStart..<index])
                     guard !literal.isEmpty else { throw fail("expected a value") }
-                    if !literal.equals("null") { scratch.append(contentsOf: literal) }
+                    if !literal.equals("null") {
+                        value = SlotValue(start: Int32(literalStart), end: Int32(index), flags: SlotValue.present)
+                    }
                 }
                 if let slot {
-                    slotRanges[slot] = valueStart..<scratch.count
-                    slotIsString[slot] = isString
-                } else {
-                    scratch.removeSubrange(valueStart...)
+                    slots[slot] = value
+                } else if scratch.count > scratchBefore {
+                    scratch.removeSubrange(scratchBefore...)
                 }
                 skipSpace()
                 guard index < count else { throw fail("unterminated object") }
@@ -146,15 +198,33 @@ package struct AuditJSONLParser: AuditLineParser {
         guard index == count else { throw fail("text after the object") }
     }
 
-    /// Reads a JSON string at `index` (on its opening quote), appending its unescaped UTF-8 to `scratch`.
-    private mutating func readString(_ line: UnsafeRawBufferPointer, _ index: inout Int) throws(RowIssue) {
+    /// Reads a JSON string at `index` (on its opening quote). Without escapes it is a range of the line; with them
+    /// its unescaped UTF-8 is appended to `scratch`.
+    private mutating func readString(
+        _ line: UnsafeRawBufferPointer, _ index: inout Int
+    ) throws(RowIssue) -> SlotValue {
         index += 1
+        let first = index
         let count = line.count
         while index < count {
             let byte = line[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return
+                return SlotValue(start: Int32(first), end: Int32(index - 1), flags: SlotValue.present | SlotValue.isString)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            index += 1
+        }
+        guard index < count else { throw RowIssue(.badJSON, "A string is not terminated.") }
+        let scratchStart = scratch.count
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[first..<index]))
+        while index < count {
+            let byte = line[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return SlotValue(
+                    start: Int32(scratchStart), end: Int32(scratch.count),
+                    flags: SlotValue.present | SlotValue.isString | SlotValue.inScratch)
             }
             if byte != UInt8(ascii: "\\") {
                 scratch.append(byte)

@@ -281,7 +281,9 @@ enum Wiring {
     static func detect(store: Store, settings: DetectionSettings) throws(RunError) -> DetectionResult {
         do throws(StoreError) {
             let loader = try StoreLoader(store: store)
-            let venues = try StoredVenues(loader: loader)
+            // A second reader on its own connection: loading venues is most of detection's time.
+            let venues = try StoredVenues(
+                loaders: [loader, try StoreLoader(store: Store(path: store.path, access: .shared))])
             let context = DetectionContext(
                 config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
                 symbols: loader.symbols)

@@ -234,51 +234,83 @@ private struct PulseGatherer {
 }
 
 /// The venues of a store, night by night (FORMATS.md §5: each night is judged on its own dump), loaded one at a
-/// time as detection reaches them, so memory holds a couple of venues' data rather than the dump's. A second
-/// thread loads the next venue while the detectors work on this one (loading is most of detection's time:
-/// measured ~70 % in `perf`). The first load error ends the sequence and is kept in `failure`.
+/// time as detection reaches them, so memory holds a few venues' data rather than the dump's. Loading is most of
+/// detection's time (~70 % in `perf`), so each loader (its own SQLite connection) loads every n-th venue on its
+/// own thread while the detectors work, and the venues come out in the same order whatever the number of loaders.
+/// The first load error ends the sequence and is kept in `failure`.
 package final class StoredVenues: Sequence, @unchecked Sendable {
-    // @unchecked: the loader (and its SQLite connection) is used by the loading thread alone, and `failure`
-    // is written by it before it sends the end of the sequence, which the reader waits for.
-    private var loader: StoreLoader
+    // @unchecked: each loader (and its SQLite connection) is used by its loading thread alone, and `failure`
+    // is written under `failureLock` before that thread sends its end, which the reader waits for.
+    private let loaders: [LoaderBox]
     private let scopes: [(night: String?, fileIDs: [Int64]?)]
-    package private(set) var failure: StoreError?
+    private var firstFailure: StoreError?
+    private let failureLock = NSLock()
+    package var failure: StoreError? {
+        failureLock.lock()
+        defer { failureLock.unlock() }
+        return firstFailure
+    }
 
-    package init(loader: StoreLoader) throws(StoreError) {
-        self.loader = loader
-        let nights = try loader.store.nightScopes()
+    /// One loader's state, owned by its thread while the sequence runs.
+    private final class LoaderBox: @unchecked Sendable {
+        var loader: StoreLoader
+        init(_ loader: StoreLoader) { self.loader = loader }
+    }
+
+    /// `loaders`: one or more loaders of the same store, each on its own connection. Slices name text by the first
+    /// loader's symbols, so a loader whose symbols differ (the store written in between) is not used.
+    package init(loaders: [StoreLoader]) throws(StoreError) {
+        precondition(!loaders.isEmpty)
+        let symbolCount = loaders[0].store.symbols.count
+        self.loaders = loaders.filter { $0.store.symbols.count == symbolCount }.map(LoaderBox.init)
+        let nights = try loaders[0].store.nightScopes()
         // A database from before nights (no file has one) is read whole, as it was.
         scopes = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
     }
 
     /// Iterate once, to the end: the store is free again only when the sequence has ended.
     package func makeIterator() -> AnyIterator<VenueSlice> {
-        let channel = Channel<VenueSlice?>(capacity: 2)
-        let thread = Thread { [self] in
-            do throws(StoreError) {
-                for scope in scopes {
-                    try loader.scope(to: scope.fileIDs)
-                    for venue in try loader.venueIDs() {
-                        var slice = try loader.load(venue: venue)
-                        slice.night = scope.night
-                        channel.send(slice)
+        let channels = loaders.map { _ in Channel<VenueSlice?>(capacity: 2) }
+        let count = loaders.count
+        for (which, channel) in channels.enumerated() {
+            let box = loaders[which]
+            let thread = Thread { [self] in
+                do throws(StoreError) {
+                    var position = 0
+                    for scope in scopes {
+                        try box.loader.scope(to: scope.fileIDs)
+                        for venue in try box.loader.venueIDs() {
+                            defer { position += 1 }
+                            guard position % count == which else { continue }
+                            var slice = try box.loader.load(venue: venue)
+                            slice.night = scope.night
+                            channel.send(slice)
+                        }
                     }
+                    try box.loader.scope(to: nil)
+                } catch {
+                    failureLock.lock()
+                    if firstFailure == nil { firstFailure = error }
+                    failureLock.unlock()
                 }
-                try loader.scope(to: nil)
-            } catch {
-                failure = error
+                channel.send(nil)
             }
-            channel.send(nil)
+            thread.start()
         }
-        thread.start()
         var ended = false
+        var position = 0
         return AnyIterator {
             guard !ended else { return nil }
-            guard let slice = channel.receive() else {
-                ended = true
-                return nil
+            if let slice = channels[position % count].receive() {
+                position += 1
+                return slice
             }
-            return slice
+            // The end, or a loader's failure: wait for every loader's end, so that no thread still reads the store.
+            ended = true
+            for (which, channel) in channels.enumerated() where which != position % count {
+                while channel.receive() != nil {}
+            }
+            return nil
         }
     }
 }

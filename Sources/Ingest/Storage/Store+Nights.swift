@@ -51,7 +51,7 @@ extension Store {
     // MARK: Nights
 
     /// Names the night of the files one ingest run read (FORMATS.md §5): `given` when the analyst named it, else the
-    /// local (UTC+8) date most of their sessions, transactions and audit events fall on. Returns the name, or nil
+    /// local (UTC+8) date most of their sessions, transactions, audit events and pulses fall on. Returns the name, or nil
     /// when the files hold no dated row and none was given.
     @discardableResult
     package func assignNight(fileIDs: [Int64], given: String?) throws(StoreError) -> String? {
@@ -64,16 +64,12 @@ extension Store {
         }
         var night = given
         if night == nil {
-            let day = { (column: String) in "date(\(column), 'unixepoch', '+8 hours')" }
+            // The writer counts each file's rows by local day as it stores them (`fileDay`): grouping the stored rows
+            // here cost as much as inserting them.
             let statement = try connection.prepare(
                 """
-                SELECT day, sum(n) AS total FROM (
-                  SELECT \(day("startTime")) AS day, count(*) AS n FROM session WHERE fileId IN runFile GROUP BY day
-                  UNION ALL SELECT \(day("startTime")), count(*) FROM realnameSession WHERE fileId IN runFile GROUP BY 1
-                  UNION ALL SELECT \(day("time")), count(*) FROM billingTransaction WHERE fileId IN runFile GROUP BY 1
-                  UNION ALL SELECT \(day("time")), count(*) FROM auditEvent WHERE fileId IN runFile GROUP BY 1
-                  UNION ALL SELECT \(day("minTime")), sum(count) FROM pulseRun WHERE fileId IN runFile GROUP BY 1
-                ) GROUP BY day ORDER BY total DESC, day DESC LIMIT 1
+                SELECT date(day * 86400, 'unixepoch'), sum(rows) AS total FROM fileDay WHERE fileId IN runFile
+                GROUP BY day ORDER BY total DESC, day DESC LIMIT 1
                 """)
             if try statement.step() { night = statement.optionalString(0) }
             statement.reset()

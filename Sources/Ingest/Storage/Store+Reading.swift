@@ -100,13 +100,15 @@ extension Store {
 
     /// ` AND fileId IN scopeFile` while a scope is set.
     private var inScope: String { scoped ? " AND fileId IN scopeFile" : "" }
+    /// The same for a query of audit events through their spans (`s`).
+    private var spanScope: String { scoped ? " AND s.fileId IN scopeFile" : "" }
 
     /// Every venue with any data, by symbol id, in venue-code order.
     package func venueIDs() throws(StoreError) -> [Int64] {
         let statement = try connection.prepare(
             """
             SELECT venue FROM session WHERE 1\(inScope) UNION SELECT venue FROM billingTransaction WHERE 1\(inScope)
-            UNION SELECT venue FROM auditEvent WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
+            UNION SELECT venue FROM auditEventSpan WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
             UNION SELECT venue FROM venueCoverage WHERE 1\(inScope) UNION SELECT venue FROM realnameSession WHERE 1\(inScope)
             """)
         var ids: [Int64] = []
@@ -195,9 +197,10 @@ extension Store {
     package func events(venue: Int64) throws(StoreError) -> [StoredEvent] {
         let statement = try connection.prepare(
             """
-            SELECT kind, time, terminal, certType, cert, text, code, fileId, line, name, ip, mac FROM auditEvent
-            WHERE venue = ? AND kind <> \(AuditEventKind.flow.rawValue)\(inScope)
-            ORDER BY time, kind, terminal, cert, text, code, name, ip, mac, fileId, line
+            SELECT e.kind, e.time, e.terminal, e.certType, e.cert, e.text, e.code, e.fileId, e.line, e.name, e.ip, e.mac
+            FROM auditEventSpan s CROSS JOIN auditEvent e ON e.id BETWEEN s.firstId AND s.lastId
+            WHERE s.venue = ?1 AND e.venue = ?1 AND e.kind <> \(AuditEventKind.flow.rawValue)\(spanScope)
+            ORDER BY e.time, e.kind, e.terminal, e.cert, e.text, e.code, e.name, e.ip, e.mac, e.fileId, e.line
             """)
         statement.bind(1, venue)
         var rows: [StoredEvent] = []
@@ -226,9 +229,10 @@ extension Store {
     package func flows(venue: Int64) throws(StoreError) -> [StoredFlow] {
         let statement = try connection.prepare(
             """
-            SELECT time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line FROM auditEvent
-            WHERE venue = ? AND kind = \(AuditEventKind.flow.rawValue)\(inScope)
-            ORDER BY time, terminal, ip, mac, dstIp, dstPort, bytesUp, bytesDown, fileId, line
+            SELECT e.time, e.terminal, e.ip, e.mac, e.dstIp, e.dstPort, e.bytesUp, e.bytesDown, e.fileId, e.line
+            FROM auditEventSpan s CROSS JOIN auditEvent e ON e.id BETWEEN s.firstId AND s.lastId
+            WHERE s.venue = ?1 AND e.venue = ?1 AND e.kind = \(AuditEventKind.flow.rawValue)\(spanScope)
+            ORDER BY e.time, e.terminal, e.ip, e.mac, e.dstIp, e.dstPort, e.bytesUp, e.bytesDown, e.fileId, e.line
             """)
         statement.bind(1, venue)
         var rows: [StoredFlow] = []

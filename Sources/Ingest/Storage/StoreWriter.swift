@@ -9,6 +9,13 @@ package final class StoreWriter {
     private var connection: SQLiteConnection { store.connection }
     private var fileID: Int64 = 0
     private var inFile = false
+    /// The current file's audit event rowids by venue (first, last): written as `auditEventSpan` rows at its end.
+    private var eventSpans: [Int64: (first: Int64, last: Int64)] = [:]
+    /// The current file's rows by local day (UTC+8, days since the epoch), for naming the night: `fileDay` rows.
+    private var dayRows: [Int64: Int64] = [:]
+    /// The day being counted and its rows not yet in `dayRows` (rows come in runs of one day).
+    private var runDay = Int64.min
+    private var runDayRows: Int64 = 0
 
     private let insertFile: Statement
     private let updateFile: Statement
@@ -18,6 +25,8 @@ package final class StoreWriter {
     private let insertTransaction: Statement
     private let insertEvent: Statement
     private let insertPulse: Statement
+    private let insertEventSpan: Statement
+    private let insertFileDay: Statement
     private let upsertAddress: Statement
     private let upsertCoverage: Statement
     private let insertQuarantine: Statement
@@ -73,6 +82,9 @@ package final class StoreWriter {
             INSERT INTO auditEvent(venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code, dstIp,
               dstPort, bytesUp, bytesDown, fileId, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        insertFileDay = try connection.prepare("INSERT INTO fileDay(fileId, day, rows) VALUES(?, ?, ?)")
+        insertEventSpan = try connection.prepare(
+            "INSERT INTO auditEventSpan(venue, fileId, firstId, lastId) VALUES(?, ?, ?, ?)")
         insertPulse = try connection.prepare(
             """
             INSERT INTO pulseRun(venue, terminal, family, minTime, maxTime, count, baseTime, baseLine, times,
@@ -109,11 +121,31 @@ package final class StoreWriter {
     package func beginFile(path: String) throws(StoreError) {
         try connection.execute("BEGIN IMMEDIATE")
         inFile = true
+        eventSpans.removeAll(keepingCapacity: true)
+        dayRows.removeAll(keepingCapacity: true)
+        runDay = Int64.min
+        runDayRows = 0
         insertFile.bind(1, path)
         insertFile.bind(2, "pending:\(path)")
         insertFile.bind(3, Int64(time(nil)))
         try insertFile.run()
         fileID = sqlite3_last_insert_rowid(connection.handle)
+    }
+
+    /// Counts `rows` on the local day of `seconds` (the same integer day SQLite's `(t + 28800) / 86400` gives).
+    @inline(__always)
+    private func countDay(_ seconds: Int64, rows: Int64 = 1) {
+        let day = (seconds + 28800) / 86400
+        if day != runDay {
+            flushDay()
+            runDay = day
+        }
+        runDayRows += rows
+    }
+
+    private func flushDay() {
+        if runDayRows > 0 { dayRows[runDay, default: 0] += runDayRows }
+        runDayRows = 0
     }
 
     private func bindText(_ statement: Statement, _ index: Int32, _ heap: TextHeap, _ row: Int) {
@@ -157,6 +189,7 @@ package final class StoreWriter {
                 run.lines.withUnsafeBytes { statement.bindBlob(11, $0) }
                 statement.bind(12, fileID)
                 try statement.run()
+                countDay(run.minSeconds, rows: Int64(run.count))
             }
         case .addresses(let aggregates):
             for aggregate in aggregates {
@@ -245,6 +278,7 @@ package final class StoreWriter {
             statement.bind(18, Int64(batch.line[row]))
             statement.bindNullable(19, batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
             try statement.run()
+            countDay(batch.startSeconds[row])
         }
     }
 
@@ -263,6 +297,7 @@ package final class StoreWriter {
             statement.bind(9, fileID)
             statement.bind(10, Int64(batch.line[row]))
             try statement.run()
+            countDay(batch.startSeconds[row])
         }
     }
 
@@ -284,6 +319,7 @@ package final class StoreWriter {
             statement.bind(12, fileID)
             statement.bind(13, Int64(batch.line[row]))
             try statement.run()
+            countDay(batch.timeSeconds[row])
         }
     }
 
@@ -292,6 +328,15 @@ package final class StoreWriter {
     private func write(_ batch: AuditEventBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
         let statement = insertEvent
+        // Rows of one venue come in runs (a log is one venue's); the span is widened once a run.
+        var spanVenue = Int64.min
+        var spanFirst: Int64 = 0
+        var spanLast: Int64 = 0
+        func widenSpan() {
+            guard spanVenue != Int64.min else { return }
+            let known = eventSpans[spanVenue]
+            eventSpans[spanVenue] = (min(known?.first ?? spanFirst, spanFirst), max(known?.last ?? spanLast, spanLast))
+        }
         for row in 0..<batch.count {
             statement.bind(1, ids[Int(batch.venue[row])])
             statement.bind(2, batch.timeSeconds[row])
@@ -312,7 +357,17 @@ package final class StoreWriter {
             statement.bind(17, fileID)
             statement.bind(18, Int64(batch.line[row]))
             try statement.run()
+            countDay(batch.timeSeconds[row])
+            let id = sqlite3_last_insert_rowid(connection.handle)
+            let venue = ids[Int(batch.venue[row])]
+            if venue != spanVenue {
+                widenSpan()
+                spanVenue = venue
+                spanFirst = id
+            }
+            spanLast = id
         }
+        widenSpan()
     }
 
     /// Ends the file: commits it, or rolls it back when the same content was ingested before (or nothing
@@ -332,6 +387,20 @@ package final class StoreWriter {
             return report
         }
         try store.persistSymbols()
+        flushDay()
+        for (day, rows) in dayRows {
+            insertFileDay.bind(1, fileID)
+            insertFileDay.bind(2, day)
+            insertFileDay.bind(3, rows)
+            try insertFileDay.run()
+        }
+        for (venue, span) in eventSpans {
+            insertEventSpan.bind(1, venue)
+            insertEventSpan.bind(2, fileID)
+            insertEventSpan.bind(3, span.first)
+            insertEventSpan.bind(4, span.last)
+            try insertEventSpan.run()
+        }
         let statement = updateFile
         statement.bind(1, report.contentHash)
         statement.bind(2, report.format?.rawValue)

@@ -38,6 +38,30 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         #expect(parsed[2].fields == ["plain", "", ""])
     }
 
+    /// Rows without a quote take a path that copies each field whole: on random rows (commas, blanks, tabs,
+    /// Chinese, empty fields, lengths across the 8-byte words it scans) their fields are the runs between commas,
+    /// and a row after a quoted record spanning lines is framed the same way.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func rowsWithoutQuotesSplitAtEveryComma(seed: UInt64) {
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "12", " ", "\t", "张三", "2026-11-28 14:03:22", "", "x y", "収"]
+        for _ in 0..<300 {
+            let fields = (0..<(1 + next(20))).map { _ in
+                (0..<next(4)).map { _ in pieces[next(pieces.count)] }.joined()
+            }
+            let row = fields.joined(separator: ",")
+            let parsed = records("\"open\nstill\",1\n" + row)
+            #expect(parsed.count == 2)
+            #expect(parsed[0].fields == ["open\nstill", "1"])
+            #expect(parsed.last?.fields == fields, "\(row)")
+            #expect(parsed.last?.firstLine == 3)
+        }
+    }
+
     @Test func unterminatedQuoteIsGivenUp() {
         var framer = CSVRecordFramer()
         let outcome = withLine("\"open") { framer.feed($0, line: 1) }

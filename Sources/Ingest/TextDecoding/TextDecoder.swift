@@ -63,7 +63,10 @@ package final class TextDecoder {
         }
         if encoding == nil { encoding = guessEncoding(raw, from: firstHigh, isJSONText: isJSONText) }
         if encoding == .gbk { return decodeGBK(raw) }
-        return DecodedBlock(text: raw, raw: raw, badLines: Self.invalidUTF8Lines(raw, from: firstHigh))
+        // Lines are valid one by one exactly when the block is (no sequence spans an LF): lines are looked at
+        // one by one only in a block that is not.
+        let valid = Self.validUTF8(UnsafeRawBufferPointer(rebasing: raw[firstHigh...]))
+        return DecodedBlock(text: raw, raw: raw, badLines: valid ? [] : Self.invalidUTF8Lines(raw, from: firstHigh))
     }
 
     /// The GB18030 converter, opened once; nil (and `unavailable` set) when iconv cannot open it.
@@ -180,12 +183,19 @@ package final class TextDecoder {
 
     /// Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF).
     static func validUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var index = 0
         let count = bytes.count
         while index < count {
             let lead = bytes[index]
             if lead < 0x80 {
                 index += 1
+                // ASCII eight bytes at a time (CSV rows are mostly digits and commas around a name).
+                while index + 8 <= count,
+                    base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    index += 8
+                }
                 continue
             }
             let length: Int

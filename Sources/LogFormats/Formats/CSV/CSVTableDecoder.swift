@@ -45,6 +45,8 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
     /// Whether the header must be one by the recognition rule; false when the format was forced.
     private let strictHeader: Bool
     private var framer = CSVRecordFramer()
+    /// The current row's field ranges, reused row to row.
+    private var rowFields: [Range<Int>] = []
     private var columns: ColumnMap?
     /// Where the header's first named column is, and its name: a row repeating it is the header again.
     private var keyColumn: (position: Int, name: [UInt8])?
@@ -175,11 +177,12 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
             }
         }
         do throws(RowIssue) {
-            var fields = try columns.rowRanges(framer.record)
+            try columns.rowRanges(framer.record, into: &rowFields)
             let venueField = Table.shape.venueField
             if columns.position[venueField] < 0, let titleVenue {
-                fields[venueField] = framer.appendToRecord(titleVenue)
+                rowFields[venueField] = framer.appendToRecord(titleVenue)
             }
+            let fields = rowFields
             let line = framer.record.firstLine
             parsedAmountFen &+= try framer.record.bytes.withRowBytes { (bytes) throws(RowIssue) -> Int64 in
                 try table.parse(

@@ -85,16 +85,20 @@ package struct HeaderFit: Sendable {
 extension ColumnMap {
     /// The trimmed range of every field in a data row (empty where the header lacks the field), after
     /// checking the row's field count against the header's; a trailing empty field (a comma at the end of
-    /// every row) is tolerated.
-    package func rowRanges(_ record: CSVRecord) throws(RowIssue) -> [Range<Int>] {
+    /// every row) is tolerated. `ranges` is reused row to row: no allocation per row.
+    package func rowRanges(_ record: CSVRecord, into ranges: inout [Range<Int>]) throws(RowIssue) {
         var count = record.fieldCount
         if count == fieldCount + 1, record.fieldRange(count - 1).isEmpty { count -= 1 }
         guard count == fieldCount else {
             throw RowIssue(.wrongFieldCount, "The row has \(record.fieldCount) fields where the header has \(fieldCount).")
         }
-        return record.bytes.withUnsafeBytes { bytes in
-            position.map { index in
-                guard index >= 0 else { return 0..<0 }
+        ranges.removeAll(keepingCapacity: true)
+        record.bytes.withUnsafeBytes { bytes in
+            for index in position {
+                guard index >= 0 else {
+                    ranges.append(0..<0)
+                    continue
+                }
                 var range = record.fieldRange(index)
                 while range.lowerBound < range.upperBound, bytes[range.lowerBound] == 0x20 || bytes[range.lowerBound] == 0x09 {
                     range = (range.lowerBound + 1)..<range.upperBound
@@ -102,7 +106,7 @@ extension ColumnMap {
                 while range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x20 || bytes[range.upperBound - 1] == 0x09 {
                     range = range.lowerBound..<(range.upperBound - 1)
                 }
-                return range
+                ranges.append(range)
             }
         }
     }

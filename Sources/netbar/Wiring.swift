@@ -282,8 +282,12 @@ enum Wiring {
         do throws(StoreError) {
             let loader = try StoreLoader(store: store)
             // A second reader on its own connection: loading venues is most of detection's time.
+            let reader = try Store(path: store.path, access: .shared)
+            try store.setPageCache(kibibytes: 16 << 10)
+            try reader.setPageCache(kibibytes: 16 << 10)
             let venues = try StoredVenues(
-                loaders: [loader, try StoreLoader(store: Store(path: store.path, access: .shared))])
+                loaders: reader.symbols.count == store.symbols.count
+                    ? [loader, try StoreLoader(store: reader, sharingSymbolsOf: loader)] : [loader])
             let context = DetectionContext(
                 config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
                 symbols: loader.symbols)

@@ -32,6 +32,16 @@ package struct StoreLoader {
         dataEndSeconds = try store.dataEndSeconds() ?? 0
     }
 
+    /// A loader on another connection to the same store, sharing `other`'s symbol texts (one copy in memory: they
+    /// grow with the night's distinct names and certs). The stores must hold the same symbols.
+    package init(store: Store, sharingSymbolsOf other: StoreLoader) throws(StoreError) {
+        precondition(store.symbols.count == other.store.symbols.count)
+        self.store = store
+        symbols = other.symbols
+        macSymbols = other.macSymbols
+        dataEndSeconds = try store.dataEndSeconds() ?? 0
+    }
+
     package func venueIDs() throws(StoreError) -> [Int64] { try store.venueIDs() }
 
     /// Limits loading to one night's files (nil: every file) and takes that night's data end.

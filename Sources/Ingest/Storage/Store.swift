@@ -115,6 +115,12 @@ package final class Store {
 
     /// The text of a symbol id.
     package func symbolText(_ id: Int64) -> String { symbols.string(Int32(truncatingIfNeeded: id)) }
+
+    /// Sets this connection's page cache (KiB). Detection's readers scan each venue's rows once, so a small cache
+    /// reads as fast, and two readers with the writer's 64 MiB each made peak memory grow with the database.
+    package func setPageCache(kibibytes: Int) throws(StoreError) {
+        try connection.execute("PRAGMA cache_size=-\(kibibytes)")
+    }
 }
 
 /// Binds bytes as text, copied by SQLite (the bytes need not outlive the call).

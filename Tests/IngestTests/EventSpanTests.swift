@@ -83,3 +83,41 @@ import Testing
         #expect(try store.venueIDs().sorted() == [1, 2])
     }
 }
+
+/// `StringDictionary.truncate(keeping:)`: what a rolled-back file interned is forgotten as if never interned.
+@Suite struct StringDictionaryTruncateTests {
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func truncatedDictionaryEqualsOneBuiltFromItsPrefix(seed: UInt64) {
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
+            var text = text
+            return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+        }
+        var dictionary = StringDictionary()
+        var kept: [String] = []
+        for round in 0..<30 {
+            // Enough strings now and then to make the table grow while "a file" is open.
+            let before = dictionary.count
+            let added = (0..<(1 + next(round % 7 == 0 ? 3_000 : 40))).map { _ in "s\(next(5_000))" }
+            for text in added { _ = intern(&dictionary, text) }
+            if next(2) == 0 {
+                dictionary.truncate(keeping: before)
+            } else {
+                for text in added where !kept.contains(text) { kept.append(text) }
+            }
+            var reference = StringDictionary()
+            for text in kept { _ = intern(&reference, text) }
+            #expect(dictionary.count == reference.count, "seed \(seed) round \(round)")
+            #expect(dictionary.arena == reference.arena && dictionary.ends == reference.ends)
+            // Every kept string is found again under its id, and a forgotten one comes back as a new id.
+            for (offset, text) in kept.enumerated().filter({ _ in next(10) == 0 }) {
+                #expect(intern(&dictionary, text) == Int32(offset + 1))
+            }
+            #expect(dictionary.count == kept.count)
+        }
+    }
+}

@@ -112,6 +112,22 @@ package struct StringDictionary: Sendable {
         slots = newSlots
     }
 
+    /// Forgets every string after the first `count` (the symbols of a file whose transaction was rolled back), as
+    /// if they had never been interned. Latest first: linear probing (and `grow`, which re-inserts in id order)
+    /// put a later id after every earlier one on its probe path, so emptying its slot breaks no other path.
+    package mutating func truncate(keeping count: Int) {
+        precondition(count >= 0 && count <= self.count)
+        let mask = slots.count - 1
+        for id in stride(from: self.count, to: count, by: -1) {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            while slots[slot] != Int32(id) { slot = (slot + 1) & mask }
+            slots[slot] = 0
+        }
+        arena.removeLast(arena.count - Int(ends[count]))
+        ends.removeLast(ends.count - count - 1)
+        hashes.removeLast(hashes.count - count - 1)
+    }
+
     /// Empties the dictionary, keeping its storage.
     package mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)

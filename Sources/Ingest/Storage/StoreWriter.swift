@@ -382,7 +382,7 @@ package final class StoreWriter {
         // A file with nothing usable is not remembered either, so that a run able to read it will.
         if isDuplicate || !report.keepsRows {
             try connection.execute("ROLLBACK")
-            try store.loadSymbols()
+            store.forgetUnpersistedSymbols()
             if isDuplicate && report.keepsRows { report.status = .duplicate }
             return report
         }

@@ -88,11 +88,8 @@ import Testing
 @Suite struct StringDictionaryTruncateTests {
     @Test(arguments: [1, 2, 3] as [UInt64])
     func truncatedDictionaryEqualsOneBuiltFromItsPrefix(seed: UInt64) {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var generator = SeededGenerator(state: seed)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
         func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
             var text = text
             return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }

@@ -324,18 +324,6 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 }
 
 @Suite struct TextDecoderPropertyTests {
-    /// SplitMix64: a seeded generator, so a failure names a seed that replays it.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     /// GBK text mixing ASCII lines (copied as they are), lines of Chinese (through iconv, alone or in runs), bad
     /// lines and CP936 euro signs, in random order, block by block: the UTF-8 is exactly each line's own text made
     /// by the iconv tool, a bad line is empty and reported at its index, whatever lines surround it.

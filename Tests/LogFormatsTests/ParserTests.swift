@@ -1,4 +1,5 @@
 import LogFormats
+import NetbarTestSupport
 import Testing
 
 private func withLine<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
@@ -43,11 +44,8 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
     /// and a row after a quoted record spanning lines is framed the same way.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func rowsWithoutQuotesSplitAtEveryComma(seed: UInt64) {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var generator = SeededGenerator(state: seed)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
         let pieces = ["a", "12", " ", "\t", "张三", "2026-11-28 14:03:22", "", "x y", "収"]
         for _ in 0..<300 {
             let fields = (0..<(1 + next(20))).map { _ in

@@ -1,3 +1,4 @@
+import NetbarTestSupport
 import Testing
 
 @testable import LogFormats
@@ -6,17 +7,6 @@ import Testing
 /// parser does (random fields in the fixed forms and near them: other separators, zones, lengths, digits out of
 /// range), and accepts the forms nearly every audit line has.
 @Suite struct TimestampFastPathTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     private static func read(_ text: String, _ body: (UnsafeRawBufferPointer) -> Int64?) -> Int64? {
         var text = text
         return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }

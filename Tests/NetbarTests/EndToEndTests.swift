@@ -33,6 +33,16 @@ import Testing
         return truth.start <= end && start <= truth.end
     }
 
+    /// The labelled cases and near misses of a generated night's `truth.jsonl`.
+    static func truth(_ folder: String) throws -> [Truth] {
+        TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/truth.jsonl"))).map {
+            Truth(
+                kind: $0["kind"] as? String ?? "", detector: $0["detector"] as? String ?? "",
+                venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String, cert: $0["cert"] as? String,
+                address: $0["address"] as? String, start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
+        }
+    }
+
     @Test(arguments: [11, 23, 37] as [UInt64])
     func labelledCasesAreFoundAndNearMissesAreNot(seed: UInt64) throws {
         let folder = TestSupport.temporaryDirectory("e2e")
@@ -46,12 +56,7 @@ import Testing
         ])
         #expect(analyzed.status == 0, "\(analyzed.standardError)")
 
-        let truth = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/truth.jsonl"))).map {
-            Truth(
-                kind: $0["kind"] as? String ?? "", detector: $0["detector"] as? String ?? "",
-                venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String, cert: $0["cert"] as? String,
-                address: $0["address"] as? String, start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
-        }
+        let truth = try Self.truth(folder)
         let findings = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.jsonl")))
         let cases = truth.filter { $0.kind == "case" }
         let nearMisses = truth.filter { $0.kind == "near-miss" }
@@ -123,12 +128,7 @@ import Testing
             "--findings", folder + "/findings.jsonl", "--reveal-certs", "--quiet",
         ])
         #expect(analyzed.status == 0, "\(analyzed.standardError)")
-        let truth = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/truth.jsonl"))).map {
-            Truth(
-                kind: $0["kind"] as? String ?? "", detector: $0["detector"] as? String ?? "",
-                venue: $0["venue"] as? String ?? "", terminal: $0["terminal"] as? String, cert: $0["cert"] as? String,
-                address: $0["address"] as? String, start: $0["start"] as? String ?? "", end: $0["end"] as? String ?? "")
-        }
+        let truth = try Self.truth(folder)
         let findings = TestSupport.jsonLines(try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.jsonl")))
         let cases = truth.filter { $0.kind == "case" }
         #expect(cases.count >= 20)

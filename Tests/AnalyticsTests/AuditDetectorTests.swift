@@ -174,24 +174,9 @@ import Testing
 }
 
 @Suite struct IPMismatchDetectorTests {
-    private func registry() -> Registry {
-        Registry(
-            venues: [
-                "33010610000123": Registry.Venue(
-                    code: "33010610000123", name: "Test", billingSystem: "Pubwin",
-                    lanNetwork: (address: ipv4("192.168.1.0"), prefixLength: 24), registeredTerminalCount: 2)
-            ],
-            terminals: [
-                "33010610000123": [
-                    "001": Registry.Terminal(ipv4: ipv4("192.168.1.11"), mac: "00-1A-2B-3C-4D-01"),
-                    "002": Registry.Terminal(ipv4: ipv4("192.168.1.12"), mac: "00-1A-2B-3C-4D-02"),
-                ]
-            ])
-    }
-
     @Test func matchingAddressesAndUnseenTerminalsAreNotFound() {
         var fixture = Fixture()
-        fixture.registry = registry()
+        fixture.registry = twoTerminalRegistry()
         var slice = fixture.venue()
         fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11", mac: "00-1A-2B-3C-4D-01")
         fixture.sighting(&slice, terminal: "001", ip: nil)
@@ -202,7 +187,7 @@ import Testing
 
     @Test func wrongIPOrMACIsFound() {
         var fixture = Fixture()
-        fixture.registry = registry()
+        fixture.registry = twoTerminalRegistry()
         var slice = fixture.venue()
         let wrongIP = fixture.sighting(&slice, terminal: "001", ip: "192.168.1.99", mac: "00-1A-2B-3C-4D-01")
         let wrongMAC = fixture.sighting(&slice, terminal: "002", ip: "192.168.1.12", mac: "00-1A-2B-3C-4D-FF")
@@ -215,7 +200,7 @@ import Testing
 
     @Test func ipOutsideTheLANIsHighAndAnUnregisteredTerminalIsFound() {
         var fixture = Fixture()
-        fixture.registry = registry()
+        fixture.registry = twoTerminalRegistry()
         var slice = fixture.venue()
         fixture.sighting(&slice, terminal: "001", ip: "10.0.0.5", mac: "00-1A-2B-3C-4D-01")
         fixture.sighting(&slice, terminal: "009", ip: "192.168.1.50")
@@ -239,7 +224,7 @@ import Testing
 
     @Test func aSharedIPIsReportedOnTheTerminalThatIsNotItsRegisteredHolder() {
         var fixture = Fixture()
-        fixture.registry = registry()
+        fixture.registry = twoTerminalRegistry()
         var slice = fixture.venue()
         // 002 took 001's registered IP; 001 is on its own.
         fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11", mac: "00-1A-2B-3C-4D-01")
@@ -251,7 +236,7 @@ import Testing
 
     @Test func everyTerminalOfAVenueMissingFromTheRegistryIsNamed() {
         var fixture = Fixture()
-        fixture.registry = registry()
+        fixture.registry = twoTerminalRegistry()
         var slice = fixture.venue("44030510000999")
         fixture.sighting(&slice, terminal: "001", ip: "192.168.1.11")
         fixture.sighting(&slice, terminal: "002", ip: "192.168.1.12")

@@ -242,7 +242,7 @@ import Testing
             values: ["192.168.1.99", "192.168.1.11", "00-1A-2B-3C-4D-FF", "00-1A-2B-3C-4D-02"],
             zhWords: ["登记"]) {
             var fixture = Fixture()
-            fixture.registry = ipRegistry()
+            fixture.registry = twoTerminalRegistry()
             var venue = fixture.venue()
             fixture.sighting(&venue, terminal: "001", ip: "192.168.1.99", mac: "00-1A-2B-3C-4D-01")
             fixture.sighting(&venue, terminal: "002", ip: "192.168.1.12", mac: "00-1A-2B-3C-4D-FF")
@@ -251,7 +251,7 @@ import Testing
         Case(name: "ip-mismatch, outside the LAN, unregistered, shared IP", detector: .ipMismatch,
             values: ["10.0.0.5", "192.168.1.0/24", "009", "192.168.1.50"], zhWords: ["内网网段", "共用", "登记资料"]) {
             var fixture = Fixture()
-            fixture.registry = ipRegistry()
+            fixture.registry = twoTerminalRegistry()
             var venue = fixture.venue()
             fixture.sighting(&venue, terminal: "001", ip: "10.0.0.5", mac: "00-1A-2B-3C-4D-01")
             fixture.sighting(&venue, terminal: "009", ip: "192.168.1.50")
@@ -261,7 +261,7 @@ import Testing
         Case(name: "ip-mismatch, a venue not in the registry", detector: .ipMismatch, values: ["001"],
             zhWords: ["场所也未登记"]) {
             var fixture = Fixture()
-            fixture.registry = ipRegistry()
+            fixture.registry = twoTerminalRegistry()
             var venue = fixture.venue("44030510000999")
             fixture.sighting(&venue, terminal: "001", ip: "192.168.1.11")
             return fixture.run(IPMismatchDetector(), [venue]).findings
@@ -314,22 +314,6 @@ import Testing
             fixture.snapshot(&venue, terminal: "012", at: "2026-11-28 11:00")
         }
         return venue
-    }
-
-    /// Terminals 001 and 002 of venue 33010610000123 on 192.168.1.0/24.
-    static func ipRegistry() -> Registry {
-        Registry(
-            venues: [
-                "33010610000123": Registry.Venue(
-                    code: "33010610000123", name: "Test", billingSystem: "Pubwin",
-                    lanNetwork: (address: ipv4("192.168.1.0"), prefixLength: 24), registeredTerminalCount: 2)
-            ],
-            terminals: [
-                "33010610000123": [
-                    "001": Registry.Terminal(ipv4: ipv4("192.168.1.11"), mac: "00-1A-2B-3C-4D-01"),
-                    "002": Registry.Terminal(ipv4: ipv4("192.168.1.12"), mac: "00-1A-2B-3C-4D-02"),
-                ]
-            ])
     }
 
     /// Whether `text` holds a CJK unified ideograph.

@@ -169,3 +169,19 @@ struct Fixture {
 func ipv4(_ text: String) -> UInt32 {
     text.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
 }
+
+/// Terminals 001 and 002 of venue 33010610000123 on 192.168.1.0/24.
+func twoTerminalRegistry() -> Registry {
+    Registry(
+        venues: [
+            "33010610000123": Registry.Venue(
+                code: "33010610000123", name: "Test", billingSystem: "Pubwin",
+                lanNetwork: (address: ipv4("192.168.1.0"), prefixLength: 24), registeredTerminalCount: 2)
+        ],
+        terminals: [
+            "33010610000123": [
+                "001": Registry.Terminal(ipv4: ipv4("192.168.1.11"), mac: "00-1A-2B-3C-4D-01"),
+                "002": Registry.Terminal(ipv4: ipv4("192.168.1.12"), mac: "00-1A-2B-3C-4D-02"),
+            ]
+        ])
+}

@@ -241,6 +241,31 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         #expect(lower?.code == HeartbeatState.inUse.rawValue)
     }
 
+    /// Strings are scanned eight bytes at a time and read in place unless they hold an escape: a quote or a
+    /// backslash at every offset of a word, escaped keys, multi-byte text and a backslash at the line's end.
+    @Test func jsonStringsWithEscapesAtEveryOffset() throws {
+        let head = #"{"ts":1795845802000,"venue":"33010610000123","event":"online","terminal":"012","ip":"","mac":"","cert_type":111,"cert_no":"x","#
+        for offset in 0..<17 {
+            let prefix = String(repeating: "张", count: offset % 3) + String(repeating: "a", count: offset)
+            let cases: [(written: String, name: String)] = [
+                (prefix, prefix),
+                (prefix + #"\"q"#, prefix + "\"q"),
+                (prefix + #"\\"#, prefix + "\\"),
+                (prefix + #"\u5f20"#, prefix + "张"),
+                (#"\n"# + prefix, "\n" + prefix),
+            ]
+            for (written, name) in cases {
+                let parsed = try json(head + #""name":""# + written + #""}"#).1
+                #expect(parsed?.name == name, "offset \(offset): \(written)")
+                // The same value under an escaped key (`na\u006de` is `name`), after an unknown key with an escape.
+                let escapedKey = try json(head + #""x\"y":"z\\","na\u006de":""# + written + #""}"#).1
+                #expect(escapedKey?.name == name, "offset \(offset), escaped key: \(written)")
+            }
+            #expect(throws: RowIssue.self) { try json(head + #""name":""# + prefix + #"\"#) }
+            #expect(throws: RowIssue.self) { try json(head + #""name":""# + prefix) }
+        }
+    }
+
     @Test func badJSONIsQuarantined() {
         #expect(throws: RowIssue.self) { try json(#"{"ts":1,"venue":"33010610000123","event":"audit","status":"START""#) }
         #expect(throws: RowIssue.self) { try json(#"{"ts":"yesterday","venue":"33010610000123","event":"audit","status":"START"}"#) }

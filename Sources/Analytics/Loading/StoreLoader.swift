@@ -252,7 +252,7 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
     // @unchecked: each loader (and its SQLite connection) is used by its loading thread alone, and `failure`
     // is written under `failureLock` before that thread sends its end, which the reader waits for.
     private let loaders: [LoaderBox]
-    private let scopes: [(night: String?, fileIDs: [Int64]?)]
+    private let scopes: [(night: String?, fileIDs: [Int64]?, venues: [Int64])]
     private var firstFailure: StoreError?
     private let failureLock = NSLock()
     package var failure: StoreError? {
@@ -267,15 +267,23 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
         init(_ loader: StoreLoader) { self.loader = loader }
     }
 
-    /// `loaders`: one or more loaders of the same store, each on its own connection. Slices name text by the first
-    /// loader's symbols, so a loader whose symbols differ (the store written in between) is not used.
+    /// `loaders`: one or more loaders of the same store, each on its own connection and with the same symbols
+    /// (slices name text by the first loader's). The venues of each night are listed once, here, so that every
+    /// loader walks the same list.
     package init(loaders: [StoreLoader]) throws(StoreError) {
         precondition(!loaders.isEmpty)
-        let symbolCount = loaders[0].store.symbols.count
-        self.loaders = loaders.filter { $0.store.symbols.count == symbolCount }.map(LoaderBox.init)
-        let nights = try loaders[0].store.nightScopes()
+        self.loaders = loaders.map(LoaderBox.init)
+        var lister = loaders[0]
+        let nights = try lister.store.nightScopes()
         // A database from before nights (no file has one) is read whole, as it was.
-        scopes = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
+        let scoped = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
+        var scopes: [(night: String?, fileIDs: [Int64]?, venues: [Int64])] = []
+        for (night, fileIDs) in scoped {
+            try lister.scope(to: fileIDs)
+            scopes.append((night, fileIDs, try lister.venueIDs()))
+        }
+        try lister.scope(to: nil)
+        self.scopes = scopes
     }
 
     /// Iterate once, to the end: the store is free again only when the sequence has ended.
@@ -289,7 +297,7 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
                     var position = 0
                     for scope in scopes {
                         try box.loader.scope(to: scope.fileIDs)
-                        for venue in try box.loader.venueIDs() {
+                        for venue in scope.venues {
                             defer { position += 1 }
                             guard position % count == which else { continue }
                             var slice = try box.loader.load(venue: venue)

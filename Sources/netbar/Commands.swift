@@ -105,7 +105,7 @@ struct Analyze: ParsableCommand {
                 throw RunError.storeFault("cannot create a temporary folder '\(folder)': \(String(cString: strerror(errno)))")
             }
             temporaryFolder = folder
-            TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm"])
+            TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm", "netbar.db-journal"])
         }
         defer { TemporaryFiles.remove() }  // nothing to do with --db
         let databasePath = db ?? temporaryFolder! + "/netbar.db"

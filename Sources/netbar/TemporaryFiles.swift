@@ -34,9 +34,17 @@ enum TemporaryFiles {
     }
 
     /// Removes the files and the folder now (idempotent; nothing when none were registered).
+    ///
+    /// A signal lands while other threads still run: SQLite may create a file (the rollback journal it writes while
+    /// switching a new database to WAL) just after it was unlinked here. So the whole round is retried, briefly,
+    /// until the folder itself is gone; once it is, no file can be made in it.
     static func remove() {
-        guard let paths else { return }
-        for index in 0..<Int(count) { if let path = paths[index] { unlink(path) } }
-        if let folder { rmdir(folder) }
+        guard let paths, let folder else { return }
+        var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+        for _ in 0..<500 {
+            for index in 0..<Int(count) { if let path = paths[index] { unlink(path) } }
+            if rmdir(folder) == 0 || errno != ENOTEMPTY { return }
+            nanosleep(&pause, nil)
+        }
     }
 }

@@ -146,25 +146,30 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let generated = try Self.netbar(["generate", "--out", folder + "/g", "--venues", "4", "--size", "60M", "--quiet"])
         #expect(generated.status == 0)
-        try FileManager.default.createDirectory(atPath: folder + "/tmp", withIntermediateDirectories: true)
-        // Wait until the run has its database, then stop it as a service manager would.
-        let script = """
-            TMPDIR='\(folder)/tmp/' '\(TestSupport.netbarBinary)' analyze '\(folder)/g/dump' --quiet > /dev/null 2>&1 &
-            pid=$!
-            for i in $(seq 300); do
-              if ls '\(folder)'/tmp/netbar-*/netbar.db > /dev/null 2>&1; then break; fi
-              sleep 0.05
-            done
-            ls '\(folder)'/tmp/netbar-*/netbar.db > /dev/null 2>&1 && echo seen
-            kill -TERM $pid
-            wait $pid
-            echo "status $?"
-            """
-        let outcome = try TestSupport.shell(script)
-        #expect(outcome.text.contains("seen"), "the run never made its database: \(outcome.text)")
-        #expect(outcome.text.contains("status 143"), "\(outcome.text)")
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder + "/tmp")
-        #expect(left.isEmpty, "left behind: \(left)")
+        // Stopped as a service manager would, at three moments: the folder just made, the database just made (SQLite
+        // then writes a rollback journal while it switches to WAL; once that journal outlived the stop), and the
+        // write-ahead log in use.
+        for (round, moment) in ["netbar-*", "netbar-*/netbar.db", "netbar-*/netbar.db-wal"].enumerated() {
+            let temporary = folder + "/tmp\(round)"
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            let script = """
+                TMPDIR='\(temporary)/' '\(TestSupport.netbarBinary)' analyze '\(folder)/g/dump' --quiet > /dev/null 2>&1 &
+                pid=$!
+                for i in $(seq 1500); do
+                  if ls -d '\(temporary)'/\(moment) > /dev/null 2>&1; then break; fi
+                  sleep 0.01
+                done
+                ls -d '\(temporary)'/\(moment) > /dev/null 2>&1 && echo seen
+                kill -TERM $pid
+                wait $pid
+                echo "status $?"
+                """
+            let outcome = try TestSupport.shell(script)
+            #expect(outcome.text.contains("seen"), "the run never made \(moment): \(outcome.text)")
+            #expect(outcome.text.contains("status 143"), "\(moment): \(outcome.text)")
+            let left = try FileManager.default.subpathsOfDirectory(atPath: temporary)
+            #expect(left.isEmpty, "stopped at \(moment), left behind: \(left)")
+        }
     }
 
     @Test func aSecondRunOnOneDatabaseWaitsItsTurn() throws {

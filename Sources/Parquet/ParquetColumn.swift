@@ -5,6 +5,8 @@ public enum ParquetValueType: Sendable, Equatable {
     case int64
     /// UTF-8 text (BYTE_ARRAY, logical STRING).
     case string
+    /// Bytes as they are (BYTE_ARRAY, no annotation): a quarantined line in its own encoding.
+    case binary
     /// Microseconds since the epoch, UTC (INT64, logical TIMESTAMP(isAdjustedToUTC, MICROS)).
     case timestampMicros
     /// Days since the epoch (INT32, logical DATE).
@@ -91,7 +93,7 @@ public struct ParquetColumn: Sendable {
         case .int64, .timestampMicros: appendLittleEndian(value)
         case .int32, .date: appendLittleEndian(Int32(value))
         case .boolean: return append(value != 0)
-        case .string: preconditionFailure("an integer in string column \(field.name)")
+        case .string, .binary: preconditionFailure("an integer in byte-array column \(field.name)")
         }
         didAppendValue()
     }
@@ -105,10 +107,10 @@ public struct ParquetColumn: Sendable {
         didAppendValue()
     }
 
-    /// UTF-8 bytes of a string value; nil is a null.
+    /// UTF-8 bytes of a string value (or any bytes of a binary one); nil is a null.
     public mutating func append(utf8 bytes: UnsafeRawBufferPointer?) {
         guard let bytes else { return appendNull() }
-        precondition(field.type == .string, "a string in \(field.type) column \(field.name)")
+        precondition(field.type == .string || field.type == .binary, "bytes in \(field.type) column \(field.name)")
         appendLittleEndian(UInt32(bytes.count))
         values.append(contentsOf: bytes)
         didAppendValue()

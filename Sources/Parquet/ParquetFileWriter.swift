@@ -221,7 +221,7 @@ extension ParquetValueType {
         case .boolean: 0
         case .int32, .date: 1
         case .int64, .timestampMicros: 2
-        case .string: 6
+        case .string, .binary: 6
         }
     }
 }
@@ -254,7 +254,7 @@ extension ParquetField {
             writer.endStruct()
             writer.endStruct()
             writer.endStruct()
-        case .boolean, .int32, .int64:
+        case .boolean, .int32, .int64, .binary:
             break
         }
     }

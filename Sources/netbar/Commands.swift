@@ -13,8 +13,8 @@ struct Netbar: ParsableCommand {
         abstract: "Find internet cafes that break the rules, with evidence down to the source line.",
         version: "netbar \(version)",
         subcommands: [
-            Analyze.self, IngestCommand.self, Detect.self, Report.self, RegistryCommand.self, Generate.self,
-            ConfigCommand.self,
+            Analyze.self, IngestCommand.self, Detect.self, Report.self, ExportCommand.self, RegistryCommand.self,
+            Generate.self, ConfigCommand.self,
         ])
 }
 
@@ -81,6 +81,13 @@ struct Analyze: ParsableCommand {
     var inspection: String?
     @Option(name: .long, help: "Write the draft rectification notices (整改通知书) of venues with findings here.")
     var notice: String?
+    @Option(
+        name: .long,
+        help: """
+            Also write the night's tables as Parquet here (TABLE/night=…/venue=…/part-0.parquet; whole cert numbers, \
+            owner-only), for DuckDB, Spark or pandas.
+            """)
+    var parquet: String?
     @Option(name: .long, help: "The rule-to-article table of the notices (default: reports/legal-basis.tsv, built in).")
     var legalBasis: String?
     @Flag(name: .long, help: "Show certificate numbers in full in reports.")
@@ -142,6 +149,12 @@ struct Analyze: ParsableCommand {
         if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
         if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: cut), to: inspection) }
         if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
+        if let parquet {
+            // The run's night; a run that read only files already held exports every night it holds.
+            try Wiring.exportParquet(
+                store: database, to: parquet, nights: ingested.night.map { [$0] }, quiet: ingestOptions.quiet,
+                language: language.lang)
+        }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night
         summary.newInLatest = renderer.findings.filter { $0.night == ingested.night && $0.seenBefore == 0 }.count
@@ -204,6 +217,47 @@ struct Detect: ParsableCommand {
         summary.night = try Wiring.latestNight(database)
         summary.newInLatest = renderer.findings.filter { $0.night == summary.night && $0.seenBefore == 0 }.count
         try Wiring.emit(summary.text(language.lang), to: findings == "-" ? .standardError : .standardOutput)
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the database's tables as Parquet (ZSTD), partitioned night=YYYY-MM-DD/venue=CODE.",
+        discussion: """
+            Tables: sessions, realname_sessions, transactions, audit_events, pulse_runs, terminal_addresses, \
+            quarantine, findings, finding_evidence, files (docs/parquet.md). The folders of each night written are \
+            replaced whole. The files hold whole cert numbers and are readable by their owner alone, like the database.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "The folder to write the tables into (created when missing).")
+    var parquet: String
+    @Option(name: .long, help: "Only this night (YYYY-MM-DD, or latest); repeat for more. Default: every night.")
+    var night: [String] = []
+    @Flag(name: .long, help: "No line per table on standard error.")
+    var quiet = false
+    @OptionGroup var language: LanguageOption
+
+    func run() throws {
+        try Wiring.checkDatabaseExists(store.db, hint: "run `netbar ingest` or `netbar analyze --db` first")
+        let database = try Wiring.openStore(store.db, access: .shared)
+        var nights: Set<String>?
+        if !night.isEmpty {
+            var named = Set<String>()
+            for value in night {
+                if value == "latest" {
+                    guard let latest = try Wiring.latestNight(database) else {
+                        throw RunError.usage("--night latest: the database holds no night")
+                    }
+                    named.insert(latest)
+                } else if let parsed = try Wiring.parseNight(value, option: "--night") {
+                    named.insert(parsed)
+                }
+            }
+            nights = named
+        }
+        try Wiring.exportParquet(store: database, to: parquet, nights: nights, quiet: quiet, language: language.lang)
     }
 }
 

@@ -22,6 +22,42 @@ enum Wiring {
         }
     }
 
+    /// Writes the tables of `nights` (nil: every night) as Parquet under `folder`, one line a table on standard error.
+    /// A night the database does not hold is a usage error naming those it does.
+    static func exportParquet(
+        store: Store, to folder: String, nights: Set<String>?, quiet: Bool, language: Language
+    ) throws(RunError) {
+        if let nights {
+            let held: Set<String>
+            do {
+                held = Set(try store.nightOfFiles().values)
+            } catch {
+                throw .storeFault("the database could not be read: \(error.description)")
+            }
+            let missing = nights.subtracting(held).sorted()
+            guard missing.isEmpty else {
+                let list = held.sorted().joined(separator: ", ")
+                throw .usage("--night \(missing.joined(separator: ", ")): the database holds no such night (it holds: \(list.isEmpty ? "none" : list))")
+            }
+        }
+        let summary: ExportSummary
+        do {
+            summary = try store.exportParquet(to: folder, nights: nights)
+        } catch {
+            throw .storeFault("the Parquet export could not finish: \(error.description)")
+        }
+        guard !quiet else { return }
+        for table in summary.tables {
+            let line =
+                language == .zh
+                ? "Parquet：\(table.name) 表 \(table.files) 个文件，\(table.rows) 行\n"
+                : "Parquet: \(table.name): \(table.files) files, \(table.rows) rows\n"
+            writeStandardError(line)
+        }
+        let place = TerminalText.safe(folder)
+        writeStandardError(language == .zh ? "Parquet 已写入 \(place)\n" : "Parquet written to \(place)\n")
+    }
+
     static func checkDatabaseExists(_ path: String, hint: String) throws(RunError) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .usage("database '\(path)' does not exist; \(hint)")

@@ -11,13 +11,14 @@ import Testing
         .appendingPathComponent("python/parquet_readback.py").path
 
     enum Cell {
-        case null, bool(Bool), int(Int64), text(String)
+        case null, bool(Bool), int(Int64), text(String), bytes([UInt8])
         var json: Any {
             switch self {
             case .null: NSNull()
             case .bool(let value): value
             case .int(let value): value
             case .text(let value): value
+            case .bytes(let value): value.map { String(format: "%02x", $0) }.joined()
             }
         }
     }
@@ -36,13 +37,14 @@ import Testing
         case .timestampMicros: return .int(1_764_000_000_000_000 + Int64(random.below(1 << 40)) - (1 << 39))
         case .date: return .int(Int64(random.below(40_000)) - 5_000)
         case .string: return .text(texts[random.below(texts.count)] + (random.below(2) == 0 ? "" : "\(random.next())"))
+        case .binary: return .bytes((0..<random.below(40)).map { _ in UInt8(random.below(256)) })
         }
     }
 
     /// Writes a random table (seeded) and returns its expectation as the checker reads it.
     static func writeRandomTable(seed: UInt64, to path: String) throws -> [String: Any] {
         var random = SeededGenerator(state: seed)
-        let types: [ParquetValueType] = [.boolean, .int32, .int64, .string, .timestampMicros, .date]
+        let types: [ParquetValueType] = [.boolean, .int32, .int64, .string, .binary, .timestampMicros, .date]
         var fields: [ParquetField] = []
         for index in 0..<(3 + random.below(8)) {
             let type = types[random.below(types.count)]
@@ -66,6 +68,7 @@ import Testing
                     case .bool(let value): columns[index].append(value)
                     case .int(let value): columns[index].append(value)
                     case .text(let value): columns[index].append(value)
+                    case .bytes(let value): value.withUnsafeBytes { columns[index].append(utf8: $0) }
                     }
                     row.append(cell.json)
                 }

@@ -4,7 +4,7 @@
 usage: parquet_readback.py READERS EXPECTED.json FILE.parquet
   READERS   comma-separated: pyarrow, duckdb, spark
   EXPECTED  {"fields": [{"name", "type", "nullable"}], "rows": [[value or null, ...], ...]}
-            types: boolean int32 int64 string timestampMicros date; timestamps in microseconds since the
+            types: boolean int32 int64 string binary timestampMicros date; binary as hex, timestamps in microseconds since the
             epoch (UTC), dates in days since the epoch.
 Prints "ok READER rows=N" per reader, or the first difference and exits 1.
 """
@@ -25,6 +25,8 @@ def normalise(value, kind):
         return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
     if kind == "date":
         return (value - DAY0).days
+    if kind == "binary":
+        return bytes(value).hex()
     return value
 
 
@@ -55,7 +57,7 @@ def read_pyarrow(path, fields, rows):
     for field in fields:
         if table.schema.field(field["name"]).nullable != field["nullable"]:
             sys.exit(f"pyarrow: column {field['name']} nullable is {table.schema.field(field['name']).nullable}")
-    types = {"boolean": "bool", "int32": "int32", "int64": "int64", "string": "string",
+    types = {"boolean": "bool", "int32": "int32", "int64": "int64", "string": "string", "binary": "binary",
              "timestampMicros": "timestamp[us, tz=UTC]", "date": "date32[day]"}
     check_types("pyarrow", fields, [str(table.schema.field(n).type) for n in names], types)
     columns = [table.column(n).to_pylist() for n in names]
@@ -81,7 +83,7 @@ def read_duckdb(path, fields, rows):
             select.append(quoted)
     got = [list(r) for r in con.execute(f"SELECT {', '.join(select)} FROM read_parquet(?)", [path]).fetchall()]
     as_numbers = [dict(f, type="int64") if f["type"] in ("timestampMicros", "date") else f for f in fields]
-    types = {"boolean": "BOOLEAN", "int32": "INTEGER", "int64": "BIGINT", "string": "VARCHAR",
+    types = {"boolean": "BOOLEAN", "int32": "INTEGER", "int64": "BIGINT", "string": "VARCHAR", "binary": "BLOB",
              "timestampMicros": "TIMESTAMP WITH TIME ZONE", "date": "DATE"}
     check_types("duckdb", fields, [d[1] for d in described], types)
     compare("duckdb", as_numbers, rows, got)
@@ -96,7 +98,7 @@ def read_spark(path, fields, rows):
     names = [f["name"] for f in fields]
     if frame.columns != names:
         sys.exit(f"spark: columns {frame.columns}, expected {names}")
-    types = {"boolean": "boolean", "int32": "int", "int64": "bigint", "string": "string",
+    types = {"boolean": "boolean", "int32": "int", "int64": "bigint", "string": "string", "binary": "binary",
              "timestampMicros": "timestamp", "date": "date"}
     check_types("spark", fields, [t for _, t in frame.dtypes], types)
     # Spark's collect turns timestamps into naive local datetimes; with the session and the process in UTC they

@@ -1,0 +1,575 @@
+import Glibc
+import LogFormats
+import Parquet
+
+/// What an export wrote, table by table.
+package struct ExportSummary: Sendable {
+    package var tables: [(name: String, files: Int, rows: Int)] = []
+    package var nights: [String] = []
+}
+
+/// The partition name of rows whose night is not known (a database from before nights, registry files).
+package let unknownNight = "unknown"
+
+extension Store {
+    /// Writes the normalised tables as Parquet under `root` (FORMATS.md is silent; docs/parquet.md is the layout):
+    /// `TABLE/night=YYYY-MM-DD/venue=CODE/part-0.parquet`, ZSTD pages, venue codes as text. `nights` limits the export
+    /// to those nights (nil: every night). The folders of the nights written are replaced whole, so a re-export
+    /// never leaves a venue that is no longer there.
+    package func exportParquet(to root: String, nights wanted: Set<String>? = nil) throws(ExportError) -> ExportSummary {
+        let files: [Int64: (path: String, night: String)]
+        do {
+            files = try exportFiles()
+        } catch {
+            throw ExportError(description: error.description)
+        }
+        let nights = Set(files.values.map(\.night)).filter { wanted?.contains($0) ?? true }
+        var summary = ExportSummary()
+        summary.nights = nights.sorted()
+        try PartitionedTable.makeFolders(root)
+        for table in ParquetTables.allCases {
+            for night in nights { try Self.removeTree(root + "/" + table.rawValue + "/night=" + PartitionedTable.escaped(night)) }
+        }
+        let exporter = ParquetExporter(store: self, root: root, files: files.filter { nights.contains($0.value.night) })
+        summary.tables.append(try exporter.sessions())
+        summary.tables.append(try exporter.realnameSessions())
+        summary.tables.append(try exporter.transactions())
+        summary.tables.append(try exporter.auditEvents())
+        summary.tables.append(try exporter.pulseRuns())
+        summary.tables.append(try exporter.terminalAddresses())
+        summary.tables.append(try exporter.quarantine())
+        summary.tables += try exporter.findings(nights: nights)
+        summary.tables.append(try exporter.fileTable())
+        return summary
+    }
+
+    /// Every ingested file: its path and night (`unknown` when it has none).
+    private func exportFiles() throws(StoreError) -> [Int64: (path: String, night: String)] {
+        let statement = try connection.prepare("SELECT id, path, night FROM ingestedFile")
+        var files: [Int64: (path: String, night: String)] = [:]
+        while try statement.step() {
+            files[statement.int64(0)] = (statement.string(1), statement.optionalString(2) ?? unknownNight)
+        }
+        return files
+    }
+
+    /// `rm -r` of a folder this export owns (a night's partition of one table); absent is fine.
+    static func removeTree(_ path: String) throws(ExportError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            guard let directory = opendir(path) else {
+                throw ExportError(description: "cannot read folder '\(path)': \(String(cString: strerror(errno)))")
+            }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            for name in names { try removeTree(path + "/" + name) }
+            guard rmdir(path) == 0 else {
+                throw ExportError(description: "cannot remove folder '\(path)': \(String(cString: strerror(errno)))")
+            }
+        } else if unlink(path) != 0 {
+            throw ExportError(description: "cannot remove '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// The tables, by folder name.
+package enum ParquetTables: String, CaseIterable {
+    case sessions, realnameSessions = "realname_sessions", transactions, auditEvents = "audit_events"
+    case pulseRuns = "pulse_runs", terminalAddresses = "terminal_addresses", quarantine, findings
+    case findingEvidence = "finding_evidence", files
+}
+
+/// Reads each table from the store in venue order (by its index, no sort) and writes its partitions.
+final class ParquetExporter {
+    let store: Store
+    let root: String
+    let files: [Int64: (path: String, night: String)]
+    /// Scratch for addresses written as text.
+    private var scratch = [UInt8](repeating: 0, count: 32)
+
+    init(store: Store, root: String, files: [Int64: (path: String, night: String)]) {
+        self.store = store
+        self.root = root
+        self.files = files
+    }
+
+    // MARK: cells
+
+    /// A symbol's text; id 0 (the empty string) or NULL is a null.
+    private func symbol(_ table: PartitionedTable, _ column: Int, _ id: Int64) {
+        guard id > 0 else { return table.columns[column].append(nil as Int64?) }
+        store.symbols.arena.withUnsafeBytes { arena in
+            table.columns[column].append(utf8: UnsafeRawBufferPointer(rebasing: arena[store.symbols.range(Int32(id))]))
+        }
+    }
+
+    private func seconds(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
+        table.columns[column].append(value == absentInt64 ? nil : value * 1_000_000)
+    }
+
+    private func integer(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
+        table.columns[column].append(value == absentInt64 ? nil : value)
+    }
+
+    private func text(_ table: PartitionedTable, _ column: Int, _ bytes: UnsafeRawBufferPointer?) {
+        table.columns[column].append(utf8: bytes)
+    }
+
+    private func path(_ table: PartitionedTable, _ column: Int, _ fileID: Int64) {
+        table.columns[column].append(files[fileID]?.path)
+    }
+
+    /// A closed vocabulary's name, from a table of names by raw value; 0 (unknown) or out of range is a null.
+    private func name(_ table: PartitionedTable, _ column: Int, _ names: [StaticString], _ code: Int64) {
+        guard code > 0, code < names.count else { return table.columns[column].append(nil as Int64?) }
+        let name = names[Int(code)]
+        table.columns[column].append(utf8: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// A birth date kept as the number 19950529, as a date.
+    private func birthDate(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
+        guard value > 0 else { return table.columns[column].append(nil as Int64?) }
+        // Days from the civil date (Howard Hinnant's days_from_civil).
+        let day = value % 100, month = (value / 100) % 100
+        let year = value / 10_000 - (month <= 2 ? 1 : 0)
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        table.columns[column].append(era * 146_097 + dayOfEra - 719_468)
+    }
+
+    /// Dotted IPv4 text; NULL or a negative (absent) address is a null.
+    private func ipv4(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
+        guard value >= 0 && value <= 0xFFFF_FFFF else { return table.columns[column].append(nil as Int64?) }
+        var count = 0
+        for shift in stride(from: 24, through: 0, by: -8) {
+            var octet = Int((value >> Int64(shift)) & 0xFF)
+            if octet >= 100 { scratch[count] = UInt8(48 + octet / 100); count += 1; octet %= 100; scratch[count] = UInt8(48 + octet / 10); count += 1 }
+            else if octet >= 10 { scratch[count] = UInt8(48 + octet / 10); count += 1 }
+            scratch[count] = UInt8(48 + octet % 10)
+            count += 1
+            if shift > 0 { scratch[count] = UInt8(ascii: "."); count += 1 }
+        }
+        scratch.withUnsafeBytes { table.columns[column].append(utf8: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// `AA-BB-CC-DD-EE-FF`, as reports write a MAC; NULL or negative is a null.
+    private func mac(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
+        guard value >= 0 && value <= 0xFFFF_FFFF_FFFF else { return table.columns[column].append(nil as Int64?) }
+        let digits: StaticString = "0123456789ABCDEF"
+        var count = 0
+        for position in (0..<6).reversed() {
+            let octet = Int((value >> Int64(position * 8)) & 0xFF)
+            scratch[count] = digits.utf8Start[octet >> 4]
+            scratch[count + 1] = digits.utf8Start[octet & 0xF]
+            count += 2
+            if position > 0 { scratch[count] = UInt8(ascii: "-"); count += 1 }
+        }
+        scratch.withUnsafeBytes { table.columns[column].append(utf8: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// Reads `sql` row by row; rows of a file outside the export are passed over. `row` appends the cells of one row
+    /// to the table's current partition (chosen here from the row's venue and file).
+    private func copy(
+        _ table: PartitionedTable, _ sql: String, venueColumn: Int32, fileColumn: Int32, bindings: [Int64] = [],
+        _ row: (Statement) throws(ExportError) -> Void
+    ) throws(ExportError) {
+        do {
+            let statement = try store.connection.prepare(sql)
+            for (index, value) in bindings.enumerated() { statement.bind(Int32(index + 1), value) }
+            var lastVenue = Int64.min
+            var lastFile = Int64.min
+            while try statement.step() {
+                let venue = venueColumn >= 0 ? statement.int64(venueColumn) : 0
+                let file = statement.int64(fileColumn)
+                if venue != lastVenue || file != lastFile {
+                    guard let night = files[file]?.night else { continue }
+                    try table.select(night: night, venue: venueColumn >= 0 ? store.symbolText(venue) : "")
+                    lastVenue = venue
+                    lastFile = file
+                }
+                try row(statement)
+                try table.endRow()
+            }
+        } catch let error as StoreError {
+            throw ExportError(description: error.description)
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError(description: "\(error)")
+        }
+    }
+
+    private func finished(_ table: PartitionedTable) throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        try table.finish()
+        return (table.name, table.files, table.rows)
+    }
+
+    // MARK: tables
+
+    static let userTypes: [StaticString] = ["", "member", "temporary", "staff"]
+    static let checkouts: [StaticString] = ["", "normal", "manual", "automatic", "forced"]
+    static let transactionKinds: [StaticString] = [
+        "", "openAccount", "topUp", "logOn", "logOff", "checkOut", "refund", "lateEntry", "manualCharge",
+        "changeTerminal", "goods",
+    ]
+    static let eventKinds: [StaticString] = ["", "ONLINE", "OFFLINE", "HEARTBEAT", "PROC", "SNAP", "SWIPE", "AUDIT", "FLOW"]
+    static let families: [StaticString] = ["heartbeat", "snapshot"]
+
+    func sessions() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.sessions.rawValue, root: root,
+            fields: [
+                ParquetField("record_no", .string, nullable: false), ParquetField("card", .string),
+                ParquetField("cert_type", .int32), ParquetField("cert", .string), ParquetField("name", .string),
+                ParquetField("terminal", .string), ParquetField("ip", .string), ParquetField("user_type", .string),
+                ParquetField("start_time", .timestampMicros, nullable: false), ParquetField("end_time", .timestampMicros),
+                ParquetField("amount_fen", .int64, nullable: false), ParquetField("cashier", .string),
+                ParquetField("checkout", .string), ParquetField("note", .string),
+                ParquetField("export_time", .timestampMicros), ParquetField("birth_date", .date),
+                ParquetField("path", .string, nullable: false), ParquetField("line", .int64, nullable: false),
+            ])
+        try copy(
+            table,
+            """
+            SELECT venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime, amountFen,
+              cashier, checkout, note, exportTime, birthDate, fileId, line FROM session ORDER BY venue, recordNo
+            """, venueColumn: 0, fileColumn: 17
+        ) { (s: Statement) throws(ExportError) in
+            text(table, 0, s.textBytes(1))
+            symbol(table, 1, s.int64(2))
+            integer(table, 2, s.int64(3) == 0 ? absentInt64 : s.int64(3))
+            symbol(table, 3, s.int64(4))
+            symbol(table, 4, s.int64(5))
+            symbol(table, 5, s.int64(6))
+            ipv4(table, 6, s.isNull(7) ? -1 : s.int64(7))
+            name(table, 7, Self.userTypes, s.int64(8))
+            seconds(table, 8, s.int64(9))
+            seconds(table, 9, s.nullableInt64(10))
+            integer(table, 10, s.int64(11))
+            symbol(table, 11, s.int64(12))
+            name(table, 12, Self.checkouts, s.int64(13))
+            symbol(table, 13, s.int64(14))
+            seconds(table, 14, s.nullableInt64(15))
+            birthDate(table, 15, s.nullableInt64(16))
+            path(table, 16, s.int64(17))
+            integer(table, 17, s.int64(18))
+        }
+        return try finished(table)
+    }
+
+    /// The name of `code` in `names` (0 included); out of range is a null.
+    private func code(_ table: PartitionedTable, _ column: Int, _ names: [StaticString], _ code: Int64) {
+        guard code >= 0, code < names.count else { return table.columns[column].append(nil as Int64?) }
+        let name = names[Int(code)]
+        table.columns[column].append(utf8: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    func realnameSessions() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.realnameSessions.rawValue, root: root,
+            fields: [
+                ParquetField("terminal", .string), ParquetField("cert_type", .int32),
+                ParquetField("cert", .string, nullable: false), ParquetField("name", .string),
+                ParquetField("start_time", .timestampMicros, nullable: false), ParquetField("end_time", .timestampMicros),
+                ParquetField("birth_date", .date), ParquetField("path", .string, nullable: false),
+                ParquetField("line", .int64, nullable: false),
+            ])
+        try copy(
+            table,
+            """
+            SELECT venue, terminal, certType, cert, name, startTime, endTime, birthDate, fileId, line FROM realnameSession
+            ORDER BY venue, terminal, cert, startTime
+            """, venueColumn: 0, fileColumn: 8
+        ) { (s: Statement) throws(ExportError) in
+            symbol(table, 0, s.int64(1))
+            integer(table, 1, s.int64(2) == 0 ? absentInt64 : s.int64(2))
+            // A cert is never empty here (the record is keyed by it); an empty one would be a null in a required column.
+            s.int64(3) > 0 ? symbol(table, 2, s.int64(3)) : table.columns[2].append("")
+            symbol(table, 3, s.int64(4))
+            seconds(table, 4, s.int64(5))
+            seconds(table, 5, s.nullableInt64(6))
+            birthDate(table, 6, s.nullableInt64(7))
+            path(table, 7, s.int64(8))
+            integer(table, 8, s.int64(9))
+        }
+        return try finished(table)
+    }
+
+    func transactions() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.transactions.rawValue, root: root,
+            fields: [
+                ParquetField("serial_no", .string, nullable: false), ParquetField("time", .timestampMicros, nullable: false),
+                ParquetField("kind", .string), ParquetField("card", .string), ParquetField("cert", .string),
+                ParquetField("amount_fen", .int64), ParquetField("balance_fen", .int64), ParquetField("cashier", .string),
+                ParquetField("terminal", .string), ParquetField("note", .string),
+                ParquetField("path", .string, nullable: false), ParquetField("line", .int64, nullable: false),
+            ])
+        try copy(
+            table,
+            """
+            SELECT venue, serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal, note, fileId, line
+            FROM billingTransaction ORDER BY venue, serialNo
+            """, venueColumn: 0, fileColumn: 11
+        ) { (s: Statement) throws(ExportError) in
+            text(table, 0, s.textBytes(1))
+            seconds(table, 1, s.int64(2))
+            name(table, 2, Self.transactionKinds, s.int64(3))
+            symbol(table, 3, s.int64(4))
+            symbol(table, 4, s.int64(5))
+            integer(table, 5, s.nullableInt64(6))
+            integer(table, 6, s.nullableInt64(7))
+            symbol(table, 7, s.int64(8))
+            symbol(table, 8, s.int64(9))
+            symbol(table, 9, s.int64(10))
+            path(table, 10, s.int64(11))
+            integer(table, 11, s.int64(12))
+        }
+        return try finished(table)
+    }
+
+    static let codesByKind: [[StaticString]] = [
+        [], [], [], ["idle", "locked", "inUse"], ["start", "stop"], [], ["ok", "readFail", "demagnetised", "expired"],
+        ["start", "stop", "tamper", "config"], [],
+    ]
+
+    func auditEvents() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.auditEvents.rawValue, root: root,
+            fields: [
+                ParquetField("time", .timestampMicros, nullable: false), ParquetField("kind", .string, nullable: false),
+                ParquetField("terminal", .string), ParquetField("ip", .string), ParquetField("mac", .string),
+                ParquetField("cert_type", .int32), ParquetField("cert", .string), ParquetField("name", .string),
+                ParquetField("text", .string), ParquetField("md5", .string), ParquetField("code", .string),
+                ParquetField("dst_ip", .string), ParquetField("dst_port", .int32), ParquetField("bytes_up", .int64),
+                ParquetField("bytes_down", .int64), ParquetField("path", .string, nullable: false),
+                ParquetField("line", .int64, nullable: false),
+            ])
+        // Each file's rows of a venue by their rowid span, in the span table's order: venue by venue, no sort.
+        try copy(
+            table,
+            """
+            SELECT e.venue, e.time, e.kind, e.terminal, e.ip, e.mac, e.certType, e.cert, e.name, e.text, e.md5, e.code,
+              e.dstIp, e.dstPort, e.bytesUp, e.bytesDown, e.fileId, e.line
+            FROM auditEventSpan p CROSS JOIN auditEvent e ON e.id BETWEEN p.firstId AND p.lastId AND e.venue = p.venue
+            ORDER BY p.venue, p.fileId, e.id
+            """, venueColumn: 0, fileColumn: 16
+        ) { (s: Statement) throws(ExportError) in
+            let kind = s.int64(2)
+            let flow = kind == Int64(AuditEventKind.flow.rawValue)
+            seconds(table, 0, s.int64(1))
+            name(table, 1, Self.eventKinds, kind)
+            symbol(table, 2, s.int64(3))
+            ipv4(table, 3, s.isNull(4) ? -1 : s.int64(4))
+            mac(table, 4, s.isNull(5) ? -1 : s.int64(5))
+            integer(table, 5, s.int64(6) == 0 ? absentInt64 : s.int64(6))
+            symbol(table, 6, s.int64(7))
+            symbol(table, 7, s.int64(8))
+            symbol(table, 8, s.int64(9))
+            symbol(table, 9, s.int64(10))
+            code(table, 10, kind >= 0 && kind < Self.codesByKind.count ? Self.codesByKind[Int(kind)] : [], s.int64(11))
+            ipv4(table, 11, s.isNull(12) ? -1 : s.int64(12))
+            integer(table, 12, flow ? s.int64(13) : absentInt64)
+            integer(table, 13, flow ? s.int64(14) : absentInt64)
+            integer(table, 14, flow ? s.int64(15) : absentInt64)
+            path(table, 15, s.int64(16))
+            integer(table, 16, s.int64(17))
+        }
+        return try finished(table)
+    }
+
+    func pulseRuns() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.pulseRuns.rawValue, root: root,
+            fields: [
+                ParquetField("terminal", .string, nullable: false), ParquetField("family", .string, nullable: false),
+                ParquetField("first_time", .timestampMicros, nullable: false),
+                ParquetField("last_time", .timestampMicros, nullable: false),
+                ParquetField("count", .int64, nullable: false), ParquetField("path", .string, nullable: false),
+                ParquetField("first_line", .int64, nullable: false),
+            ])
+        try copy(
+            table,
+            """
+            SELECT venue, terminal, family, minTime, maxTime, count, fileId, baseLine FROM pulseRun
+            ORDER BY venue, terminal, family, id
+            """, venueColumn: 0, fileColumn: 6
+        ) { (s: Statement) throws(ExportError) in
+            s.int64(1) > 0 ? symbol(table, 0, s.int64(1)) : table.columns[0].append("")
+            code(table, 1, Self.families, s.int64(2))
+            seconds(table, 2, s.int64(3))
+            seconds(table, 3, s.int64(4))
+            integer(table, 4, s.int64(5))
+            path(table, 5, s.int64(6))
+            integer(table, 6, s.int64(7))
+        }
+        return try finished(table)
+    }
+
+    func terminalAddresses() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.terminalAddresses.rawValue, root: root,
+            fields: [
+                ParquetField("terminal", .string), ParquetField("ip", .string), ParquetField("mac", .string),
+                ParquetField("first_time", .timestampMicros, nullable: false),
+                ParquetField("last_time", .timestampMicros, nullable: false),
+                ParquetField("count", .int64, nullable: false), ParquetField("path", .string, nullable: false),
+                ParquetField("line", .int64, nullable: false),
+            ])
+        try copy(
+            table,
+            """
+            SELECT venue, terminal, ip, mac, firstTime, lastTime, count, fileId, line FROM terminalAddress
+            ORDER BY venue, fileId, terminal, ip, mac
+            """, venueColumn: 0, fileColumn: 7
+        ) { (s: Statement) throws(ExportError) in
+            symbol(table, 0, s.int64(1))
+            ipv4(table, 1, s.int64(2))
+            mac(table, 2, s.int64(3))
+            seconds(table, 3, s.int64(4))
+            seconds(table, 4, s.int64(5))
+            integer(table, 5, s.int64(6))
+            path(table, 6, s.int64(7))
+            integer(table, 7, s.int64(8))
+        }
+        return try finished(table)
+    }
+
+    /// Quarantined rows have no venue: partitioned by night alone. `raw` is the line's bytes as read (GBK stays GBK).
+    func quarantine() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.quarantine.rawValue, root: root,
+            fields: [
+                ParquetField("path", .string, nullable: false), ParquetField("line", .int64, nullable: false),
+                ParquetField("reason", .string, nullable: false), ParquetField("detail", .string, nullable: false),
+                ParquetField("raw", .binary, nullable: false), ParquetField("truncated", .boolean, nullable: false),
+            ], byVenue: false)
+        try copy(
+            table, "SELECT fileId, line, reason, detail, raw, truncated FROM quarantinedRow ORDER BY id", venueColumn: -1,
+            fileColumn: 0
+        ) { (s: Statement) throws(ExportError) in
+            path(table, 0, s.int64(0))
+            integer(table, 1, s.int64(1))
+            text(table, 2, s.textBytes(2))
+            text(table, 3, s.textBytes(3))
+            table.columns[4].append(utf8: s.blob(4))
+            table.columns[5].append(s.int64(5) != 0)
+        }
+        return try finished(table)
+    }
+
+    /// The dump's files, by night: what each was read as and how many of its lines were used, quarantined, skipped.
+    func fileTable() throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        let table = PartitionedTable(
+            name: ParquetTables.files.rawValue, root: root,
+            fields: [
+                ParquetField("path", .string, nullable: false), ParquetField("content_hash", .string, nullable: false),
+                ParquetField("format", .string), ParquetField("encoding", .string), ParquetField("compression", .string),
+                ParquetField("status", .string, nullable: false), ParquetField("lines", .int64),
+                ParquetField("rows", .int64), ParquetField("quarantined", .int64), ParquetField("skipped", .int64),
+                ParquetField("bytes", .int64), ParquetField("export_time", .timestampMicros),
+                ParquetField("damage_offset", .int64), ParquetField("damage_reason", .string),
+                ParquetField("detail", .string), ParquetField("ingested_at", .timestampMicros),
+            ], byVenue: false)
+        try copy(
+            table,
+            """
+            SELECT id, path, contentHash, format, encoding, compression, status, lines, rows, quarantined, skipped, bytes,
+              exportTime, damageOffset, damageReason, detail, ingestedAt FROM ingestedFile ORDER BY id
+            """, venueColumn: -1, fileColumn: 0
+        ) { (s: Statement) throws(ExportError) in
+            for (column, source) in [(0, 1), (1, 2)] { text(table, column, s.textBytes(Int32(source))) }
+            for (column, source) in [(2, 3), (3, 4), (4, 5)] {
+                text(table, column, s.isNull(Int32(source)) ? nil : s.textBytes(Int32(source)))
+            }
+            text(table, 5, s.textBytes(6))
+            for (column, source) in [(6, 7), (7, 8), (8, 9), (9, 10), (10, 11)] { integer(table, column, s.nullableInt64(Int32(source))) }
+            seconds(table, 11, s.nullableInt64(12))
+            integer(table, 12, s.nullableInt64(13))
+            text(table, 13, s.isNull(14) ? nil : s.textBytes(14))
+            text(table, 14, s.isNull(15) ? nil : s.textBytes(15))
+            seconds(table, 15, s.nullableInt64(16))
+        }
+        return try finished(table)
+    }
+
+    /// Findings of the exported nights, partitioned by their night and venue, and their evidence as rows of its own
+    /// (finding id, file, line) in the same partitions, for SQL joins.
+    func findings(nights: Set<String>) throws(ExportError) -> [(name: String, files: Int, rows: Int)] {
+        let findings = PartitionedTable(
+            name: ParquetTables.findings.rawValue, root: root,
+            fields: [
+                ParquetField("id", .string, nullable: false), ParquetField("detector", .string, nullable: false),
+                ParquetField("severity", .string, nullable: false), ParquetField("terminal", .string),
+                ParquetField("cert", .string), ParquetField("address", .string),
+                ParquetField("start_time", .timestampMicros, nullable: false),
+                ParquetField("end_time", .timestampMicros, nullable: false),
+                ParquetField("summary", .string, nullable: false), ParquetField("summary_zh", .string),
+                ParquetField("first_seen_at", .timestampMicros, nullable: false),
+                ParquetField("last_seen_at", .timestampMicros, nullable: false),
+                ParquetField("evidence_lines", .int64, nullable: false),
+            ])
+        let evidence = PartitionedTable(
+            name: ParquetTables.findingEvidence.rawValue, root: root,
+            fields: [
+                ParquetField("finding_id", .string, nullable: false), ParquetField("path", .string),
+                ParquetField("line", .int64, nullable: false),
+            ])
+        do {
+            let statement = try store.connection.prepare(
+                """
+                SELECT key, detector, severity, venue, terminal, cert, address, startTime, endTime, summary, summaryZh,
+                  firstSeenAt, lastSeenAt, evidence, night FROM finding ORDER BY venue, night, key
+                """)
+            while try statement.step() {
+                let night = statement.optionalString(14) ?? unknownNight
+                guard nights.contains(night) else { continue }
+                let venue = statement.string(3)
+                try findings.select(night: night, venue: venue)
+                try evidence.select(night: night, venue: venue)
+                text(findings, 0, statement.textBytes(0))
+                text(findings, 1, statement.textBytes(1))
+                text(findings, 2, statement.textBytes(2))
+                for (column, source) in [(3, 4), (4, 5), (5, 6)] {
+                    text(findings, column, statement.isNull(Int32(source)) ? nil : statement.textBytes(Int32(source)))
+                }
+                seconds(findings, 6, statement.int64(7))
+                seconds(findings, 7, statement.int64(8))
+                text(findings, 8, statement.textBytes(9))
+                text(findings, 9, statement.isNull(10) ? nil : statement.textBytes(10))
+                seconds(findings, 10, statement.int64(11))
+                seconds(findings, 11, statement.int64(12))
+                var lines = 0
+                for pair in statement.string(13).split(separator: ",") {
+                    let parts = pair.split(separator: ":")
+                    guard parts.count == 2, let file = Int64(parts[0]), let line = Int64(parts[1]) else {
+                        throw ExportError(
+                            description: "finding \(statement.string(0)) has evidence '\(pair.prefix(40))' that is not "
+                                + "file:line; the database is damaged")
+                    }
+                    text(evidence, 0, statement.textBytes(0))
+                    path(evidence, 1, file)
+                    evidence.columns[2].append(line)
+                    try evidence.endRow()
+                    lines += 1
+                }
+                findings.columns[12].append(Int64(lines))
+                try findings.endRow()
+            }
+        } catch let error as StoreError {
+            throw ExportError(description: error.description)
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError(description: "\(error)")
+        }
+        return [try finished(findings), try finished(evidence)]
+    }
+}

@@ -92,7 +92,8 @@ def read_duckdb(path, fields, rows):
 def read_spark(path, fields, rows):
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master("local[1]").appName("parquet-readback")
-             .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     frame = spark.read.parquet(path)
     names = [f["name"] for f in fields]

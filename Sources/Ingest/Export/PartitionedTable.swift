@@ -11,7 +11,7 @@ final class PartitionedTable {
     let name: String
     let fields: [ParquetField]
     private let folder: String
-    private let byVenue: Bool
+    let byVenue: Bool
     private let rowGroupRows: Int
     /// The current partition's columns; `append` writes into them.
     var columns: [ParquetColumn]

@@ -30,7 +30,8 @@ extension Store {
         for table in ParquetTables.allCases {
             for night in nights { try Self.removeTree(root + "/" + table.rawValue + "/night=" + PartitionedTable.escaped(night)) }
         }
-        let exporter = ParquetExporter(store: self, root: root, files: files.filter { nights.contains($0.value.night) })
+        let exporter = ParquetExporter(
+            store: self, root: root, files: files.filter { nights.contains($0.value.night) }, nights: nights)
         summary.tables.append(try exporter.sessions())
         summary.tables.append(try exporter.realnameSessions())
         summary.tables.append(try exporter.transactions())
@@ -38,7 +39,7 @@ extension Store {
         summary.tables.append(try exporter.pulseRuns())
         summary.tables.append(try exporter.terminalAddresses())
         summary.tables.append(try exporter.quarantine())
-        summary.tables += try exporter.findings(nights: nights)
+        summary.tables += try exporter.findings()
         summary.tables.append(try exporter.fileTable())
         return summary
     }
@@ -89,13 +90,15 @@ final class ParquetExporter {
     let store: Store
     let root: String
     let files: [Int64: (path: String, night: String)]
+    let nights: Set<String>
     /// Scratch for addresses written as text.
     private var scratch = [UInt8](repeating: 0, count: 32)
 
-    init(store: Store, root: String, files: [Int64: (path: String, night: String)]) {
+    init(store: Store, root: String, files: [Int64: (path: String, night: String)], nights: Set<String>) {
         self.store = store
         self.root = root
         self.files = files
+        self.nights = nights
     }
 
     // MARK: cells
@@ -207,6 +210,11 @@ final class ParquetExporter {
     }
 
     private func finished(_ table: PartitionedTable) throws(ExportError) -> (name: String, files: Int, rows: Int) {
+        // A table of nights alone has a file every night, rows or none (a clean night's quarantine is an empty file,
+        // which readers see as no rows rather than as no table).
+        if !table.byVenue {
+            for night in nights.sorted() { try table.select(night: night, venue: "") }
+        }
         try table.finish()
         return (table.name, table.files, table.rows)
     }
@@ -502,7 +510,7 @@ final class ParquetExporter {
 
     /// Findings of the exported nights, partitioned by their night and venue, and their evidence as rows of its own
     /// (finding id, file, line) in the same partitions, for SQL joins.
-    func findings(nights: Set<String>) throws(ExportError) -> [(name: String, files: Int, rows: Int)] {
+    func findings() throws(ExportError) -> [(name: String, files: Int, rows: Int)] {
         let findings = PartitionedTable(
             name: ParquetTables.findings.rawValue, root: root,
             fields: [

@@ -19,3 +19,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Parquet read-back tests and the Spark job: pyarrow, DuckDB and pyspark from PyPI (DEPENDENCIES.md); Spark runs on
+# the machine's Java 17 (a Debian JRE when there is none).
+if ! command -v java >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing openjdk-17-jre-headless" >&2
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+fi
+if ! python3 -c "import pyarrow, duckdb, pyspark" >/dev/null 2>&1; then
+    echo "setup: installing pyarrow, duckdb and pyspark from PyPI" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "pyarrow==26.0.1" "duckdb==2.0.1" "pyspark==4.3.0"
+fi

@@ -14,7 +14,7 @@ struct Netbar: ParsableCommand {
         version: "netbar \(version)",
         subcommands: [
             Analyze.self, IngestCommand.self, Detect.self, Report.self, ExportCommand.self, RegistryCommand.self,
-            Generate.self, ConfigCommand.self,
+            Generate.self, ConfigCommand.self, ScanCommand.self,
         ])
 }
 

@@ -23,6 +23,18 @@ package struct IngestOptions: Sendable {
     }
 }
 
+/// Where parsed files go, one at a time in input order: the store's writer, or a scan that only counts.
+package protocol IngestWriter {
+    func beginFile(path: String) throws(StoreError)
+    func write(_ message: IngestMessage) throws(StoreError)
+    /// Ends the file and returns its report with its final status.
+    func endFile(_ report: FileReport) throws(StoreError) -> FileReport
+    /// Gives up the current file after an error.
+    func abandonFile()
+}
+
+extension StoreWriter: IngestWriter {}
+
 /// Runs the ingest: files are parsed in parallel (STYLE.md §3: parallel across files first), each into
 /// its own bounded channel, and the single writer stores them in input order, so that a re-run gives
 /// the same database whatever the thread timing.
@@ -36,7 +48,7 @@ package enum IngestRun {
     /// batches can hold is bounded by this and by the channels' capacity.
     static let admittedBytesBudget: Int64 = 96 << 20
 
-    package static func run(_ options: IngestOptions, writer: StoreWriter) throws(StoreError) -> [FileReport] {
+    package static func run(_ options: IngestOptions, writer: some IngestWriter) throws(StoreError) -> [FileReport] {
         let files = options.inputs
         guard !files.isEmpty else { return [] }
         let channels = (0..<files.count).map { _ in Channel<IngestMessage>(capacity: channelCapacity) }

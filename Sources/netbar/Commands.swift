@@ -14,7 +14,7 @@ struct Netbar: ParsableCommand {
         version: "netbar \(version)",
         subcommands: [
             Analyze.self, IngestCommand.self, Detect.self, Report.self, ExportCommand.self, RegistryCommand.self,
-            Generate.self, ConfigCommand.self, ScanCommand.self,
+            Generate.self, ConfigCommand.self, ScanCommand.self, IDOverlapCommand.self,
         ])
 }
 
@@ -88,6 +88,21 @@ struct Analyze: ParsableCommand {
             owner-only), for DuckDB, Spark or pandas.
             """)
     var parquet: String?
+    @Option(
+        name: .customLong("venue"),
+        help: "Judge (and export) only this venue (场所编码); repeat for more. For the Spark job's groups of venues.")
+    var onlyVenues: [String] = []
+    @Option(
+        name: .long,
+        help: "The end of the whole dump's data (epoch seconds) when the inputs are part of it (the Spark job).")
+    var dataEnd: Int64?
+    @Option(
+        name: .long,
+        help: """
+            Write every session with a cert here (JSON Lines) and leave id-sharing's overlap rule, which crosses \
+            venues, to the caller (the Spark job).
+            """)
+    var idSessions: String?
     @Option(name: .long, help: "The rule-to-article table of the notices (default: reports/legal-basis.tsv, built in).")
     var legalBasis: String?
     @Flag(name: .long, help: "Show certificate numbers in full in reports.")
@@ -100,8 +115,11 @@ struct Analyze: ParsableCommand {
         guard !inputs.isEmpty else { throw RunError.usage("no INPUT given: name files, directories or - for standard input") }
         let names = try Wiring.columnNames(ingestOptions.columns)
         let articles = try Wiring.legalBasis(legalBasis)
-        let settings = try Wiring.detectionSettings(
+        var settings = try Wiring.detectionSettings(
             configPath: detectOptions.config, signaturesPath: detectOptions.signatures)
+        if !onlyVenues.isEmpty { settings.onlyVenues = Set(onlyVenues) }
+        settings.dataEndSeconds = dataEnd
+        if idSessions != nil { settings.identitySessions = IdentitySessionCollector() }
         if let registry { try Wiring.checkRegistryFolder(registry) }
         // Without --db, a database of this run alone: findings of an earlier dump analysed in the same
         // folder must not appear among this one's. It holds whole cert numbers, so it goes even on SIGINT/SIGTERM.
@@ -152,8 +170,11 @@ struct Analyze: ParsableCommand {
         if let parquet {
             // The run's night; a run that read only files already held exports every night it holds.
             try Wiring.exportParquet(
-                store: database, to: parquet, nights: ingested.night.map { [$0] }, quiet: ingestOptions.quiet,
-                language: language.lang)
+                store: database, to: parquet, nights: ingested.night.map { [$0] }, venues: settings.onlyVenues,
+                quiet: ingestOptions.quiet, language: language.lang)
+        }
+        if let idSessions, let collector = settings.identitySessions {
+            try Wiring.write(Wiring.identitySessionLines(collector.sessions, paths: data.paths), to: idSessions)
         }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night

@@ -25,7 +25,8 @@ enum Wiring {
     /// Writes the tables of `nights` (nil: every night) as Parquet under `folder`, one line a table on standard error.
     /// A night the database does not hold is a usage error naming those it does.
     static func exportParquet(
-        store: Store, to folder: String, nights: Set<String>?, quiet: Bool, language: Language
+        store: Store, to folder: String, nights: Set<String>?, venues: Set<String>? = nil, quiet: Bool,
+        language: Language
     ) throws(RunError) {
         if let nights {
             let held: Set<String>
@@ -42,7 +43,7 @@ enum Wiring {
         }
         let summary: ExportSummary
         do {
-            summary = try store.exportParquet(to: folder, nights: nights)
+            summary = try store.exportParquet(to: folder, nights: nights, venues: venues)
         } catch {
             throw .storeFault("the Parquet export could not finish: \(error.description)")
         }
@@ -276,6 +277,12 @@ enum Wiring {
     struct DetectionSettings {
         var config: DetectorConfig
         var signatures: Signatures?
+        /// Only these venues are judged (a Spark job's group); nil: every venue.
+        var onlyVenues: Set<String>?
+        /// The whole dump's data end, when the database holds part of the dump.
+        var dataEndSeconds: Int64?
+        /// Takes id-sharing's sessions and leaves its overlap part to the caller (a Spark job).
+        var identitySessions: IdentitySessionCollector?
     }
 
     static func detectionSettings(configPath: String?, signaturesPath: String?) throws(RunError) -> DetectionSettings {
@@ -316,17 +323,19 @@ enum Wiring {
     /// Runs every detector over the store, keeps the findings in it, and returns what it found.
     static func detect(store: Store, settings: DetectionSettings) throws(RunError) -> DetectionResult {
         do throws(StoreError) {
-            let loader = try StoreLoader(store: store)
+            var loader = try StoreLoader(store: store)
+            loader.dataEndOverride = settings.dataEndSeconds
             // A second reader on its own connection: loading venues is most of detection's time.
             let reader = try Store(path: store.path, access: .shared)
             try store.setPageCache(kibibytes: 16 << 10)
             try reader.setPageCache(kibibytes: 16 << 10)
-            let venues = try StoredVenues(
-                loaders: reader.symbols.count == store.symbols.count
-                    ? [loader, try StoreLoader(store: reader, sharingSymbolsOf: loader)] : [loader])
+            var second = reader.symbols.count == store.symbols.count
+                ? try StoreLoader(store: reader, sharingSymbolsOf: loader) : nil
+            second?.dataEndOverride = settings.dataEndSeconds
+            let venues = try StoredVenues(loaders: [loader] + (second.map { [$0] } ?? []), onlyVenues: settings.onlyVenues)
             let context = DetectionContext(
                 config: settings.config, signatures: settings.signatures, registry: try loader.registry(),
-                symbols: loader.symbols)
+                symbols: loader.symbols, identitySessions: settings.identitySessions)
             let run = try store.beginDetectionRun()
             let nightOfFile = try store.nightOfFiles()
             let latest = Set(nightOfFile.values).max()
@@ -346,6 +355,18 @@ enum Wiring {
         } catch {
             throw .storeFault("detection could not finish: \(error.description)")
         }
+    }
+
+    /// id-sharing's sessions as JSON Lines: cert, venue, terminal, start and end (epoch seconds), file and line.
+    static func identitySessionLines(_ sessions: [IdentitySessionCollector.Session], paths: [Int64: String]) -> String {
+        var output = ""
+        for session in sessions {
+            output += "{\"cert\":\(JSONText.quoted(session.cert)),\"venue\":\(JSONText.quoted(session.venue))"
+            output += ",\"terminal\":\(JSONText.quoted(session.terminal)),\"start\":\(session.startSeconds)"
+            output += ",\"end\":\(session.endSeconds),\"file\":\(JSONText.quoted(paths[Int64(session.source.fileID)] ?? "?"))"
+            output += ",\"line\":\(session.source.line)}\n"
+        }
+        return output
     }
 
     static func findingRow(_ finding: Finding, night: String?) -> FindingRow {

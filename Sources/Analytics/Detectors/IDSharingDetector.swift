@@ -32,6 +32,23 @@ package struct IDSharingDetector: Detector {
 
     package init() {}
 
+    /// The overlap rule alone, over sessions gathered elsewhere (the Spark job's groups of venues): the findings an
+    /// `analyze` of the whole dump gives for those certs. `symbols` names the sessions' texts.
+    package static func overlapFindings(
+        _ sessions: [(cert: SymbolID, venue: SymbolID, terminal: SymbolID, startSeconds: Int64, endSeconds: Int64, source: SourceRef)],
+        context: DetectionContext
+    ) -> [Finding] {
+        var detector = IDSharingDetector()
+        detector.certSessions = sessions.map {
+            CertSession(
+                cert: $0.cert, venue: $0.venue, terminal: $0.terminal, startSeconds: $0.startSeconds,
+                endSeconds: max($0.startSeconds, $0.endSeconds), source: $0.source)
+        }
+        var plain = context
+        plain.identitySessions = nil
+        return detector.finish(context: plain)
+    }
+
     package func missingInputs(_ context: DetectionContext) -> [Wording] { [] }
 
     package mutating func consume(_ venue: VenueSlice, context: DetectionContext) {
@@ -100,10 +117,28 @@ package struct IDSharingDetector: Detector {
     }
 
     package mutating func finish(context: DetectionContext) -> [Finding] {
+        if let collector = context.identitySessions {
+            for session in certSessions {
+                collector.add(
+                    .init(
+                        cert: context.symbols.text(session.cert), venue: context.symbols.text(session.venue),
+                        terminal: context.symbols.text(session.terminal), startSeconds: session.startSeconds,
+                        endSeconds: session.endSeconds, source: session.source))
+            }
+            certSessions = []
+            return findings
+        }
         let minimumOverlap = seconds(minutes: context.config[Self.self].minimumOverlapMinutes)
-        certSessions.sort {
-            ($0.cert, $0.startSeconds, $0.endSeconds, $0.venue, $0.terminal, $0.source)
-                < ($1.cert, $1.startSeconds, $1.endSeconds, $1.venue, $1.terminal, $1.source)
+        // Ties of time are broken by the venue's and terminal's text, not their symbol ids: ids follow the order
+        // names were first read, which differs between one run over the dump and a Spark job's groups of venues.
+        let symbols = context.symbols
+        certSessions.sort { a, b in
+            if (a.cert, a.startSeconds, a.endSeconds) != (b.cert, b.startSeconds, b.endSeconds) {
+                return (a.cert, a.startSeconds, a.endSeconds) < (b.cert, b.startSeconds, b.endSeconds)
+            }
+            if a.venue != b.venue { return symbols.text(a.venue) < symbols.text(b.venue) }
+            if a.terminal != b.terminal { return symbols.text(a.terminal) < symbols.text(b.terminal) }
+            return a.source < b.source
         }
         var groupStart = 0
         while groupStart < certSessions.count {

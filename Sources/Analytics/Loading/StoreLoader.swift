@@ -11,6 +11,11 @@ package struct StoreLoader {
     private let macSymbols: [Int64: SymbolID]
     /// Where an open session without an export time ends (FORMATS.md §4: the end of the dump's data): the night's.
     package var dataEndSeconds: Int64
+    /// The end of the dump's data when this store holds only part of it (a Spark job's group of venues): the whole
+    /// dump's, as `netbar scan` found it.
+    package var dataEndOverride: Int64? {
+        didSet { if let dataEndOverride { dataEndSeconds = dataEndOverride } }
+    }
 
     package init(store: Store) throws(StoreError) {
         self.store = store
@@ -47,7 +52,11 @@ package struct StoreLoader {
     /// Limits loading to one night's files (nil: every file) and takes that night's data end.
     package mutating func scope(to fileIDs: [Int64]?) throws(StoreError) {
         try store.setScope(fileIDs: fileIDs)
-        dataEndSeconds = try store.dataEndSeconds() ?? 0
+        if let dataEndOverride {
+            dataEndSeconds = dataEndOverride
+        } else {
+            dataEndSeconds = try store.dataEndSeconds() ?? 0
+        }
     }
 
     /// The registry, if one was imported.
@@ -270,7 +279,7 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
     /// `loaders`: one or more loaders of the same store, each on its own connection and with the same symbols
     /// (slices name text by the first loader's). The venues of each night are listed once, here, so that every
     /// loader walks the same list.
-    package init(loaders: [StoreLoader]) throws(StoreError) {
+    package init(loaders: [StoreLoader], onlyVenues: Set<String>? = nil) throws(StoreError) {
         precondition(!loaders.isEmpty)
         self.loaders = loaders.map(LoaderBox.init)
         var lister = loaders[0]
@@ -280,7 +289,8 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
         var scopes: [(night: String?, fileIDs: [Int64]?, venues: [Int64])] = []
         for (night, fileIDs) in scoped {
             try lister.scope(to: fileIDs)
-            scopes.append((night, fileIDs, try lister.venueIDs()))
+            let venues = try lister.venueIDs().filter { onlyVenues?.contains(lister.store.symbolText($0)) ?? true }
+            scopes.append((night, fileIDs, venues))
         }
         try lister.scope(to: nil)
         self.scopes = scopes

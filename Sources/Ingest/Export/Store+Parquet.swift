@@ -16,7 +16,10 @@ extension Store {
     /// `TABLE/night=YYYY-MM-DD/venue=CODE/part-0.parquet`, ZSTD pages, venue codes as text. `nights` limits the export
     /// to those nights (nil: every night). The folders of the nights written are replaced whole, so a re-export
     /// never leaves a venue that is no longer there.
-    package func exportParquet(to root: String, nights wanted: Set<String>? = nil) throws(ExportError) -> ExportSummary {
+    /// `venues` limits the tables of venues to those (a Spark job's group; the tables of nights alone are whole).
+    package func exportParquet(
+        to root: String, nights wanted: Set<String>? = nil, venues: Set<String>? = nil
+    ) throws(ExportError) -> ExportSummary {
         let files: [Int64: (path: String, night: String)]
         do {
             files = try exportFiles()
@@ -31,7 +34,8 @@ extension Store {
             for night in nights { try Self.removeTree(root + "/" + table.rawValue + "/night=" + PartitionedTable.escaped(night)) }
         }
         let exporter = ParquetExporter(
-            store: self, root: root, files: files.filter { nights.contains($0.value.night) }, nights: nights)
+            store: self, root: root, files: files.filter { nights.contains($0.value.night) }, nights: nights,
+            venues: venues)
         summary.tables.append(try exporter.sessions())
         summary.tables.append(try exporter.realnameSessions())
         summary.tables.append(try exporter.transactions())
@@ -91,14 +95,19 @@ final class ParquetExporter {
     let root: String
     let files: [Int64: (path: String, night: String)]
     let nights: Set<String>
+    let venues: Set<String>?
     /// Scratch for addresses written as text.
     private var scratch = [UInt8](repeating: 0, count: 32)
 
-    init(store: Store, root: String, files: [Int64: (path: String, night: String)], nights: Set<String>) {
+    init(
+        store: Store, root: String, files: [Int64: (path: String, night: String)], nights: Set<String>,
+        venues: Set<String>?
+    ) {
         self.store = store
         self.root = root
         self.files = files
         self.nights = nights
+        self.venues = venues
     }
 
     // MARK: cells
@@ -188,14 +197,22 @@ final class ParquetExporter {
             for (index, value) in bindings.enumerated() { statement.bind(Int32(index + 1), value) }
             var lastVenue = Int64.min
             var lastFile = Int64.min
+            var skipping = false
             while try statement.step() {
                 let venue = venueColumn >= 0 ? statement.int64(venueColumn) : 0
                 let file = statement.int64(fileColumn)
                 if venue != lastVenue || file != lastFile {
-                    guard let night = files[file]?.night else { continue }
-                    try table.select(night: night, venue: venueColumn >= 0 ? store.symbolText(venue) : "")
                     lastVenue = venue
                     lastFile = file
+                    let venueText = venueColumn >= 0 ? store.symbolText(venue) : ""
+                    guard let night = files[file]?.night, venueColumn < 0 || venues?.contains(venueText) ?? true else {
+                        skipping = true
+                        continue
+                    }
+                    skipping = false
+                    try table.select(night: night, venue: venueText)
+                } else if skipping {
+                    continue
                 }
                 try row(statement)
                 try table.endRow()
@@ -538,8 +555,8 @@ final class ParquetExporter {
                 """)
             while try statement.step() {
                 let night = statement.optionalString(14) ?? unknownNight
-                guard nights.contains(night) else { continue }
                 let venue = statement.string(3)
+                guard nights.contains(night), venues?.contains(venue) ?? true else { continue }
                 try findings.select(night: night, venue: venue)
                 try evidence.select(night: night, venue: venue)
                 text(findings, 0, statement.textBytes(0))

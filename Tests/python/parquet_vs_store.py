@@ -67,6 +67,14 @@ def mac(value):
     return "-".join(f"{(value >> (8 * p)) & 0xFF:02X}" for p in reversed(range(6)))
 
 
+def identifier(key):
+    """A finding's id: FNV-1a (64 bits) of its key, as in findings.jsonl."""
+    value = 0xCBF29CE484222325
+    for byte in key.encode("utf-8"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
+
+
 def micros(seconds):
     return None if seconds is None else seconds * 1_000_000
 
@@ -164,11 +172,11 @@ def expected(db):
             "firstSeenAt, lastSeenAt, evidence, night FROM finding"):
         night = text(night) or "unknown"
         pairs = [pair.split(":") for pair in text(pairs).split(",") if pair]
-        rows.append((text(key), text(detector), text(severity), text(terminal), text(cert), text(address),
+        rows.append((identifier(text(key)), text(detector), text(severity), text(terminal), text(cert), text(address),
                      micros(start), micros(end), text(summary), text(summary_zh), micros(first_seen),
                      micros(last_seen), len(pairs), night, text(venue)))
         for file_id, line in pairs:
-            evidence.append((text(key), files[int(file_id)][0], int(line), night, text(venue)))
+            evidence.append((identifier(text(key)), files[int(file_id)][0], int(line), night, text(venue)))
     tables["findings"] = rows
     tables["finding_evidence"] = evidence
     rows = []

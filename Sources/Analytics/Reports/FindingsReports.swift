@@ -51,12 +51,7 @@ package struct FindingsRenderer {
     }
 
     /// A short stable id of a finding's key, for analysts to refer to a case.
-    package static func identifier(_ key: String) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    package static func identifier(_ key: String) -> String { FindingRow.identifier(key) }
 
     /// A CSV cell: quoted when needed, and never the start of a spreadsheet formula (a cell from an input that
     /// begins with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, the OWASP rule).

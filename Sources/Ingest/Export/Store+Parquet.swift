@@ -559,7 +559,8 @@ final class ParquetExporter {
                 guard nights.contains(night), venues?.contains(venue) ?? true else { continue }
                 try findings.select(night: night, venue: venue)
                 try evidence.select(night: night, venue: venue)
-                text(findings, 0, statement.textBytes(0))
+                let identifier = FindingRow.identifier(statement.string(0))
+                findings.columns[0].append(identifier)
                 text(findings, 1, statement.textBytes(1))
                 text(findings, 2, statement.textBytes(2))
                 for (column, source) in [(3, 4), (4, 5), (5, 6)] {
@@ -579,7 +580,7 @@ final class ParquetExporter {
                             description: "finding \(statement.string(0)) has evidence '\(pair.prefix(40))' that is not "
                                 + "file:line; the database is damaged")
                     }
-                    text(evidence, 0, statement.textBytes(0))
+                    evidence.columns[0].append(identifier)
                     path(evidence, 1, file)
                     evidence.columns[2].append(line)
                     try evidence.endRow()

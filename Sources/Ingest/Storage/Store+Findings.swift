@@ -44,6 +44,14 @@ package struct FindingRow: Sendable, Equatable {
         self.evidence = evidence
     }
 
+    /// The finding's id in every output (JSON Lines, CSV, Parquet): FNV-1a (64 bits) of its key, 16 hex digits.
+    package static func identifier(_ key: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     package static func == (lhs: FindingRow, rhs: FindingRow) -> Bool {
         lhs.key == rhs.key && lhs.summary == rhs.summary && lhs.summaryZh == rhs.summaryZh && lhs.night == rhs.night
             && lhs.seenBefore == rhs.seenBefore && lhs.endSeconds == rhs.endSeconds

@@ -15,6 +15,8 @@ if [ -z "${NETBAR:-}" ] && [ ! -x "$netbar" ]; then
     (cd "$root" && swift build -c release >&2)
 fi
 command -v spark-submit >/dev/null 2>&1 || "$root/scripts/setup.sh"
+# A usage error is told in one line before Spark starts.
+python3 "$root/spark/netbar_spark.py" --netbar "$netbar" --check-arguments "$@"
 # Whole cert numbers go into DIR/parquet: readable by their owner alone, like the database.
 umask 077
 exec spark-submit --master "${SPARK_MASTER:-local[2]}" --conf spark.ui.enabled=false \

@@ -37,8 +37,16 @@ DRIVER_TABLES = {"findings", "finding_evidence"}
 MULTI_VENUE = "cert-multi-venue"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line and exit status 1, as netbar's own."""
+
+    def error(self, message):
+        sys.stderr.write(f"spark-analyze: {message}\n")
+        sys.exit(1)
+
+
 def arguments():
-    parser = argparse.ArgumentParser(prog="spark-analyze", description=__doc__.split("\n")[0])
+    parser = OneLineParser(prog="spark-analyze", description=__doc__.split("\n")[0])
     parser.add_argument("inputs", nargs="+", help="files or directories of one night's dump")
     parser.add_argument("--registry", help="registry directory (venues.csv, terminals.csv)")
     parser.add_argument("--signatures", help="signature lists directory")
@@ -51,11 +59,18 @@ def arguments():
     parser.add_argument("--reveal-certs", action="store_true", help="certificate numbers in full in findings.jsonl")
     parser.add_argument("--window-days", type=int, default=7, help="cert-multi-venue: days of history (default 7)")
     parser.add_argument("--min-venues", type=int, default=3, help="cert-multi-venue: venues a cert is seen in (default 3)")
+    parser.add_argument("--check-arguments", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.partitions < 1:
         parser.error("--partitions must be at least 1")
     if options.window_days < 1 or options.min_venues < 2:
         parser.error("--window-days must be at least 1 and --min-venues at least 2")
+    for option in ("registry", "signatures", "config"):
+        path = getattr(options, option)
+        if path and not os.path.exists(path):
+            parser.error(f"--{option} '{path}' does not exist")
+    if options.check_arguments:
+        sys.exit(0)
     return options
 
 

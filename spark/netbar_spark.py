@@ -396,19 +396,28 @@ def main():
         "night": night, "data_end": data_end, "lang": options.lang, "parts": parts,
         "registry": absolute(options.registry), "signatures": absolute(options.signatures),
         "config": absolute(options.config)})
+    # The groups run once; their findings come to the driver, their sessions stay on the executors (a province's
+    # night has tens of millions) until Spark SQL has picked the few that cross venues.
+    from pyspark import StorageLevel
     results = (context.parallelize(specs, max(len(specs), 1))
-               .mapPartitions(lambda items: analyze_partition(items, settings)).collect())
-    findings = [json.loads(line) for kind, line in results if kind == "finding"]
-    other = [json.loads(line) for kind, line in results if kind == "other"]
-    sessions = [json.loads(line) for kind, line in results if kind == "session"]
+               .mapPartitions(lambda items: analyze_partition(items, settings))
+               .persist(StorageLevel.MEMORY_AND_DISK))
+    findings = [json.loads(line) for line in results.filter(lambda r: r[0] == "finding").values().collect()]
+    other = [json.loads(line) for line in results.filter(lambda r: r[0] == "other").values().collect()]
+    ranks = context.broadcast(file_rank)
+
+    def session_row(line):
+        s = json.loads(line)
+        return (s["cert"], s["venue"], s["terminal"], s["start"], max(s["start"], s["end"]), s["file"], s["line"],
+                ranks.value[s["file"]])
+
+    session_rows = results.filter(lambda r: r[0] == "session").values().map(session_row)
 
     # 4. The cross-venue part of id-sharing in Spark SQL: certs with two sessions in different places (two venues,
     # or two known terminals) that share any time; netbar applies the threshold and words the findings.
-    if sessions:
-        frame = spark.createDataFrame([(s["cert"], s["venue"], s["terminal"], s["start"], max(s["start"], s["end"]),
-                                        s["file"], s["line"], file_rank[s["file"]]) for s in sessions],
-                                      "cert string, venue string, terminal string, start long, end long, "
-                                      "file string, line long, file_rank long")
+    if not session_rows.isEmpty():
+        frame = spark.createDataFrame(session_rows, "cert string, venue string, terminal string, start long, "
+                                                    "end long, file string, line long, file_rank long")
         frame.createOrReplaceTempView("identity_sessions")
         candidates = spark.sql("""
             SELECT DISTINCT a.cert FROM identity_sessions a JOIN identity_sessions b

@@ -374,6 +374,12 @@ def main():
     os.makedirs(parts)
     absolute = lambda path: os.path.abspath(path) if path else None
 
+    import time
+    clock = [("start", time.monotonic())]
+
+    def lap(name):
+        clock.append((name, time.monotonic()))
+
     # 1-2. The files in analyze's order; their venues, days and latest times from the executors.
     code, listing, errors = run([netbar, "scan", "--list", *options.inputs])
     if code != 0:
@@ -384,6 +390,7 @@ def main():
     file_rank = {path: rank for rank, path in enumerate(paths)}
     scans = (context.parallelize(list(enumerate(paths)), min(len(paths), max(options.partitions, 1) * 4))
              .mapPartitions(scan_partition).collect())
+    lap("scan")
     night, data_end = night_and_end(scans)
     night = options.night or night
     if night is None:
@@ -405,6 +412,7 @@ def main():
     findings = [json.loads(line) for line in results.filter(lambda r: r[0] == "finding").values().collect()]
     other = [json.loads(line) for line in results.filter(lambda r: r[0] == "other").values().collect()]
     ranks = context.broadcast(file_rank)
+    lap("groups")
 
     def session_row(line):
         s = json.loads(line)
@@ -455,6 +463,8 @@ def main():
         other += multi_venue_findings(spark, history, night, options.window_days, options.min_venues,
                                       "en" if options.lang == "zh" else "zh", file_rank)
 
+    lap("cross-venue")
+
     # 5. Findings in netbar's order (most severe first, then venue, detector, start, key), certs masked.
     for finding in findings:
         if identifier(key_of(finding)) != finding["id"]:
@@ -469,11 +479,13 @@ def main():
     merge_night_tables(spark, parts, parquet, night)
     write_findings_tables(spark, findings, {f["id"]: f["summary"] for f in other}, options.lang, parquet, night)
     shutil.rmtree(work, ignore_errors=True)
+    lap("outputs")
     counts = {}
     for finding in findings:
         counts[finding["detector"]] = counts.get(finding["detector"], 0) + 1
     print(f"night {night}: {len(paths)} files, {len(groups)} groups, {len(findings)} findings "
           + " ".join(f"{d}={n}" for d, n in sorted(counts.items())))
+    print("seconds: " + ", ".join(f"{name} {clock[i][1] - clock[i - 1][1]:.1f}" for i, (name, _) in enumerate(clock) if i))
     spark.stop()
 
 

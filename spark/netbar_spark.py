@@ -357,6 +357,8 @@ def main():
     options = arguments()
     from pyspark.sql import SparkSession, functions as F
     spark = (SparkSession.builder.appName("netbar")
+             # Shuffles sized to the job (the default 200 tasks cost more than a small night's join itself).
+             .config("spark.sql.shuffle.partitions", str(max(8, options.partitions * 4)))
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
              .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
@@ -412,7 +414,6 @@ def main():
     findings = [json.loads(line) for line in results.filter(lambda r: r[0] == "finding").values().collect()]
     other = [json.loads(line) for line in results.filter(lambda r: r[0] == "other").values().collect()]
     ranks = context.broadcast(file_rank)
-    lap("groups")
 
     def session_row(line):
         s = json.loads(line)
@@ -423,9 +424,11 @@ def main():
 
     # 4. The cross-venue part of id-sharing in Spark SQL: certs with two sessions in different places (two venues,
     # or two known terminals) that share any time; netbar applies the threshold and words the findings.
+    lap("groups")
     if not session_rows.isEmpty():
         frame = spark.createDataFrame(session_rows, "cert string, venue string, terminal string, start long, "
                                                     "end long, file string, line long, file_rank long")
+        frame = frame.persist(StorageLevel.MEMORY_AND_DISK)  # read by the join, the history and the weekly rule
         frame.createOrReplaceTempView("identity_sessions")
         candidates = spark.sql("""
             SELECT DISTINCT a.cert FROM identity_sessions a JOIN identity_sessions b
@@ -458,12 +461,13 @@ def main():
         (frame.drop("file_rank").withColumn("night", F.lit(night))
          .repartition("venue").write.mode("append").partitionBy("night", "venue")
          .option("compression", "zstd").parquet(history))
+        lap("cross-venue")
         findings += multi_venue_findings(spark, history, night, options.window_days, options.min_venues,
                                          options.lang, file_rank)
         other += multi_venue_findings(spark, history, night, options.window_days, options.min_venues,
                                       "en" if options.lang == "zh" else "zh", file_rank)
 
-    lap("cross-venue")
+    lap("weekly rule")
 
     # 5. Findings in netbar's order (most severe first, then venue, detector, start, key), certs masked.
     for finding in findings:

@@ -146,14 +146,8 @@ final class ParquetExporter {
     /// A birth date kept as the number 19950529, as a date.
     private func birthDate(_ table: PartitionedTable, _ column: Int, _ value: Int64) {
         guard value > 0 else { return table.columns[column].append(nil as Int64?) }
-        // Days from the civil date (Howard Hinnant's days_from_civil).
-        let day = value % 100, month = (value / 100) % 100
-        let year = value / 10_000 - (month <= 2 ? 1 : 0)
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        table.columns[column].append(era * 146_097 + dayOfEra - 719_468)
+        let days = CivilTime.daysFromCivil(year: Int(value / 10_000), month: Int(value / 100 % 100), day: Int(value % 100))
+        table.columns[column].append(days)
     }
 
     /// Dotted IPv4 text; NULL or a negative (absent) address is a null.

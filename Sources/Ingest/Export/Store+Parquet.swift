@@ -363,7 +363,7 @@ final class ParquetExporter {
         let table = PartitionedTable(
             name: ParquetTables.auditEvents.rawValue, root: root,
             fields: [
-                ParquetField("time", .timestampMicros, nullable: false), ParquetField("kind", .string, nullable: false),
+                ParquetField("time", .timestampMicros, nullable: false), ParquetField("kind", .string),
                 ParquetField("terminal", .string), ParquetField("ip", .string), ParquetField("mac", .string),
                 ParquetField("cert_type", .int32), ParquetField("cert", .string), ParquetField("name", .string),
                 ParquetField("text", .string), ParquetField("md5", .string), ParquetField("code", .string),
@@ -408,7 +408,7 @@ final class ParquetExporter {
         let table = PartitionedTable(
             name: ParquetTables.pulseRuns.rawValue, root: root,
             fields: [
-                ParquetField("terminal", .string, nullable: false), ParquetField("family", .string, nullable: false),
+                ParquetField("terminal", .string, nullable: false), ParquetField("family", .string),
                 ParquetField("first_time", .timestampMicros, nullable: false),
                 ParquetField("last_time", .timestampMicros, nullable: false),
                 ParquetField("count", .int64, nullable: false), ParquetField("path", .string, nullable: false),

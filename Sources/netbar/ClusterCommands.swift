@@ -93,7 +93,13 @@ struct IDOverlapCommand: ParsableCommand {
         var rows: [(cert: SymbolID, venue: SymbolID, terminal: SymbolID, startSeconds: Int64, endSeconds: Int64, source: SourceRef)] = []
         var paths: [Int64: String] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let parsed: Any
+            do {
+                parsed = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            } catch {
+                throw RunError.usage("sessions '\(sessions)' line \(index + 1): not JSON (\(error.localizedDescription))")
+            }
+            guard let object = parsed as? [String: Any],
                 let cert = object["cert"] as? String, let venue = object["venue"] as? String,
                 let terminal = object["terminal"] as? String, let start = (object["start"] as? NSNumber)?.int64Value,
                 let end = (object["end"] as? NSNumber)?.int64Value, let file = object["file"] as? String,

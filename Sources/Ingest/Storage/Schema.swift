@@ -128,5 +128,66 @@ enum Schema {
           UNION ALL SELECT fileId, (minTime + 28800) / 86400, sum(count) FROM pulseRun GROUP BY 1, 2
         ) GROUP BY 1, 2;
         """,
+        // Billing sessions and transactions are kept in segments (`SegmentRows.swift`): one venue's rows of one batch of
+        // one file as a JSON array in one cell, appended without a key index (a row upsert was half of a billing
+        // export's ingest). The copy rules of FORMATS.md §6 move from the upsert into the `session` and
+        // `billingTransaction` views, which keep the tables' names and columns for analysts (and `Store+Segments.swift`
+        // applies the same rules in Swift, tested against these views). A session row is [recordNo, card, certType,
+        // cert, name, terminal, ip, userType, startTime, endTime, amountFen, cashier, checkout, note, line, birthDate];
+        // a transaction row [serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal, note, line].
+        """
+        CREATE TABLE sessionSegment(
+            id INTEGER PRIMARY KEY, venue INTEGER NOT NULL, fileId INTEGER NOT NULL, exportTime INTEGER,
+            count INTEGER NOT NULL, maxTime INTEGER NOT NULL, rows TEXT NOT NULL);
+        CREATE INDEX sessionSegmentByVenue ON sessionSegment(venue, fileId);
+        INSERT INTO sessionSegment(venue, fileId, exportTime, count, maxTime, rows)
+            SELECT venue, fileId, exportTime, count(*), max(coalesce(endTime, startTime)),
+              json_group_array(json_array(recordNo, card, certType, cert, name, terminal, ip, userType, startTime,
+                endTime, amountFen, cashier, checkout, note, line, birthDate))
+            FROM (SELECT * FROM session ORDER BY venue, fileId, line) GROUP BY venue, fileId, exportTime;
+        CREATE TABLE transactionSegment(
+            id INTEGER PRIMARY KEY, venue INTEGER NOT NULL, fileId INTEGER NOT NULL, count INTEGER NOT NULL,
+            maxTime INTEGER NOT NULL, rows TEXT NOT NULL);
+        CREATE INDEX transactionSegmentByVenue ON transactionSegment(venue, fileId);
+        INSERT INTO transactionSegment(venue, fileId, count, maxTime, rows)
+            SELECT venue, fileId, count(*), max(time),
+              json_group_array(json_array(serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal,
+                note, line))
+            FROM (SELECT * FROM billingTransaction ORDER BY venue, fileId, line) GROUP BY venue, fileId;
+        DROP VIEW sessionView;
+        DROP TABLE session;
+        DROP TABLE billingTransaction;
+        CREATE VIEW session AS
+            SELECT venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime, amountFen,
+                   cashier, checkout, note, exportTime, fileId, line, birthDate
+            FROM (SELECT g.venue AS venue, r.value ->> 0 AS recordNo, r.value ->> 1 AS card, r.value ->> 2 AS certType,
+                         r.value ->> 3 AS cert, r.value ->> 4 AS name, r.value ->> 5 AS terminal, r.value ->> 6 AS ip,
+                         r.value ->> 7 AS userType, r.value ->> 8 AS startTime, r.value ->> 9 AS endTime,
+                         r.value ->> 10 AS amountFen, r.value ->> 11 AS cashier, r.value ->> 12 AS checkout,
+                         r.value ->> 13 AS note, g.exportTime AS exportTime, g.fileId AS fileId, r.value ->> 14 AS line,
+                         r.value ->> 15 AS birthDate,
+                         row_number() OVER (
+                           PARTITION BY g.venue, r.value ->> 0
+                           ORDER BY (r.value ->> 9) IS NOT NULL DESC, coalesce(g.exportTime, 0) DESC, g.id DESC,
+                             r.key DESC) AS copy
+                  FROM sessionSegment g, json_each(g.rows) r)
+            WHERE copy = 1;
+        CREATE VIEW billingTransaction AS
+            SELECT venue, serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal, note, fileId, line
+            FROM (SELECT g.venue AS venue, r.value ->> 0 AS serialNo, r.value ->> 1 AS time, r.value ->> 2 AS kind,
+                         r.value ->> 3 AS card, r.value ->> 4 AS cert, r.value ->> 5 AS amountFen,
+                         r.value ->> 6 AS balanceFen, r.value ->> 7 AS cashier, r.value ->> 8 AS terminal,
+                         r.value ->> 9 AS note, g.fileId AS fileId, r.value ->> 10 AS line,
+                         row_number() OVER (PARTITION BY g.venue, r.value ->> 0 ORDER BY g.id, r.key) AS copy
+                  FROM transactionSegment g, json_each(g.rows) r)
+            WHERE copy = 1;
+        CREATE VIEW sessionView AS
+            SELECT v.text AS venue, s.recordNo, s.certType, c.text AS cert, n.text AS name,
+                   t.text AS terminal, s.userType, datetime(s.startTime, 'unixepoch', '+8 hours') AS start,
+                   datetime(s.endTime, 'unixepoch', '+8 hours') AS end, s.amountFen, s.checkout, f.path, s.line
+            FROM session s JOIN symbol v ON v.id = s.venue
+            LEFT JOIN symbol c ON c.id = s.cert LEFT JOIN symbol n ON n.id = s.name
+            LEFT JOIN symbol t ON t.id = s.terminal JOIN ingestedFile f ON f.id = s.fileId;
+        """,
     ]
 }

@@ -88,8 +88,10 @@ extension Store {
         try connection.execute("CREATE TEMP TABLE IF NOT EXISTS scopeFile(id INTEGER PRIMARY KEY); DELETE FROM scopeFile;")
         guard let fileIDs else {
             scoped = false
+            scopeFileIDs = nil
             return
         }
+        scopeFileIDs = Set(fileIDs)
         let insert = try connection.prepare("INSERT OR IGNORE INTO scopeFile(id) VALUES(?)")
         for id in fileIDs {
             insert.bind(1, id)
@@ -107,12 +109,21 @@ extension Store {
     package func venueIDs() throws(StoreError) -> [Int64] {
         let statement = try connection.prepare(
             """
-            SELECT venue FROM session WHERE 1\(inScope) UNION SELECT venue FROM billingTransaction WHERE 1\(inScope)
-            UNION SELECT venue FROM auditEventSpan WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
+            SELECT venue FROM auditEventSpan WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
             UNION SELECT venue FROM venueCoverage WHERE 1\(inScope) UNION SELECT venue FROM realnameSession WHERE 1\(inScope)
             """)
-        var ids: [Int64] = []
-        while try statement.step() { ids.append(statement.int64(0)) }
+        var ids = Set<Int64>()
+        while try statement.step() { ids.insert(statement.int64(0)) }
+        // A venue known only from billing rows counts when a session or transaction of the scope is still its
+        // latest copy (a copy re-sent in a later night moves the row there, as the views say).
+        for (venue, _) in try segmentVenues(table: "sessionSegment") where !ids.contains(venue) {
+            let kept = scoped ? !(try resolvedSessions(venue: venue).rows.isEmpty) : true
+            if kept { ids.insert(venue) }
+        }
+        for (venue, _) in try segmentVenues(table: "transactionSegment") where !ids.contains(venue) {
+            let kept = scoped ? !(try resolvedTransactions(venue: venue).rows.isEmpty) : true
+            if kept { ids.insert(venue) }
+        }
         return ids.sorted { symbolText($0) < symbolText($1) }
     }
 
@@ -120,37 +131,35 @@ extension Store {
     package func dataEndSeconds() throws(StoreError) -> Int64? {
         let statement = try connection.prepare(
             """
-            SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session WHERE 1\(inScope)
-              UNION ALL SELECT max(coalesce(endTime, startTime)) FROM realnameSession WHERE 1\(inScope)
-              UNION ALL SELECT max(time) FROM billingTransaction WHERE 1\(inScope)
+            SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM realnameSession WHERE 1\(inScope)
               UNION ALL SELECT max(lastTime) FROM venueCoverage WHERE 1\(inScope))
             """)
-        guard try statement.step(), !statement.isNull(0) else { return nil }
-        defer { statement.reset() }
-        return statement.int64(0)
+        var end: Int64? = nil
+        if try statement.step(), !statement.isNull(0) { end = statement.int64(0) }
+        statement.reset()
+        // Billing rows are read only for a venue whose segments could hold a later time than what is known; the
+        // segment's bound counts copies that a later copy replaced, so the winners decide.
+        for (venue, bound) in try segmentVenues(table: "sessionSegment") where bound > end ?? Int64.min {
+            for row in try resolvedSessions(venue: venue).rows {
+                let time = row.endSeconds == absentInt64 ? row.startSeconds : row.endSeconds
+                end = max(end ?? time, time)
+            }
+        }
+        for (venue, bound) in try segmentVenues(table: "transactionSegment") where bound > end ?? Int64.min {
+            for row in try resolvedTransactions(venue: venue).rows { end = max(end ?? row.timeSeconds, row.timeSeconds) }
+        }
+        return end
     }
 
     package func sessions(venue: Int64) throws(StoreError) -> [StoredSession] {
-        let statement = try connection.prepare(
-            """
-            SELECT terminal, cert, certType, userType, checkout, startTime, endTime, exportTime, amountFen, fileId, line,
-              coalesce(birthDate, 0)
-            FROM session WHERE venue = ?\(inScope) ORDER BY startTime, terminal, recordNo
-            """)
-        statement.bind(1, venue)
-        var rows: [StoredSession] = []
-        while try statement.step() {
-            rows.append(
-                StoredSession(
-                    terminal: statement.int64(0), cert: statement.int64(1),
-                    certType: UInt16(truncatingIfNeeded: statement.int64(2)),
-                    userType: UInt8(truncatingIfNeeded: statement.int64(3)),
-                    checkout: UInt8(truncatingIfNeeded: statement.int64(4)), startSeconds: statement.int64(5),
-                    endSeconds: statement.nullableInt64(6), exportSeconds: statement.nullableInt64(7),
-                    amountFen: statement.int64(8), birthDate: statement.int64(11), fileID: statement.int64(9),
-                    line: statement.int64(10)))
+        try resolvedSessions(venue: venue).rows.map { row in
+            StoredSession(
+                terminal: row.terminal, cert: row.cert, certType: UInt16(truncatingIfNeeded: row.certType),
+                userType: UInt8(truncatingIfNeeded: row.userType), checkout: UInt8(truncatingIfNeeded: row.checkout),
+                startSeconds: row.startSeconds, endSeconds: row.endSeconds, exportSeconds: row.exportSeconds,
+                amountFen: row.amountFen, birthDate: row.birthDate == absentInt64 ? 0 : row.birthDate,
+                fileID: row.fileID, line: row.line)
         }
-        return rows
     }
 
     /// The real-name platform's sessions of a venue (FORMATS.md §3.6), in start order; user type, checkout
@@ -175,21 +184,12 @@ extension Store {
     }
 
     package func transactions(venue: Int64) throws(StoreError) -> [StoredTransaction] {
-        let statement = try connection.prepare(
-            """
-            SELECT time, kind, cert, terminal, amountFen, fileId, line FROM billingTransaction WHERE venue = ?\(inScope)
-            ORDER BY time, serialNo
-            """)
-        statement.bind(1, venue)
-        var rows: [StoredTransaction] = []
-        while try statement.step() {
-            rows.append(
-                StoredTransaction(
-                    timeSeconds: statement.int64(0), kind: UInt8(truncatingIfNeeded: statement.int64(1)),
-                    cert: statement.int64(2), terminal: statement.int64(3), amountFen: statement.int64(4),
-                    fileID: statement.int64(5), line: statement.int64(6)))
+        try resolvedTransactions(venue: venue).rows.map { row in
+            StoredTransaction(
+                timeSeconds: row.timeSeconds, kind: UInt8(truncatingIfNeeded: row.kind), cert: row.cert,
+                terminal: row.terminal, amountFen: row.amountFen == absentInt64 ? 0 : row.amountFen,
+                fileID: row.fileID, line: row.line)
         }
-        return rows
     }
 
     /// Audit events kept as rows (not FLOW, which no rule reads beyond its address), in time order; an
@@ -390,10 +390,17 @@ extension Store {
 
     /// Distinct sessions and their 消费金额 summed, in fen (FORMATS.md §6 `sessions`).
     package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
-        let statement = try connection.prepare("SELECT count(*), coalesce(sum(amountFen), 0) FROM session")
-        guard try statement.step() else { return (0, 0) }
-        defer { statement.reset() }
-        return (statement.int64(0), statement.int64(1))
+        var distinct: Int64 = 0
+        var amountFen: Int64 = 0
+        let wasScoped = scoped
+        scoped = false
+        defer { scoped = wasScoped }
+        for (venue, _) in try segmentVenues(table: "sessionSegment") {
+            let copies = try resolvedSessions(venue: venue, scoped: false, ordered: false)
+            distinct += Int64(copies.rows.count)
+            for row in copies.rows { amountFen += row.amountFen }
+        }
+        return (distinct, amountFen)
     }
 
     /// Paths of ingested files by id, for citing evidence.

@@ -22,6 +22,8 @@ package final class Store {
 
     /// Whether reads are limited to the files of `scopeFile` (one night's, `setScope`).
     var scoped = false
+    /// The same files, for reads done in Swift (`Store+Segments.swift`); nil while unscoped.
+    var scopeFileIDs: Set<Int64>?
     /// Whether this run created the file (a run that fails on a usage error removes what it created).
     package private(set) var created = false
     /// The run's `flock` on the database file (shared by the stores of this process), released when the store is gone.

@@ -20,9 +20,11 @@ package final class StoreWriter {
     private let insertFile: Statement
     private let updateFile: Statement
     private let findHash: Statement
-    private let upsertSession: Statement
+    private let insertSessionSegment: Statement
     private let upsertRealnameSession: Statement
-    private let insertTransaction: Statement
+    private let insertTransactionSegment: Statement
+    /// The segment being written, reused.
+    private var segment = SegmentText()
     private let insertEvent: Statement
     private let insertPulse: Statement
     private let insertEventSpan: Statement
@@ -45,23 +47,12 @@ package final class StoreWriter {
               detail = ? WHERE id = ?
             """)
         findHash = try connection.prepare("SELECT id FROM ingestedFile WHERE contentHash = ? AND id <> ?")
-        // FORMATS.md §6: a later copy of a session replaces the earlier; the copy with 下机时间 wins. "Later" is the
-        // later 导出时间, and on a tie (or with none) the copy ingested later, in input order.
-        upsertSession = try connection.prepare(
-            """
-            INSERT INTO session(venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime,
-              amountFen, cashier, checkout, note, exportTime, fileId, line, birthDate)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(venue, recordNo) DO UPDATE SET card = excluded.card, certType = excluded.certType,
-              birthDate = excluded.birthDate,
-              cert = excluded.cert, name = excluded.name, terminal = excluded.terminal, ip = excluded.ip,
-              userType = excluded.userType, startTime = excluded.startTime, endTime = excluded.endTime,
-              amountFen = excluded.amountFen, cashier = excluded.cashier, checkout = excluded.checkout,
-              note = excluded.note, exportTime = excluded.exportTime, fileId = excluded.fileId, line = excluded.line
-            WHERE (excluded.endTime IS NOT NULL) > (session.endTime IS NOT NULL)
-              OR ((excluded.endTime IS NOT NULL) = (session.endTime IS NOT NULL)
-                  AND coalesce(excluded.exportTime, 0) >= coalesce(session.exportTime, 0))
-            """)
+        // FORMATS.md §6's rules for copies (a closed session beats an open one, then the later 导出时间, then the later
+        // copy; a transaction's first copy stands) are applied when rows are read (`Store+Segments.swift`).
+        insertSessionSegment = try connection.prepare(
+            "INSERT INTO sessionSegment(venue, fileId, exportTime, count, maxTime, rows) VALUES(?, ?, ?, ?, ?, ?)")
+        insertTransactionSegment = try connection.prepare(
+            "INSERT INTO transactionSegment(venue, fileId, count, maxTime, rows) VALUES(?, ?, ?, ?, ?)")
         // The same rule for a platform file sent again: the copy with 下网时间 wins, else the later one.
         upsertRealnameSession = try connection.prepare(
             """
@@ -71,11 +62,6 @@ package final class StoreWriter {
               name = excluded.name, endTime = excluded.endTime, birthDate = excluded.birthDate,
               fileId = excluded.fileId, line = excluded.line
             WHERE (excluded.endTime IS NOT NULL) >= (realnameSession.endTime IS NOT NULL)
-            """)
-        insertTransaction = try connection.prepare(
-            """
-            INSERT OR IGNORE INTO billingTransaction(venue, serialNo, time, kind, card, cert, amountFen, balanceFen,
-              cashier, terminal, note, fileId, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEvent = try connection.prepare(
             """
@@ -146,13 +132,6 @@ package final class StoreWriter {
     private func flushDay() {
         if runDayRows > 0 { dayRows[runDay, default: 0] += runDayRows }
         runDayRows = 0
-    }
-
-    private func bindText(_ statement: Statement, _ index: Int32, _ heap: TextHeap, _ row: Int) {
-        let range = heap.range(row)
-        heap.bytes.withUnsafeBytes {
-            _ = csqlite_bind_text_transient_raw(statement, index, UnsafeRawBufferPointer(rebasing: $0[range]))
-        }
     }
 
     /// Maps a batch's dictionary ids to the store's symbol ids.
@@ -254,32 +233,73 @@ package final class StoreWriter {
         }
     }
 
+    /// One segment per venue of the batch (rows of several venues may interleave in one export).
     private func write(_ batch: SessionBatch, exportSeconds: Int64?) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        let statement = upsertSession
-        for row in 0..<batch.count {
-            statement.bind(1, ids[Int(batch.venue[row])])
-            bindText(statement, 2, batch.recordNo, row)
-            statement.bind(3, ids[Int(batch.card[row])])
-            statement.bind(4, Int64(batch.certType[row]))
-            statement.bind(5, ids[Int(batch.cert[row])])
-            statement.bind(6, ids[Int(batch.name[row])])
-            statement.bind(7, ids[Int(batch.terminal[row])])
-            statement.bindNullable(8, batch.ipv4[row])
-            statement.bind(9, Int64(batch.userType[row]))
-            statement.bind(10, batch.startSeconds[row])
-            statement.bindNullable(11, batch.endSeconds[row])
-            statement.bind(12, batch.amountFen[row])
-            statement.bind(13, ids[Int(batch.cashier[row])])
-            statement.bind(14, Int64(batch.checkout[row]))
-            statement.bind(15, ids[Int(batch.note[row])])
-            statement.bindNullable(16, exportSeconds ?? absentInt64)
-            statement.bind(17, fileID)
-            statement.bind(18, Int64(batch.line[row]))
-            statement.bindNullable(19, batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
+        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
+            var maxTime = Int64.min
+            segment.reset()
+            batch.recordNo.bytes.withUnsafeBytes { keys in
+                for row in group.rows {
+                    segment.beginRow()
+                    segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.recordNo.range(row)]))
+                    segment.append(ids[Int(batch.card[row])])
+                    segment.append(Int64(batch.certType[row]))
+                    segment.append(ids[Int(batch.cert[row])])
+                    segment.append(ids[Int(batch.name[row])])
+                    segment.append(ids[Int(batch.terminal[row])])
+                    segment.appendNullable(batch.ipv4[row])
+                    segment.append(Int64(batch.userType[row]))
+                    segment.append(batch.startSeconds[row])
+                    segment.appendNullable(batch.endSeconds[row])
+                    segment.append(batch.amountFen[row])
+                    segment.append(ids[Int(batch.cashier[row])])
+                    segment.append(Int64(batch.checkout[row]))
+                    segment.append(ids[Int(batch.note[row])])
+                    segment.append(Int64(batch.line[row]))
+                    segment.appendNullable(batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
+                    segment.endRow()
+                    let end = batch.endSeconds[row]
+                    maxTime = max(maxTime, end == absentInt64 ? batch.startSeconds[row] : end)
+                    countDay(batch.startSeconds[row])
+                }
+            }
+            segment.finish()
+            let statement = insertSessionSegment
+            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(2, fileID)
+            statement.bindNullable(3, exportSeconds ?? absentInt64)
+            statement.bind(4, group.rows.count)
+            statement.bind(5, maxTime)
+            segment.bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 6, $0) }
             try statement.run()
-            countDay(batch.startSeconds[row])
         }
+    }
+
+    /// The batch's rows grouped by venue (batch dictionary id), venues in order of first row, rows in order.
+    private func venueGroups(_ venues: ContiguousArray<Int32>, dictionaryCount: Int)
+        -> [(venue: Int32, rows: ArraySlice<Int>)]
+    {
+        var counts = [Int](repeating: 0, count: dictionaryCount + 1)
+        var firstSeen: [Int32] = []
+        for venue in venues {
+            if counts[Int(venue)] == 0 { firstSeen.append(venue) }
+            counts[Int(venue)] += 1
+        }
+        if firstSeen.count == 1 { return [(firstSeen[0], ArraySlice(0..<venues.count))] }
+        var starts = [Int](repeating: 0, count: dictionaryCount + 1)
+        var next = 0
+        for venue in firstSeen {
+            starts[Int(venue)] = next
+            next += counts[Int(venue)]
+        }
+        var order = [Int](repeating: 0, count: venues.count)
+        var fill = starts
+        for (row, venue) in venues.enumerated() {
+            order[fill[Int(venue)]] = row
+            fill[Int(venue)] += 1
+        }
+        return firstSeen.map { ($0, order[starts[Int($0)]..<(starts[Int($0)] + counts[Int($0)])]) }
     }
 
     private func writeRealname(_ batch: SessionBatch) throws(StoreError) {
@@ -303,23 +323,36 @@ package final class StoreWriter {
 
     private func write(_ batch: TransactionBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        let statement = insertTransaction
-        for row in 0..<batch.count {
-            statement.bind(1, ids[Int(batch.venue[row])])
-            bindText(statement, 2, batch.serialNo, row)
-            statement.bind(3, batch.timeSeconds[row])
-            statement.bind(4, Int64(batch.kind[row]))
-            statement.bind(5, ids[Int(batch.card[row])])
-            statement.bind(6, ids[Int(batch.cert[row])])
-            statement.bind(7, batch.amountFen[row])
-            statement.bindNullable(8, batch.balanceFen[row])
-            statement.bind(9, ids[Int(batch.cashier[row])])
-            statement.bind(10, ids[Int(batch.terminal[row])])
-            statement.bind(11, ids[Int(batch.note[row])])
-            statement.bind(12, fileID)
-            statement.bind(13, Int64(batch.line[row]))
+        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
+            var maxTime = Int64.min
+            segment.reset()
+            batch.serialNo.bytes.withUnsafeBytes { keys in
+                for row in group.rows {
+                    segment.beginRow()
+                    segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.serialNo.range(row)]))
+                    segment.append(batch.timeSeconds[row])
+                    segment.append(Int64(batch.kind[row]))
+                    segment.append(ids[Int(batch.card[row])])
+                    segment.append(ids[Int(batch.cert[row])])
+                    segment.append(batch.amountFen[row])
+                    segment.appendNullable(batch.balanceFen[row])
+                    segment.append(ids[Int(batch.cashier[row])])
+                    segment.append(ids[Int(batch.terminal[row])])
+                    segment.append(ids[Int(batch.note[row])])
+                    segment.append(Int64(batch.line[row]))
+                    segment.endRow()
+                    maxTime = max(maxTime, batch.timeSeconds[row])
+                    countDay(batch.timeSeconds[row])
+                }
+            }
+            segment.finish()
+            let statement = insertTransactionSegment
+            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(2, fileID)
+            statement.bind(3, group.rows.count)
+            statement.bind(4, maxTime)
+            segment.bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 5, $0) }
             try statement.run()
-            countDay(batch.timeSeconds[row])
         }
     }
 

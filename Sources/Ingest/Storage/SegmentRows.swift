@@ -1,0 +1,276 @@
+/// Rows of a segment (`sessionSegment`, `transactionSegment`): one venue's rows of one batch of one file, kept as a
+/// JSON array of row arrays in one TEXT cell instead of one SQLite row each. A row insert with its key index cost
+/// ~11 k instructions, half of a billing export's ingest; the text costs a few hundred. JSON rather than a packed
+/// blob so that SQLite itself can read it back (`json_each` in the `session` and `billingTransaction` views):
+/// analysts keep their tables, and the views are an independent statement of the rules the Swift reader applies.
+///
+/// A cell is written only by `SegmentText` (integers, `null`, strings) or by SQLite's `json_array` (the schema 6
+/// migration), and read by `SegmentReader`, which accepts exactly that grammar.
+struct SegmentText {
+    private(set) var bytes = ContiguousArray<UInt8>()
+    private var rowOpen = false
+    private var firstValue = true
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    var isEmpty: Bool { bytes.count <= 1 }
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(UInt8(ascii: "["))
+        rowOpen = false
+    }
+
+    mutating func beginRow() {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "["))
+        firstValue = true
+    }
+
+    mutating func endRow() { bytes.append(UInt8(ascii: "]")) }
+
+    /// Closes the array; `bytes` is then the cell.
+    mutating func finish() { bytes.append(UInt8(ascii: "]")) }
+
+    @inline(__always)
+    private mutating func separate() {
+        if firstValue { firstValue = false } else { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Int64) {
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // Digits into a fixed scratch, then appended in order: no reverse pass over the growing array.
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            repeat {
+                count += 1
+                digits[24 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[(24 - count)...]))
+        }
+    }
+
+    /// `absentInt64` is written as `null`.
+    @inline(__always)
+    mutating func appendNullable(_ value: Int64) {
+        if value == absentInt64 {
+            separate()
+            bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        } else {
+            append(value)
+        }
+    }
+
+    /// A JSON string of UTF-8 `text`: `"` and `\` escaped, control bytes as `\u00XX`.
+    mutating func append(text: UnsafeRawBufferPointer) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        var start = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
+            bytes.append(UInt8(ascii: "\\"))
+            if byte >= 0x20 {
+                bytes.append(byte)
+            } else {
+                let hex: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0xF)])
+            }
+            start = index + 1
+        }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start...]))
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Reads a segment cell row by row. Strings are unescaped into `strings` (a byte heap the caller keeps); a cell
+/// that is not a segment's JSON throws, naming the offset: a damaged database is said, never read as fewer rows.
+struct SegmentReader {
+    private let text: UnsafeRawBufferPointer
+    private var offset = 0
+    private let what: String
+
+    init(_ text: UnsafeRawBufferPointer, what: String) throws(StoreError) {
+        self.text = text
+        self.what = what
+        skipSpace()
+        try expect(UInt8(ascii: "["))
+    }
+
+    private func damaged(_ reason: String) -> StoreError {
+        StoreError(description: "\(what) is damaged at byte \(offset): \(reason); the database needs to be ingested again")
+    }
+
+    @inline(__always)
+    private mutating func skipSpace() {
+        while offset < text.count, text[offset] == 0x20 || text[offset] == 0x0A || text[offset] == 0x09
+            || text[offset] == 0x0D
+        {
+            offset += 1
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(StoreError) {
+        guard offset < text.count, text[offset] == byte else {
+            throw damaged("expected '\(Character(Unicode.Scalar(byte)))'")
+        }
+        offset += 1
+    }
+
+    /// Starts the next row; false at the end of the array.
+    mutating func nextRow() throws(StoreError) -> Bool {
+        skipSpace()
+        guard offset < text.count else { throw damaged("the array is not closed") }
+        if text[offset] == UInt8(ascii: "]") {
+            offset += 1
+            return false
+        }
+        if text[offset] == UInt8(ascii: ",") {
+            offset += 1
+            skipSpace()
+        }
+        try expect(UInt8(ascii: "["))
+        return true
+    }
+
+    /// Ends the row: every value must have been read.
+    mutating func endRow() throws(StoreError) {
+        skipSpace()
+        try expect(UInt8(ascii: "]"))
+    }
+
+    @inline(__always)
+    private mutating func separator() {
+        skipSpace()
+        if offset < text.count, text[offset] == UInt8(ascii: ",") {
+            offset += 1
+            skipSpace()
+        }
+    }
+
+    /// An integer, or `absentInt64` for `null`.
+    @inline(__always)
+    mutating func int64() throws(StoreError) -> Int64 {
+        separator()
+        guard offset < text.count else { throw damaged("a row ends early") }
+        if text[offset] == UInt8(ascii: "n") {
+            guard offset + 4 <= text.count, text[offset + 1] == UInt8(ascii: "u"), text[offset + 2] == UInt8(ascii: "l"),
+                text[offset + 3] == UInt8(ascii: "l")
+            else { throw damaged("expected a number or null") }
+            offset += 4
+            return absentInt64
+        }
+        let negative = text[offset] == UInt8(ascii: "-")
+        if negative { offset += 1 }
+        var value: Int64 = 0
+        let start = offset
+        while offset < text.count {
+            let digit = text[offset] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { throw damaged("a number out of range") }
+            value = sum
+            offset += 1
+        }
+        guard offset > start else { throw damaged("expected a number or null") }
+        return negative ? -value : value
+    }
+
+    /// Calls `body` with the next string's bytes: a range of the cell when it has no escapes (no copy), else
+    /// unescaped into `scratch`.
+    mutating func withString<Result>(
+        scratch: inout ContiguousArray<UInt8>, _ body: (UnsafeRawBufferPointer) -> Result
+    ) throws(StoreError) -> Result {
+        separator()
+        let quote = offset
+        try expect(UInt8(ascii: "\""))
+        while offset < text.count {
+            let byte = text[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return body(UnsafeRawBufferPointer(rebasing: text[(quote + 1)..<(offset - 1)]))
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            offset += 1
+        }
+        offset = quote
+        scratch.removeAll(keepingCapacity: true)
+        let range = try string(into: &scratch)
+        return scratch.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// A string, appended to `heap`; returns its range there.
+    mutating func string(into heap: inout ContiguousArray<UInt8>) throws(StoreError) -> Range<Int> {
+        separator()
+        try expect(UInt8(ascii: "\""))
+        let start = heap.count
+        var run = offset
+        while true {
+            guard offset < text.count else { throw damaged("a string is not closed") }
+            let byte = text[offset]
+            if byte == UInt8(ascii: "\"") { break }
+            guard byte == UInt8(ascii: "\\") else {
+                offset += 1
+                continue
+            }
+            heap.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run..<offset]))
+            offset += 1
+            guard offset < text.count else { throw damaged("a string is not closed") }
+            let escaped = text[offset]
+            offset += 1
+            switch escaped {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): heap.append(escaped)
+            case UInt8(ascii: "b"): heap.append(0x08)
+            case UInt8(ascii: "f"): heap.append(0x0C)
+            case UInt8(ascii: "n"): heap.append(0x0A)
+            case UInt8(ascii: "r"): heap.append(0x0D)
+            case UInt8(ascii: "t"): heap.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard offset + 2 <= text.count, text[offset] == UInt8(ascii: "\\"), text[offset + 1] == UInt8(ascii: "u")
+                    else { throw damaged("a lone surrogate") }
+                    offset += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw damaged("a lone surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw damaged("a lone surrogate") }
+                heap.append(contentsOf: String(Character(unicode)).utf8)
+            default: throw damaged("an unknown escape")
+            }
+            run = offset
+        }
+        heap.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run..<offset]))
+        offset += 1
+        return start..<heap.count
+    }
+
+    private mutating func hex4() throws(StoreError) -> UInt32 {
+        guard offset + 4 <= text.count else { throw damaged("a short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = text[offset] | 0x20
+            let digit: UInt8
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digit = byte - UInt8(ascii: "0")
+            } else if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f") {
+                digit = byte - UInt8(ascii: "a") + 10
+            } else {
+                throw damaged("a bad \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            offset += 1
+        }
+        return value
+    }
+}

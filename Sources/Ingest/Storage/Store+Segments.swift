@@ -1,0 +1,188 @@
+import CSQLite
+import Glibc
+
+/// A billing session as its segment holds it (every column of the `session` view).
+package struct SessionCopy: Sendable {
+    /// 记录号: its id in `SessionCopies.keys`.
+    package var recordNo: Int32
+    package var card: Int64
+    package var certType: Int64
+    package var cert: Int64
+    package var name: Int64
+    package var terminal: Int64
+    /// IPv4 or `absentInt64`.
+    package var ip: Int64
+    package var userType: Int64
+    package var startSeconds: Int64
+    /// `absentInt64` while open.
+    package var endSeconds: Int64
+    package var amountFen: Int64
+    package var cashier: Int64
+    package var checkout: Int64
+    package var note: Int64
+    /// 导出时间 of its export, or `absentInt64`.
+    package var exportSeconds: Int64
+    package var fileID: Int64
+    package var line: Int64
+    /// As the number 19950529, or `absentInt64`.
+    package var birthDate: Int64
+}
+
+/// A transaction as its segment holds it (every column of the `billingTransaction` view).
+package struct TransactionCopy: Sendable {
+    /// 流水号: its id in `TransactionCopies.keys`.
+    package var serialNo: Int32
+    package var timeSeconds: Int64
+    package var kind: Int64
+    package var card: Int64
+    package var cert: Int64
+    package var amountFen: Int64
+    /// `absentInt64` when none.
+    package var balanceFen: Int64
+    package var cashier: Int64
+    package var terminal: Int64
+    package var note: Int64
+    package var fileID: Int64
+    package var line: Int64
+}
+
+/// One venue's sessions after FORMATS.md §6's copy rule, with their 记录号 texts.
+package struct SessionCopies: Sendable {
+    package var keys = StringDictionary()
+    package var rows: [SessionCopy] = []
+}
+
+package struct TransactionCopies: Sendable {
+    package var keys = StringDictionary()
+    package var rows: [TransactionCopy] = []
+}
+
+extension Store {
+    /// The venue's sessions as the `session` view gives them: of all copies of a (venue, 记录号) in the whole
+    /// database, the closed one beats an open one, then the later 导出时间 (none counts as 0), then the later copy;
+    /// then only the winners from the scope's files (`setScope`), in (start, terminal, 记录号) order.
+    /// - Parameters:
+    ///   - scoped: false reads the whole database whatever the scope.
+    ///   - ordered: false leaves the rows in no particular order (for totals).
+    package func resolvedSessions(venue: Int64, scoped: Bool = true, ordered: Bool = true) throws(StoreError)
+        -> SessionCopies
+    {
+        let statement = try connection.prepare(
+            "SELECT fileId, exportTime, rows FROM sessionSegment WHERE venue = ? ORDER BY id")
+        statement.bind(1, venue)
+        var copies = SessionCopies()
+        /// The winner's index in `copies.rows` by key id (the empty key is id 0).
+        var winner = ContiguousArray<Int32>(repeating: -1, count: 1)
+        var scratch = ContiguousArray<UInt8>()
+        while try statement.step() {
+            let fileID = statement.int64(0)
+            let exportSeconds = statement.nullableInt64(1)
+            var reader = try SegmentReader(statement.textBytes(2), what: "a session segment of file \(fileID)")
+            while try reader.nextRow() {
+                let key = try reader.withString(scratch: &scratch) { copies.keys.intern($0) }
+                var copy = SessionCopy(
+                    recordNo: key, card: try reader.int64(), certType: try reader.int64(), cert: try reader.int64(),
+                    name: try reader.int64(), terminal: try reader.int64(), ip: try reader.int64(),
+                    userType: try reader.int64(), startSeconds: try reader.int64(), endSeconds: try reader.int64(),
+                    amountFen: try reader.int64(), cashier: try reader.int64(), checkout: try reader.int64(),
+                    note: try reader.int64(), exportSeconds: exportSeconds, fileID: fileID, line: try reader.int64(),
+                    birthDate: try reader.int64())
+                try reader.endRow()
+                if copy.amountFen == absentInt64 { copy.amountFen = 0 }
+                if Int(key) >= winner.count { winner.append(contentsOf: repeatElement(-1, count: Int(key) + 1 - winner.count)) }
+                let known = winner[Int(key)]
+                guard known >= 0 else {
+                    winner[Int(key)] = Int32(copies.rows.count)
+                    copies.rows.append(copy)
+                    continue
+                }
+                let old = copies.rows[Int(known)]
+                let (newClosed, oldClosed) = (copy.endSeconds != absentInt64, old.endSeconds != absentInt64)
+                let (newExport, oldExport) = (
+                    copy.exportSeconds == absentInt64 ? 0 : copy.exportSeconds,
+                    old.exportSeconds == absentInt64 ? 0 : old.exportSeconds
+                )
+                if newClosed != oldClosed ? newClosed : newExport >= oldExport { copies.rows[Int(known)] = copy }
+            }
+        }
+        if scoped, let scope = scopeFileIDs { copies.rows.removeAll { !scope.contains($0.fileID) } }
+        guard ordered else { return copies }
+        // Indices are sorted, not the wide rows (moving those was most of the sort).
+        var order = [Int32](0..<Int32(copies.rows.count))
+        copies.keys.arena.withUnsafeBytes { arena in
+            let keys = copies.keys
+            copies.rows.withUnsafeBufferPointer { rows in
+                order.sort { x, y in
+                    let (a, b) = (rows[Int(x)], rows[Int(y)])
+                    if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
+                    if a.terminal != b.terminal { return a.terminal < b.terminal }
+                    return Self.bytesPrecede(arena, keys.range(a.recordNo), keys.range(b.recordNo))
+                }
+            }
+        }
+        copies.rows = order.map { copies.rows[Int($0)] }
+        return copies
+    }
+
+    /// The venue's transactions as the `billingTransaction` view gives them: the first copy of a (venue, 流水号) in
+    /// the whole database stands; then only those from the scope's files, in (time, 流水号) order.
+    package func resolvedTransactions(venue: Int64, scoped: Bool = true) throws(StoreError) -> TransactionCopies {
+        let statement = try connection.prepare(
+            "SELECT fileId, rows FROM transactionSegment WHERE venue = ? ORDER BY id")
+        statement.bind(1, venue)
+        var copies = TransactionCopies()
+        var seen = ContiguousArray<Bool>(repeating: false, count: 1)
+        var scratch = ContiguousArray<UInt8>()
+        while try statement.step() {
+            let fileID = statement.int64(0)
+            var reader = try SegmentReader(statement.textBytes(1), what: "a transaction segment of file \(fileID)")
+            while try reader.nextRow() {
+                let key = try reader.withString(scratch: &scratch) { copies.keys.intern($0) }
+                let copy = TransactionCopy(
+                    serialNo: key, timeSeconds: try reader.int64(), kind: try reader.int64(), card: try reader.int64(),
+                    cert: try reader.int64(), amountFen: try reader.int64(), balanceFen: try reader.int64(),
+                    cashier: try reader.int64(), terminal: try reader.int64(), note: try reader.int64(),
+                    fileID: fileID, line: try reader.int64())
+                try reader.endRow()
+                if Int(key) >= seen.count { seen.append(contentsOf: repeatElement(false, count: Int(key) + 1 - seen.count)) }
+                guard !seen[Int(key)] else { continue }
+                seen[Int(key)] = true
+                copies.rows.append(copy)
+            }
+        }
+        if scoped, let scope = scopeFileIDs { copies.rows.removeAll { !scope.contains($0.fileID) } }
+        var order = [Int32](0..<Int32(copies.rows.count))
+        copies.keys.arena.withUnsafeBytes { arena in
+            let keys = copies.keys
+            copies.rows.withUnsafeBufferPointer { rows in
+                order.sort { x, y in
+                    let (a, b) = (rows[Int(x)], rows[Int(y)])
+                    if a.timeSeconds != b.timeSeconds { return a.timeSeconds < b.timeSeconds }
+                    return Self.bytesPrecede(arena, keys.range(a.serialNo), keys.range(b.serialNo))
+                }
+            }
+        }
+        copies.rows = order.map { copies.rows[Int($0)] }
+        return copies
+    }
+
+    /// SQLite's BINARY order of two texts: bytes compared, then the shorter first.
+    private static func bytesPrecede(_ arena: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let base = arena.baseAddress {
+            let order = memcmp(base + a.lowerBound, base + b.lowerBound, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+    }
+
+    /// Venues with segments in the scope's files (every venue with segments when unscoped), with the latest time
+    /// any of those segments holds.
+    func segmentVenues(table: String) throws(StoreError) -> [(venue: Int64, maxTime: Int64)] {
+        let statement = try connection.prepare(
+            "SELECT venue, max(maxTime) FROM \(table) WHERE 1\(scoped ? " AND fileId IN scopeFile" : "") GROUP BY venue")
+        var venues: [(Int64, Int64)] = []
+        while try statement.step() { venues.append((statement.int64(0), statement.int64(1))) }
+        return venues
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import LogFormats
+import NetbarTestSupport
+import Testing
+
+@testable import Ingest
+
+/// Billing sessions and transactions are stored in segments (schema 6): JSON cells written by `SegmentText`, read by
+/// `SegmentReader` and by SQLite's own JSON functions in the `session` and `billingTransaction` views. The views
+/// state FORMATS.md §6's copy rules in SQL; the Swift reader must give exactly their rows.
+@Suite struct SegmentCellTests {
+    /// Texts a 记录号 or 流水号 may hold once decoded: quotes, backslashes, control bytes, CJK, 4-byte characters,
+    /// and text that looks like an escape or a number.
+    static let texts: [String] = [
+        "", "100801", "0042", "-7", "1e5", "null", "W0001", "a\"b", "back\\slash", "\\u0041", "tab\there", "line\nbreak",
+        "\u{01}\u{1F}\u{7F}", "上机记录", "王𬀩", "/slash/", "\"", "\\", "@01|1795845600|33010619910511507X", " spaced ",
+    ]
+
+    static let numbers: [Int64] = [0, 1, -1, 9, 10, 1_795_845_600, -1_795_845_600, Int64.max, Int64.min + 1, absentInt64]
+
+    private func cell(_ rows: [(String, [Int64])]) -> ContiguousArray<UInt8> {
+        var text = SegmentText()
+        text.reset()
+        for (key, values) in rows {
+            text.beginRow()
+            var key = key
+            key.withUTF8 { text.append(text: UnsafeRawBufferPointer($0)) }
+            for value in values { text.appendNullable(value) }
+            text.endRow()
+        }
+        text.finish()
+        return text.bytes
+    }
+
+    private func read(_ bytes: ContiguousArray<UInt8>, width: Int) throws -> [(String, [Int64])] {
+        try bytes.withUnsafeBytes { buffer in
+            var reader = try SegmentReader(buffer, what: "a test cell")
+            var rows: [(String, [Int64])] = []
+            var scratch = ContiguousArray<UInt8>()
+            while try reader.nextRow() {
+                let key = try reader.withString(scratch: &scratch) { String(decoding: $0, as: UTF8.self) }
+                var values: [Int64] = []
+                for _ in 0..<width { values.append(try reader.int64()) }
+                try reader.endRow()
+                rows.append((key, values))
+            }
+            return rows
+        }
+    }
+
+    @Test(arguments: texts)
+    func aTextComesBackFromTheReaderAndFromSQLite(text: String) throws {
+        let bytes = cell([(text, [1, absentInt64]), ("next", [2, 3])])
+        let back = try read(bytes, width: 2)
+        #expect(back.map(\.0) == [text, "next"])
+        #expect(back.map(\.1) == [[1, absentInt64], [2, 3]])
+        // SQLite reads the same cell as the views do.
+        let connection = try SQLiteConnection(path: ":memory:")
+        let statement = try connection.prepare("SELECT json_valid(?1), ?1 ->> '$[0][0]', typeof(?1 ->> '$[0][2]')")
+        bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 1, $0) }
+        #expect(try statement.step())
+        #expect(statement.int64(0) == 1)
+        #expect(statement.string(1) == text)
+        #expect(statement.string(2) == "null")
+    }
+
+    @Test func everyNumberComesBackAndSQLiteReadsItAsAnInteger() throws {
+        let bytes = cell([("k", Self.numbers)])
+        #expect(try read(bytes, width: Self.numbers.count).first?.1 == Self.numbers)
+        let connection = try SQLiteConnection(path: ":memory:")
+        for (index, number) in Self.numbers.enumerated() where number != absentInt64 {
+            let statement = try connection.prepare("SELECT ?1 ->> '$[0][\(index + 1)]', typeof(?1 ->> '$[0][\(index + 1)]')")
+            bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 1, $0) }
+            #expect(try statement.step())
+            #expect(statement.int64(0) == number && statement.string(1) == "integer", "\(number)")
+        }
+    }
+
+    /// Cells SQLite writes (the schema 6 migration's `json_array`) are read too, its escapes included.
+    @Test(arguments: texts)
+    func aCellWrittenBySQLiteIsRead(text: String) throws {
+        let connection = try SQLiteConnection(path: ":memory:")
+        let statement = try connection.prepare("SELECT json_group_array(json_array(?1, 5, NULL, -3)) FROM (SELECT 1 UNION ALL SELECT 2)")
+        statement.bind(1, text)
+        #expect(try statement.step())
+        let bytes = ContiguousArray(statement.textBytes(0))
+        let back = try read(bytes, width: 3)
+        #expect(back.map(\.0) == [text, text])
+        #expect(back.map(\.1) == [[5, absentInt64, -3], [5, absentInt64, -3]])
+    }
+
+    /// Random texts of every kind of character, random numbers: what goes in comes out, by both readers.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func randomRowsRoundTrip(seed: UInt64) throws {
+        var generator = SeededGenerator(state: seed)
+        let alphabet: [Character] = ["a", "7", "\"", "\\", "\u{8}", "\u{C}", "\n", "\u{1F}", "é", "上", "𬀩", "/", " ", "u"]
+        var rows: [(String, [Int64])] = []
+        for _ in 0..<200 {
+            let key = String((0..<generator.below(12)).map { _ in alphabet[generator.below(alphabet.count)] })
+            let values = (0..<4).map { _ -> Int64 in
+                switch generator.below(4) {
+                case 0: return absentInt64
+                case 1: return Int64(generator.below(1000)) - 500
+                default: return Int64(bitPattern: generator.next()) | 1
+                }
+            }
+            rows.append((key, values))
+        }
+        let bytes = cell(rows)
+        let back = try read(bytes, width: 4)
+        #expect(back.map(\.0) == rows.map(\.0))
+        #expect(back.map(\.1) == rows.map(\.1))
+        let connection = try SQLiteConnection(path: ":memory:")
+        let statement = try connection.prepare("SELECT value ->> 0 FROM json_each(?1) ORDER BY key")
+        bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 1, $0) }
+        var fromSQLite: [String] = []
+        while try statement.step() { fromSQLite.append(statement.string(0)) }
+        #expect(fromSQLite == rows.map(\.0))
+    }
+
+    /// A damaged cell is an error that names it and where, never fewer rows.
+    @Test(arguments: [
+        "", "[", "[[\"a\",1]", "[[\"a\",1,2]]", "[[\"a\"]]", "[[\"a\",x]]", "[[\"a\",1]x", "[[\"a,1]]", "[[\"\\q\",1]]",
+        "[[\"\\ud800\",1]]", "[[\"a\",99999999999999999999]]", "[[1,1]]", "{}",
+    ])
+    func aDamagedCellIsAnError(text: String) throws {
+        let bytes = ContiguousArray(text.utf8)
+        let error = #expect(throws: StoreError.self) { _ = try read(bytes, width: 1) }
+        #expect(error?.description.contains("a test cell is damaged at byte") == true, "\(error?.description ?? "")")
+    }
+}
+
+/// The Swift reader against the views, on billing exports made by hand: three venues interleaved in one file,
+/// 记录号 and 流水号 repeated across files, open and closed copies, exports with and without 导出时间, and every
+/// scope of files a night could be.
+@Suite struct SegmentResolutionTests {
+    static let venues = ["33010610000123", "33010610000456", "11010510000246"]
+    static let sessionHeader = "记录号,场所编码,卡号,用户类型,证件类型,证件号码,姓名,终端号,IP地址,上机时间,下机时间,上网时长,消费金额,收银员,结账方式,备注"
+    static let transactionHeader = "交易时间,流水号,交易类型,营业场所代码,会员卡号,身份证号,金额,余额,收银员,机器号,备注"
+
+    private func time(_ minute: Int) -> String {
+        let hour = 8 + minute / 60
+        return "2026-11-28 \(hour < 10 ? "0" : "")\(hour):\(String(format: "%02d", minute % 60)):00"
+    }
+
+    /// Writes `files` random exports (sessions and transactions alternately) and ingests them in order.
+    private func makeDatabase(seed: UInt64, files: Int, folder: String) throws -> (database: String, fileIDs: [Int64]) {
+        var generator = SeededGenerator(state: seed)
+        var paths: [String] = []
+        for index in 0..<files {
+            var text = ""
+            let path: String
+            if index % 2 == 0 {
+                path = folder + "/sessions-\(index).csv"
+                if generator.below(3) > 0 { text += "上机记录查询,导出时间:\(time(600 + generator.below(3) * 30))\n" }
+                text += Self.sessionHeader + "\n"
+                for _ in 0..<(5 + generator.below(60)) {
+                    let start = generator.below(400)
+                    let closed = generator.below(2) == 0
+                    let end = closed ? time(start + 1 + generator.below(120)) : ""
+                    let record = generator.below(5) == 0 ? "\"1,\(generator.below(9))\"" : "\(100 + generator.below(40))"
+                    text += "\(record),\(Self.venues[generator.below(3)]),C\(generator.below(9)),会员,111,"
+                        + "33010619910511507X,张三,0\(generator.below(9)),192.168.1.\(generator.below(9) + 1),\(time(start)),"
+                        + "\(end),1小时,\(generator.below(900)).\(generator.below(10))0,收银员\(generator.below(3)),"
+                        + "\(["正常", "手工"][generator.below(2)]),\n"
+                }
+            } else {
+                path = folder + "/transactions-\(index).csv"
+                text += Self.transactionHeader + "\n"
+                for _ in 0..<(5 + generator.below(60)) {
+                    text += "\(time(generator.below(400))),W\(generator.below(50)),\(["充值", "上机", "下机"][generator.below(3)]),"
+                        + "\(Self.venues[generator.below(3)]),7000000\(generator.below(9)),110105199003071239,"
+                        + "\(generator.below(90)).00,\(generator.below(2) == 0 ? "" : "\(generator.below(90)).00"),陈芳,A0\(generator.below(5)),\n"
+                }
+            }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path)
+        }
+        let database = folder + "/db.sqlite"
+        var fileIDs: [Int64] = []
+        // One run per file, so that file ids follow the order the copies arrive in.
+        for path in paths {
+            let reports = try ingest([path], database: database)
+            #expect(reports.allSatisfy { $0.status == .ingested }, "\(path): \(reports.map(\.status))")
+            fileIDs.append(contentsOf: reports.map(\.fileID))
+        }
+        return (database, fileIDs)
+    }
+
+    private func viewSessions(_ store: Store, venue: Int64, scope: [Int64]?) throws -> [[String]] {
+        let inScope = scope.map { " AND fileId IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        return try store.textRows(
+            """
+            SELECT recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime, amountFen, cashier,
+              checkout, note, exportTime, fileId, line, birthDate FROM session WHERE venue = \(venue)\(inScope)
+            ORDER BY startTime, terminal, recordNo
+            """)
+    }
+
+    private func swiftSessions(_ store: Store, venue: Int64) throws -> [[String]] {
+        let copies = try store.resolvedSessions(venue: venue)
+        func text(_ value: Int64) -> String { value == absentInt64 ? "" : String(value) }
+        return copies.rows.map { row in
+            [copies.keys.string(row.recordNo)] + [
+                row.card, row.certType, row.cert, row.name, row.terminal, row.ip, row.userType, row.startSeconds,
+                row.endSeconds, row.amountFen, row.cashier, row.checkout, row.note, row.exportSeconds, row.fileID,
+                row.line, row.birthDate,
+            ].map(text)
+        }
+    }
+
+    private func viewTransactions(_ store: Store, venue: Int64, scope: [Int64]?) throws -> [[String]] {
+        let inScope = scope.map { " AND fileId IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        return try store.textRows(
+            """
+            SELECT serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal, note, fileId, line
+            FROM billingTransaction WHERE venue = \(venue)\(inScope) ORDER BY time, serialNo
+            """)
+    }
+
+    private func swiftTransactions(_ store: Store, venue: Int64) throws -> [[String]] {
+        let copies = try store.resolvedTransactions(venue: venue)
+        func text(_ value: Int64) -> String { value == absentInt64 ? "" : String(value) }
+        return copies.rows.map { row in
+            [copies.keys.string(row.serialNo)] + [
+                row.timeSeconds, row.kind, row.card, row.cert, row.amountFen, row.balanceFen, row.cashier, row.terminal,
+                row.note, row.fileID, row.line,
+            ].map(text)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+    func theSwiftReaderGivesTheViewsRows(seed: UInt64) throws {
+        let folder = TestSupport.temporaryDirectory("segments-\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (database, fileIDs) = try makeDatabase(seed: seed, files: 8, folder: folder)
+        let store = try Store(path: database)
+        // Copies did meet: some 记录号 came more than once, so the rules were exercised.
+        let copies = try store.textRows("SELECT sum(count) FROM sessionSegment")[0][0]
+        let distinct = try store.textRows("SELECT count(*) FROM session")[0][0]
+        #expect(Int(copies)! > Int(distinct)!)
+        var generator = SeededGenerator(state: seed &+ 100)
+        var scopes: [[Int64]?] = [nil, fileIDs, [fileIDs[0]], Array(fileIDs.suffix(3))]
+        scopes.append(fileIDs.filter { _ in generator.below(2) == 0 })
+        for scope in scopes {
+            try store.setScope(fileIDs: scope)
+            let venueIDs = try store.textRows("SELECT id FROM symbol WHERE text IN ('\(Self.venues.joined(separator: "','"))')")
+                .map { Int64($0[0])! }
+            for venue in venueIDs {
+                #expect(try swiftSessions(store, venue: venue) == viewSessions(store, venue: venue, scope: scope))
+                #expect(try swiftTransactions(store, venue: venue) == viewTransactions(store, venue: venue, scope: scope))
+            }
+            // Venues and the data end, as the views give them.
+            let inScope = scope.map { " WHERE fileId IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+            let expectedVenues = try store.textRows(
+                "SELECT venue FROM session\(inScope) UNION SELECT venue FROM billingTransaction\(inScope) ORDER BY 1")
+                .map { Int64($0[0])! }
+            #expect(try store.venueIDs().sorted() == expectedVenues, "scope \(scope ?? [])")
+            let expectedEnd = try store.textRows(
+                """
+                SELECT max(m) FROM (SELECT max(coalesce(endTime, startTime)) AS m FROM session\(inScope)
+                  UNION ALL SELECT max(time) FROM billingTransaction\(inScope))
+                """)[0][0]
+            #expect(try store.dataEndSeconds().map(String.init) ?? "" == expectedEnd, "scope \(scope ?? [])")
+        }
+        try store.setScope(fileIDs: nil)
+        let totals = try store.sessionTotals()
+        #expect(try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session") == [["\(totals.distinct)", "\(totals.amountFen)"]])
+    }
+
+    /// A database written before schema 6 (sessions and transactions as rows) is carried over: the segments hold its
+    /// rows, and the views and the reader give them back unchanged.
+    @Test func aSchemaFiveDatabaseIsCarriedOver() throws {
+        let folder = TestSupport.temporaryDirectory("schema5")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/old.sqlite"
+        let sessions = [
+            "(1, '100801', 4, 111, 5, 6, 7, 3232235777, 1, 1795845600, 1795849200, 500, 8, 1, 0, 1795870000, 1, 3, NULL)",
+            "(1, 'a\"b\\c', 0, 0, 0, 0, 7, NULL, 2, 1795845700, NULL, 0, 0, 2, 9, NULL, 1, 4, 19950529)",
+            "(2, '100801', 4, 111, 5, 6, 7, NULL, 1, 1795845800, NULL, 120, 8, 1, 0, 1795870000, 2, 2, NULL)",
+        ]
+        let transactions = [
+            "(1, 'W1', 1795845600, 2, 4, 5, 5000, NULL, 8, 7, 0, 2, 5)",
+            "(1, 'W2', 1795845500, 3, 4, 5, 0, 5000, 0, 7, 9, 2, 6)",
+        ]
+        do {
+            let connection = try SQLiteConnection(path: path)
+            for migration in Schema.migrations.prefix(5) { try connection.execute(migration) }
+            try connection.execute(
+                """
+                PRAGMA user_version = 5;
+                INSERT INTO symbol(id, text) VALUES (1, '33010610000123'), (2, '33010610000456'), (3, 'x'), (4, 'C1'),
+                  (5, '33010619910511507X'), (6, '张三'), (7, '01'), (8, '收银员1'), (9, '备注');
+                INSERT INTO ingestedFile(id, path, contentHash, status) VALUES (1, 's.csv', 'h1', 'ingested'),
+                  (2, 't.csv', 'h2', 'ingested');
+                INSERT INTO session(venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime,
+                  amountFen, cashier, checkout, note, exportTime, fileId, line, birthDate) VALUES \(sessions.joined(separator: ","));
+                INSERT INTO billingTransaction(venue, serialNo, time, kind, card, cert, amountFen, balanceFen, cashier,
+                  terminal, note, fileId, line) VALUES \(transactions.joined(separator: ","));
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(try store.textRows("SELECT name FROM sqlite_master WHERE name IN ('session', 'billingTransaction') AND type = 'view' ORDER BY 1")
+            == [["billingTransaction"], ["session"]])
+        let expectedSessions = [
+            ["1", "100801", "4", "111", "5", "6", "7", "3232235777", "1", "1795845600", "1795849200", "500", "8", "1", "0", "1795870000", "1", "3", ""],
+            ["1", "a\"b\\c", "0", "0", "0", "0", "7", "", "2", "1795845700", "", "0", "0", "2", "9", "", "1", "4", "19950529"],
+            ["2", "100801", "4", "111", "5", "6", "7", "", "1", "1795845800", "", "120", "8", "1", "0", "1795870000", "2", "2", ""],
+        ]
+        #expect(try store.textRows("SELECT * FROM session ORDER BY venue, startTime") == expectedSessions)
+        #expect(try store.textRows("SELECT * FROM billingTransaction ORDER BY time") == [
+            ["1", "W2", "1795845500", "3", "4", "5", "0", "5000", "0", "7", "9", "2", "6"],
+            ["1", "W1", "1795845600", "2", "4", "5", "5000", "", "8", "7", "0", "2", "5"],
+        ])
+        #expect(try store.sessions(venue: 1).map(\.line) == [3, 4])
+        #expect(try store.sessions(venue: 1).map(\.birthDate) == [0, 19_950_529])
+        #expect(try store.resolvedSessions(venue: 1).rows.map { store.symbolText(Int64($0.terminal)) } == ["01", "01"])
+        #expect(try store.transactions(venue: 1).map(\.line) == [6, 5])
+        #expect(try store.textRows("SELECT name, recordNo FROM sessionView ORDER BY start") == [["张三", "100801"], ["", "a\"b\\c"], ["张三", "100801"]])
+        #expect(try store.sessionTotals() == (3, 620))
+    }
+}

@@ -254,33 +254,76 @@ final class ParquetExporter {
                 ParquetField("export_time", .timestampMicros), ParquetField("birth_date", .date),
                 ParquetField("path", .string, nullable: false), ParquetField("line", .int64, nullable: false),
             ])
-        try copy(
-            table,
-            """
-            SELECT venue, recordNo, card, certType, cert, name, terminal, ip, userType, startTime, endTime, amountFen,
-              cashier, checkout, note, exportTime, birthDate, fileId, line FROM session ORDER BY venue, recordNo
-            """, venueColumn: 0, fileColumn: 17
-        ) { (s: Statement) throws(ExportError) in
-            text(table, 0, s.textBytes(1))
-            symbol(table, 1, s.int64(2))
-            integer(table, 2, s.int64(3) == 0 ? absentInt64 : s.int64(3))
-            symbol(table, 3, s.int64(4))
-            symbol(table, 4, s.int64(5))
-            symbol(table, 5, s.int64(6))
-            ipv4(table, 6, s.isNull(7) ? -1 : s.int64(7))
-            name(table, 7, Self.userTypes, s.int64(8))
-            seconds(table, 8, s.int64(9))
-            seconds(table, 9, s.nullableInt64(10))
-            integer(table, 10, s.int64(11))
-            symbol(table, 11, s.int64(12))
-            name(table, 12, Self.checkouts, s.int64(13))
-            symbol(table, 13, s.int64(14))
-            seconds(table, 14, s.nullableInt64(15))
-            birthDate(table, 15, s.nullableInt64(16))
-            path(table, 16, s.int64(17))
-            integer(table, 17, s.int64(18))
+        try copySegments(table, "sessionSegment") { (venue) throws(StoreError) in
+            let copies = try store.resolvedSessions(venue: venue, scoped: false, ordered: false)
+            return (copies.rows.count, { copies.rows[$0].fileID }, { Self.keyOrder(copies.keys, copies.rows.map(\.recordNo)) }, {
+                [self] (index: Int) in
+                let row = copies.rows[index]
+                copies.keys.arena.withUnsafeBytes { text(table, 0, UnsafeRawBufferPointer(rebasing: $0[copies.keys.range(row.recordNo)])) }
+                symbol(table, 1, row.card)
+                integer(table, 2, row.certType == 0 ? absentInt64 : row.certType)
+                symbol(table, 3, row.cert)
+                symbol(table, 4, row.name)
+                symbol(table, 5, row.terminal)
+                ipv4(table, 6, row.ip == absentInt64 ? -1 : row.ip)
+                name(table, 7, Self.userTypes, row.userType)
+                seconds(table, 8, row.startSeconds)
+                seconds(table, 9, row.endSeconds)
+                integer(table, 10, row.amountFen)
+                symbol(table, 11, row.cashier)
+                name(table, 12, Self.checkouts, row.checkout)
+                symbol(table, 13, row.note)
+                seconds(table, 14, row.exportSeconds)
+                birthDate(table, 15, row.birthDate)
+                path(table, 16, row.fileID)
+                integer(table, 17, row.line)
+            })
         }
         return try finished(table)
+    }
+
+    /// Row indices in the order of their keys' bytes (SQLite's BINARY order, as `ORDER BY venue, key` gave).
+    static func keyOrder(_ keys: StringDictionary, _ ids: [Int32]) -> [Int] {
+        keys.arena.withUnsafeBytes { arena in
+            Array(ids.indices).sorted { a, b in
+                let (x, y) = (keys.range(ids[a]), keys.range(ids[b]))
+                let common = min(x.count, y.count)
+                if common > 0, let base = arena.baseAddress {
+                    let order = memcmp(base + x.lowerBound, base + y.lowerBound, common)
+                    if order != 0 { return order < 0 }
+                }
+                return x.count < y.count
+            }
+        }
+    }
+
+    /// Writes the rows of a segment table venue by venue (venue id order, as the other tables), each venue's rows
+    /// after the copy rules (`Store+Segments.swift`), in key order; rows of a file outside the export are passed over.
+    /// `resolve` gives a venue's row count, each row's file, the row order and a function appending one row's cells.
+    private func copySegments(
+        _ table: PartitionedTable, _ segments: String,
+        _ resolve: (Int64) throws(StoreError) -> (Int, (Int) -> Int64, () -> [Int], (Int) -> Void)
+    ) throws(ExportError) {
+        do {
+            for venue in try store.segmentVenues(table: segments, ignoringScope: true).map(\.venue).sorted() {
+                let venueText = store.symbolText(venue)
+                guard venues?.contains(venueText) ?? true else { continue }
+                let (count, fileOf, order, append) = try resolve(venue)
+                guard count > 0 else { continue }
+                for index in order() {
+                    guard let night = files[fileOf(index)]?.night else { continue }
+                    try table.select(night: night, venue: venueText)
+                    append(index)
+                    try table.endRow()
+                }
+            }
+        } catch let error as StoreError {
+            throw ExportError(description: error.description)
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError(description: "\(error)")
+        }
     }
 
     /// The name of `code` in `names` (0 included); out of range is a null.
@@ -331,25 +374,24 @@ final class ParquetExporter {
                 ParquetField("terminal", .string), ParquetField("note", .string),
                 ParquetField("path", .string, nullable: false), ParquetField("line", .int64, nullable: false),
             ])
-        try copy(
-            table,
-            """
-            SELECT venue, serialNo, time, kind, card, cert, amountFen, balanceFen, cashier, terminal, note, fileId, line
-            FROM billingTransaction ORDER BY venue, serialNo
-            """, venueColumn: 0, fileColumn: 11
-        ) { (s: Statement) throws(ExportError) in
-            text(table, 0, s.textBytes(1))
-            seconds(table, 1, s.int64(2))
-            name(table, 2, Self.transactionKinds, s.int64(3))
-            symbol(table, 3, s.int64(4))
-            symbol(table, 4, s.int64(5))
-            integer(table, 5, s.nullableInt64(6))
-            integer(table, 6, s.nullableInt64(7))
-            symbol(table, 7, s.int64(8))
-            symbol(table, 8, s.int64(9))
-            symbol(table, 9, s.int64(10))
-            path(table, 10, s.int64(11))
-            integer(table, 11, s.int64(12))
+        try copySegments(table, "transactionSegment") { (venue) throws(StoreError) in
+            let copies = try store.resolvedTransactions(venue: venue, scoped: false)
+            return (copies.rows.count, { copies.rows[$0].fileID }, { Self.keyOrder(copies.keys, copies.rows.map(\.serialNo)) }, {
+                [self] (index: Int) in
+                let row = copies.rows[index]
+                copies.keys.arena.withUnsafeBytes { text(table, 0, UnsafeRawBufferPointer(rebasing: $0[copies.keys.range(row.serialNo)])) }
+                seconds(table, 1, row.timeSeconds)
+                name(table, 2, Self.transactionKinds, row.kind)
+                symbol(table, 3, row.card)
+                symbol(table, 4, row.cert)
+                integer(table, 5, row.amountFen)
+                integer(table, 6, row.balanceFen)
+                symbol(table, 7, row.cashier)
+                symbol(table, 8, row.terminal)
+                symbol(table, 9, row.note)
+                path(table, 10, row.fileID)
+                integer(table, 11, row.line)
+            })
         }
         return try finished(table)
     }

@@ -178,9 +178,9 @@ extension Store {
 
     /// Venues with segments in the scope's files (every venue with segments when unscoped), with the latest time
     /// any of those segments holds.
-    func segmentVenues(table: String) throws(StoreError) -> [(venue: Int64, maxTime: Int64)] {
-        let statement = try connection.prepare(
-            "SELECT venue, max(maxTime) FROM \(table) WHERE 1\(scoped ? " AND fileId IN scopeFile" : "") GROUP BY venue")
+    func segmentVenues(table: String, ignoringScope: Bool = false) throws(StoreError) -> [(venue: Int64, maxTime: Int64)] {
+        let inScope = scoped && !ignoringScope ? " AND fileId IN scopeFile" : ""
+        let statement = try connection.prepare("SELECT venue, max(maxTime) FROM \(table) WHERE 1\(inScope) GROUP BY venue")
         var venues: [(Int64, Int64)] = []
         while try statement.step() { venues.append((statement.int64(0), statement.int64(1))) }
         return venues

@@ -19,7 +19,7 @@ import Testing
     static let numbers: [Int64] = [0, 1, -1, 9, 10, 1_795_845_600, -1_795_845_600, Int64.max, Int64.min + 1, absentInt64]
 
     private func cell(_ rows: [(String, [Int64])]) -> ContiguousArray<UInt8> {
-        var text = SegmentText()
+        let text = SegmentText()
         text.reset()
         for (key, values) in rows {
             text.beginRow()
@@ -29,7 +29,7 @@ import Testing
             text.endRow()
         }
         text.finish()
-        return text.bytes
+        return ContiguousArray(text.bytes)
     }
 
     private func read(_ bytes: ContiguousArray<UInt8>, width: Int) throws -> [(String, [Int64])] {

@@ -6,88 +6,148 @@
 ///
 /// A cell is written only by `SegmentText` (integers, `null`, strings) or by SQLite's `json_array` (the schema 6
 /// migration), and read by `SegmentReader`, which accepts exactly that grammar.
-struct SegmentText {
-    private(set) var bytes = ContiguousArray<UInt8>()
-    private var rowOpen = false
+final class SegmentText {
+    /// The cell's bytes: one buffer grown by doubling and reused segment after segment (appending byte by byte
+    /// to an array paid a uniqueness check per byte).
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
     private var firstValue = true
 
-    init() { bytes.reserveCapacity(1 << 20) }
-
-    var isEmpty: Bool { bytes.count <= 1 }
-
-    mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(UInt8(ascii: "["))
-        rowOpen = false
+    init() {
+        capacity = 1 << 16
+        storage = .allocate(capacity: capacity)
     }
 
-    mutating func beginRow() {
-        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "["))
+    deinit { storage.deallocate() }
+
+    /// The cell written so far.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+    /// Two decimal digits of 0...99, for numbers written two digits at a time.
+    private static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for value in 0..<100 {
+            pairs.append(UInt8(48 + value / 10))
+            pairs.append(UInt8(48 + value % 10))
+        }
+        return pairs
+    }()
+
+    @inline(__always)
+    private func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        var grown = capacity * 2
+        while count + more > grown { grown *= 2 }
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity = grown
+    }
+
+    @inline(__always)
+    private func put(_ byte: UInt8) {
+        storage[count] = byte
+        count += 1
+    }
+
+    func reset() {
+        count = 0
+        reserve(1)
+        put(UInt8(ascii: "["))
+    }
+
+    func beginRow() {
+        reserve(2)
+        if count > 1 { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "["))
         firstValue = true
     }
 
-    mutating func endRow() { bytes.append(UInt8(ascii: "]")) }
+    func endRow() {
+        reserve(1)
+        put(UInt8(ascii: "]"))
+    }
 
     /// Closes the array; `bytes` is then the cell.
-    mutating func finish() { bytes.append(UInt8(ascii: "]")) }
-
-    @inline(__always)
-    private mutating func separate() {
-        if firstValue { firstValue = false } else { bytes.append(UInt8(ascii: ",")) }
+    func finish() {
+        reserve(1)
+        put(UInt8(ascii: "]"))
     }
 
     @inline(__always)
-    mutating func append(_ value: Int64) {
+    private func separate() {
+        if firstValue { firstValue = false } else { put(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    func append(_ value: Int64) {
+        reserve(21)
         separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        // Digits into a fixed scratch, then appended in order: no reverse pass over the growing array.
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &scratch) { digits in
-            repeat {
-                count += 1
-                digits[24 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[(24 - count)...]))
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20, magnitude >= bound {
+            digits += 1
+            bound = bound &* 10
+        }
+        // Written from the last digit back, two at a time.
+        var position = count + digits
+        count = position
+        Self.digitPairs.withUnsafeBufferPointer { pairs in
+            while magnitude >= 100 {
+                let pair = Int(magnitude % 100) * 2
+                magnitude /= 100
+                position -= 2
+                storage[position] = pairs[pair]
+                storage[position + 1] = pairs[pair + 1]
+            }
+            if magnitude >= 10 {
+                position -= 2
+                storage[position] = pairs[Int(magnitude) * 2]
+                storage[position + 1] = pairs[Int(magnitude) * 2 + 1]
+            } else {
+                storage[position - 1] = UInt8(truncatingIfNeeded: magnitude) &+ 48
+            }
         }
     }
 
     /// `absentInt64` is written as `null`.
     @inline(__always)
-    mutating func appendNullable(_ value: Int64) {
-        if value == absentInt64 {
-            separate()
-            bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
-        } else {
-            append(value)
-        }
+    func appendNullable(_ value: Int64) {
+        guard value == absentInt64 else { return append(value) }
+        reserve(5)
+        separate()
+        put(UInt8(ascii: "n"))
+        put(UInt8(ascii: "u"))
+        put(UInt8(ascii: "l"))
+        put(UInt8(ascii: "l"))
     }
 
     /// A JSON string of UTF-8 `text`: `"` and `\` escaped, control bytes as `\u00XX`.
-    mutating func append(text: UnsafeRawBufferPointer) {
+    func append(text: UnsafeRawBufferPointer) {
+        reserve(text.count * 6 + 3)
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        var start = 0
-        for index in 0..<text.count {
-            let byte = text[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
-            bytes.append(UInt8(ascii: "\\"))
-            if byte >= 0x20 {
-                bytes.append(byte)
+        put(UInt8(ascii: "\""))
+        for byte in text {
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                put(byte)
+            } else if byte >= 0x20 {
+                put(UInt8(ascii: "\\"))
+                put(byte)
             } else {
                 let hex: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0xF)])
+                put(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "u"))
+                put(UInt8(ascii: "0"))
+                put(UInt8(ascii: "0"))
+                put(hex.utf8Start[Int(byte >> 4)])
+                put(hex.utf8Start[Int(byte & 0xF)])
             }
-            start = index + 1
         }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start...]))
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 }
 
@@ -159,7 +219,8 @@ struct SegmentReader {
     /// An integer, or `absentInt64` for `null`.
     @inline(__always)
     mutating func int64() throws(StoreError) -> Int64 {
-        separator()
+        // Cells carry no whitespace between values; `separator` tolerates it elsewhere.
+        if offset < text.count, text[offset] == UInt8(ascii: ",") { offset += 1 } else { separator() }
         guard offset < text.count else { throw damaged("a row ends early") }
         if text[offset] == UInt8(ascii: "n") {
             guard offset + 4 <= text.count, text[offset + 1] == UInt8(ascii: "u"), text[offset + 2] == UInt8(ascii: "l"),
@@ -170,19 +231,40 @@ struct SegmentReader {
         }
         let negative = text[offset] == UInt8(ascii: "-")
         if negative { offset += 1 }
-        var value: Int64 = 0
         let start = offset
-        while offset < text.count {
+        var value: UInt64 = 0
+        // Up to 19 digits fit a UInt64 unchecked; the range is checked once at the end.
+        while offset < text.count, offset - start < 20 {
             let digit = text[offset] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(digit))
-            guard !overflow1, !overflow2 else { throw damaged("a number out of range") }
-            value = sum
+            value = value &* 10 &+ UInt64(digit)
             offset += 1
         }
         guard offset > start else { throw damaged("expected a number or null") }
-        return negative ? -value : value
+        guard offset - start < 20, value <= UInt64(Int64.max) else { throw damaged("a number out of range") }
+        return negative ? -Int64(value) : Int64(value)
+    }
+
+    /// Passes over the next value: a number, `null` or a string.
+    mutating func skipValue() throws(StoreError) {
+        separator()
+        guard offset < text.count else { throw damaged("a row ends early") }
+        if text[offset] == UInt8(ascii: "\"") {
+            var scratch = ContiguousArray<UInt8>()
+            _ = try withString(scratch: &scratch) { _ in 0 }
+            return
+        }
+        let start = offset
+        while offset < text.count, text[offset] != UInt8(ascii: ","), text[offset] != UInt8(ascii: "]") { offset += 1 }
+        guard offset > start else { throw damaged("a value is missing") }
+    }
+
+    /// Whether the next value is `null` (passing over it, whatever it is).
+    mutating func isNull() throws(StoreError) -> Bool {
+        separator()
+        let null = offset < text.count && text[offset] == UInt8(ascii: "n")
+        try skipValue()
+        return null
     }
 
     /// Calls `body` with the next string's bytes: a range of the cell when it has no escapes (no copy), else

@@ -396,9 +396,9 @@ extension Store {
         scoped = false
         defer { scoped = wasScoped }
         for (venue, _) in try segmentVenues(table: "sessionSegment") {
-            let copies = try resolvedSessions(venue: venue, scoped: false, ordered: false)
-            distinct += Int64(copies.rows.count)
-            for row in copies.rows { amountFen += row.amountFen }
+            let totals = try sessionTotals(venue: venue)
+            distinct += totals.distinct
+            amountFen += totals.amountFen
         }
         return (distinct, amountFen)
     }

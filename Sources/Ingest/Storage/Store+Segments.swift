@@ -124,6 +124,46 @@ extension Store {
         return copies
     }
 
+    /// The number of the venue's sessions in the whole database and their 消费金额 summed, by the copy rule of
+    /// `resolvedSessions` but reading only the key, 下机时间 and amount of each copy (the run summary's totals are
+    /// of every night, so they must not cost a full read of every session ever stored).
+    func sessionTotals(venue: Int64) throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
+        let statement = try connection.prepare("SELECT exportTime, rows FROM sessionSegment WHERE venue = ? ORDER BY id")
+        statement.bind(1, venue)
+        var keys = StringDictionary()
+        /// Per key id: the copy standing so far (closed, export time or 0, amount), if any yet.
+        var standing = ContiguousArray<(seen: Bool, closed: Bool, export: Int64, amountFen: Int64)>(
+            repeating: (false, false, 0, 0), count: 1)
+        var scratch = ContiguousArray<UInt8>()
+        while try statement.step() {
+            let export = statement.isNull(0) ? 0 : statement.int64(0)
+            var reader = try SegmentReader(statement.textBytes(1), what: "a session segment of venue \(venue)")
+            while try reader.nextRow() {
+                let key = Int(try reader.withString(scratch: &scratch) { keys.intern($0) })
+                for _ in 0..<8 { try reader.skipValue() }
+                let closed = !(try reader.isNull())
+                var amount = try reader.int64()
+                if amount == absentInt64 { amount = 0 }
+                for _ in 0..<5 { try reader.skipValue() }
+                try reader.endRow()
+                if key >= standing.count {
+                    standing.append(contentsOf: repeatElement((seen: false, closed: false, export: Int64(0), amountFen: Int64(0)), count: key + 1 - standing.count))
+                }
+                let old = standing[key]
+                if !old.seen || (closed != old.closed ? closed : export >= old.export) {
+                    standing[key] = (true, closed, export, amount)
+                }
+            }
+        }
+        var distinct: Int64 = 0
+        var amountFen: Int64 = 0
+        for copy in standing where copy.seen {
+            distinct += 1
+            amountFen += copy.amountFen
+        }
+        return (distinct, amountFen)
+    }
+
     /// The venue's transactions as the `billingTransaction` view gives them: the first copy of a (venue, 流水号) in
     /// the whole database stands; then only those from the scope's files, in (time, 流水号) order.
     package func resolvedTransactions(venue: Int64, scoped: Bool = true) throws(StoreError) -> TransactionCopies {

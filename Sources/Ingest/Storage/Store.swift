@@ -55,7 +55,9 @@ package final class Store {
         try connection.execute(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;")
         try Self.migrate(connection)
-        insertSymbol = try connection.prepare("INSERT INTO symbol(id, text) VALUES(?, ?)")
+        insertSymbol = try connection.prepare("INSERT INTO symbol(text) VALUES(?)")
+        insertSymbols = try connection.prepare(
+            "INSERT INTO symbol(text) VALUES" + Array(repeating: "(?)", count: Self.symbolsPerInsert).joined(separator: ","))
         try loadSymbols()
     }
 
@@ -102,16 +104,30 @@ package final class Store {
     func symbol(_ text: String) -> Int64 { Int64(symbols.intern(text)) }
 
     private let insertSymbol: Statement
+    /// `symbolsPerInsert` symbols in one statement, their ids given by SQLite (the next rowids, which are the
+    /// in-memory ids since the table is dense): one step per symbol, and an explicit id's uniqueness probe from the
+    /// root of the table, were most of a new symbol's cost.
+    private let insertSymbols: Statement
+    static let symbolsPerInsert = 64
 
     /// Writes the symbols added since the last call.
     func persistSymbols() throws(StoreError) {
         guard symbolsPersisted < symbols.count else { return }
         let failure: StoreError? = symbols.arena.withUnsafeBytes { arena in
-            for id in (symbolsPersisted + 1)...symbols.count {
-                insertSymbol.bind(1, id)
-                let range = symbols.range(Int32(id))
-                _ = csqlite_bind_text_transient_raw(insertSymbol, 2, UnsafeRawBufferPointer(rebasing: arena[range]))
-                do throws(StoreError) { try insertSymbol.run() } catch { return error }
+            var id = symbolsPersisted + 1
+            while id <= symbols.count {
+                let many = symbols.count - id + 1 >= Self.symbolsPerInsert
+                let statement = many ? insertSymbols : insertSymbol
+                for slot in 0..<(many ? Self.symbolsPerInsert : 1) {
+                    let range = symbols.range(Int32(id))
+                    _ = csqlite_bind_text_transient_raw(
+                        statement, Int32(slot + 1), UnsafeRawBufferPointer(rebasing: arena[range]))
+                    id += 1
+                }
+                do throws(StoreError) { try statement.run() } catch { return error }
+                guard sqlite3_last_insert_rowid(connection.handle) == Int64(id - 1) else {
+                    return StoreError(description: "the symbol table of '\(path)' is not dense; the database is damaged")
+                }
             }
             return nil
         }

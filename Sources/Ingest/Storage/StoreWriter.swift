@@ -24,7 +24,7 @@ package final class StoreWriter {
     private let upsertRealnameSession: Statement
     private let insertTransactionSegment: Statement
     /// The segment being written, reused.
-    private var segment = SegmentText()
+    private let segment = SegmentText()
     private let insertEvent: Statement
     private let insertPulse: Statement
     private let insertEventSpan: Statement
@@ -271,7 +271,7 @@ package final class StoreWriter {
             statement.bindNullable(3, exportSeconds ?? absentInt64)
             statement.bind(4, group.rows.count)
             statement.bind(5, maxTime)
-            segment.bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 6, $0) }
+            _ = csqlite_bind_text_transient_raw(statement, 6, segment.bytes)
             try statement.run()
         }
     }
@@ -351,7 +351,7 @@ package final class StoreWriter {
             statement.bind(2, fileID)
             statement.bind(3, group.rows.count)
             statement.bind(4, maxTime)
-            segment.bytes.withUnsafeBytes { _ = csqlite_bind_text_transient_raw(statement, 5, $0) }
+            _ = csqlite_bind_text_transient_raw(statement, 5, segment.bytes)
             try statement.run()
         }
     }

@@ -1,8 +1,10 @@
 /// One CSV record (RFC 4180) with its fields unescaped into one byte buffer.
 package struct CSVRecord: Sendable {
-    /// The unescaped bytes of every field, back to back.
+    /// The unescaped bytes of the fields: a line without quotes is copied whole (its commas stay between the
+    /// fields, one copy instead of one per field); quoted fields are unescaped back to back.
     package var bytes = ContiguousArray<UInt8>()
-    /// `fieldEnds[k]` is the end offset in `bytes` of field k; field k starts at `fieldEnds[k-1]` (or 0).
+    /// Field k is `fieldStarts[k]..<fieldEnds[k]` of `bytes`.
+    package var fieldStarts = ContiguousArray<Int>()
     package var fieldEnds = ContiguousArray<Int>()
     /// The record's physical lines joined by LF, as read (for quarantine).
     package var raw = ContiguousArray<UInt8>()
@@ -18,11 +20,12 @@ package struct CSVRecord: Sendable {
     /// The range of field `index` in `bytes`.
     @inline(__always)
     package func fieldRange(_ index: Int) -> Range<Int> {
-        (index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]
+        fieldStarts[index]..<fieldEnds[index]
     }
 
     mutating func reset(line: Int) {
         bytes.removeAll(keepingCapacity: true)
+        fieldStarts.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         raw.removeAll(keepingCapacity: true)
         firstLine = line
@@ -51,6 +54,8 @@ package struct CSVRecordFramer {
     package private(set) var record = CSVRecord()
     private var inQuotes = false
     private var fieldStart = true
+    /// Where the field being unescaped began in `record.bytes`.
+    private var fieldBegin = 0
 
     package init() {}
 
@@ -62,6 +67,7 @@ package struct CSVRecordFramer {
         if !inQuotes {
             record.reset(line: lineNumber)
             fieldStart = true
+            fieldBegin = 0
         } else {
             record.raw.append(0x0A)
             record.bytes.append(0x0A)
@@ -71,12 +77,13 @@ package struct CSVRecordFramer {
 
         var index = 0
         let count = line.count
-        // Most rows hold no quote: their fields are the runs between commas, copied whole.
+        // Most rows hold no quote: the line is copied once and its fields are the runs between commas.
         if !inQuotes, let base = line.baseAddress, ByteSearch.first(0x22, in: base, from: 0, to: count) == nil {
+            record.bytes.append(contentsOf: line)
             while true {
                 let end = ByteSearch.first(0x2C, in: base, from: index, to: count) ?? count
-                record.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[index..<end]))
-                record.fieldEnds.append(record.bytes.count)
+                record.fieldStarts.append(index)
+                record.fieldEnds.append(end)
                 if end == count { return .record }
                 index = end + 1
             }
@@ -95,7 +102,7 @@ package struct CSVRecordFramer {
                     record.bytes.append(byte)
                 }
             } else if byte == 0x2C {
-                record.fieldEnds.append(record.bytes.count)
+                closeField()
                 fieldStart = true
                 index += 1
                 continue
@@ -115,8 +122,14 @@ package struct CSVRecordFramer {
             }
             return .pending
         }
-        record.fieldEnds.append(record.bytes.count)
+        closeField()
         return .record
+    }
+
+    private mutating func closeField() {
+        record.fieldStarts.append(fieldBegin)
+        record.fieldEnds.append(record.bytes.count)
+        fieldBegin = record.bytes.count
     }
 
     /// At the end of the input: whether a record was left open (its lines are in `record.raw`).
@@ -139,7 +152,7 @@ package struct CSVRecordFramer {
     package static func singleLine(_ line: UnsafeRawBufferPointer, number: Int) -> CSVRecord {
         var framer = CSVRecordFramer()
         if framer.feed(line, line: number) == .record { return framer.record }
-        framer.record.fieldEnds.append(framer.record.bytes.count)
+        framer.closeField()
         return framer.record
     }
 }

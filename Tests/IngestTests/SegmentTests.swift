@@ -268,6 +268,25 @@ import Testing
         #expect(try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session") == [["\(totals.distinct)", "\(totals.amountFen)"]])
     }
 
+    /// A segment damaged on disk stops the read with the file and byte named; no reader skips it as fewer rows.
+    @Test func aDamagedSegmentInTheDatabaseIsAnError() throws {
+        let folder = TestSupport.temporaryDirectory("segments-damaged")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (database, fileIDs) = try makeDatabase(seed: 9, files: 2, folder: folder)
+        let store = try Store(path: database)
+        let venue = Int64(try store.textRows("SELECT venue FROM sessionSegment LIMIT 1")[0][0])!
+        #expect(try !store.sessions(venue: venue).isEmpty)
+        try store.connection.execute(
+            "UPDATE sessionSegment SET rows = substr(rows, 1, length(rows) - 3) WHERE venue = \(venue)")
+        let error = #expect(throws: StoreError.self) { _ = try store.sessions(venue: venue) }
+        #expect(error?.description.contains("a session segment of file \(fileIDs[0]) is damaged at byte") == true,
+            "\(error?.description ?? "")")
+        #expect(throws: StoreError.self) { _ = try store.sessionTotals() }
+        let transactionVenue = Int64(try store.textRows("SELECT venue FROM transactionSegment LIMIT 1")[0][0])!
+        try store.connection.execute("UPDATE transactionSegment SET rows = '[[\"W1\",1,x]]'")
+        #expect(throws: StoreError.self) { _ = try store.transactions(venue: transactionVenue) }
+    }
+
     /// A database written before schema 6 (sessions and transactions as rows) is carried over: the segments hold its
     /// rows, and the views and the reader give them back unchanged.
     @Test func aSchemaFiveDatabaseIsCarriedOver() throws {

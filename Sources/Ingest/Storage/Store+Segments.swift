@@ -137,7 +137,8 @@ extension Store {
         var scratch = ContiguousArray<UInt8>()
         while try statement.step() {
             let export = statement.isNull(0) ? 0 : statement.int64(0)
-            var reader = try SegmentReader(statement.textBytes(1), what: "a session segment of venue \(venue)")
+            var reader = try SegmentReader(
+                statement.textBytes(1), what: "a session segment of venue \(symbolText(venue))")
             while try reader.nextRow() {
                 let key = Int(try reader.withString(scratch: &scratch) { keys.intern($0) })
                 for _ in 0..<8 { try reader.skipValue() }

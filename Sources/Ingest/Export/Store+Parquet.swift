@@ -211,12 +211,17 @@ final class ParquetExporter {
                 try row(statement)
                 try table.endRow()
             }
-        } catch let error as StoreError {
-            throw ExportError(description: error.description)
-        } catch let error as ExportError {
-            throw error
         } catch {
-            throw ExportError(description: "\(error)")
+            throw Self.exportError(error)
+        }
+    }
+
+    /// A read's or a write's failure, as the export reports it.
+    private static func exportError(_ error: any Error) -> ExportError {
+        switch error {
+        case let error as StoreError: ExportError(description: error.description)
+        case let error as ExportError: error
+        default: ExportError(description: "\(error)")
         }
     }
 
@@ -317,12 +322,8 @@ final class ParquetExporter {
                     try table.endRow()
                 }
             }
-        } catch let error as StoreError {
-            throw ExportError(description: error.description)
-        } catch let error as ExportError {
-            throw error
         } catch {
-            throw ExportError(description: "\(error)")
+            throw Self.exportError(error)
         }
     }
 
@@ -625,12 +626,8 @@ final class ParquetExporter {
                 findings.columns[12].append(Int64(lines))
                 try findings.endRow()
             }
-        } catch let error as StoreError {
-            throw ExportError(description: error.description)
-        } catch let error as ExportError {
-            throw error
         } catch {
-            throw ExportError(description: "\(error)")
+            throw Self.exportError(error)
         }
         return [try finished(findings), try finished(evidence)]
     }

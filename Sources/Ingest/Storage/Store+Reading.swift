@@ -392,10 +392,7 @@ extension Store {
     package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
         var distinct: Int64 = 0
         var amountFen: Int64 = 0
-        let wasScoped = scoped
-        scoped = false
-        defer { scoped = wasScoped }
-        for (venue, _) in try segmentVenues(table: "sessionSegment") {
+        for (venue, _) in try segmentVenues(table: "sessionSegment", ignoringScope: true) {
             let totals = try sessionTotals(venue: venue)
             distinct += totals.distinct
             amountFen += totals.amountFen

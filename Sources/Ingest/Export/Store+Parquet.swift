@@ -290,15 +290,7 @@ final class ParquetExporter {
     /// Row indices in the order of their keys' bytes (SQLite's BINARY order, as `ORDER BY venue, key` gave).
     static func keyOrder(_ keys: StringDictionary, _ ids: [Int32]) -> [Int] {
         keys.arena.withUnsafeBytes { arena in
-            Array(ids.indices).sorted { a, b in
-                let (x, y) = (keys.range(ids[a]), keys.range(ids[b]))
-                let common = min(x.count, y.count)
-                if common > 0, let base = arena.baseAddress {
-                    let order = memcmp(base + x.lowerBound, base + y.lowerBound, common)
-                    if order != 0 { return order < 0 }
-                }
-                return x.count < y.count
-            }
+            Array(ids.indices).sorted { Store.bytesPrecede(arena, keys.range(ids[$0]), keys.range(ids[$1])) }
         }
     }
 

@@ -107,20 +107,14 @@ extension Store {
         }
         if scoped, let scope = scopeFileIDs { copies.rows.removeAll { !scope.contains($0.fileID) } }
         guard ordered else { return copies }
-        // Indices are sorted, not the wide rows (moving those was most of the sort).
-        var order = [Int32](0..<Int32(copies.rows.count))
-        copies.keys.arena.withUnsafeBytes { arena in
-            let keys = copies.keys
-            copies.rows.withUnsafeBufferPointer { rows in
-                order.sort { x, y in
-                    let (a, b) = (rows[Int(x)], rows[Int(y)])
-                    if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
-                    if a.terminal != b.terminal { return a.terminal < b.terminal }
-                    return Self.bytesPrecede(arena, keys.range(a.recordNo), keys.range(b.recordNo))
-                }
+        let keys = copies.keys
+        copies.rows = keys.arena.withUnsafeBytes { arena in
+            Self.reordered(copies.rows) { a, b in
+                if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
+                if a.terminal != b.terminal { return a.terminal < b.terminal }
+                return Self.bytesPrecede(arena, keys.range(a.recordNo), keys.range(b.recordNo))
             }
         }
-        copies.rows = order.map { copies.rows[Int($0)] }
         return copies
     }
 
@@ -132,8 +126,9 @@ extension Store {
         statement.bind(1, venue)
         var keys = StringDictionary()
         /// Per key id: the copy standing so far (closed, export time or 0, amount), if any yet.
-        var standing = ContiguousArray<(seen: Bool, closed: Bool, export: Int64, amountFen: Int64)>(
-            repeating: (false, false, 0, 0), count: 1)
+        typealias Standing = (seen: Bool, closed: Bool, export: Int64, amountFen: Int64)
+        let none: Standing = (false, false, 0, 0)
+        var standing = ContiguousArray<Standing>(repeating: none, count: 1)
         var scratch = ContiguousArray<UInt8>()
         while try statement.step() {
             let export = statement.isNull(0) ? 0 : statement.int64(0)
@@ -148,7 +143,7 @@ extension Store {
                 for _ in 0..<5 { try reader.skipValue() }
                 try reader.endRow()
                 if key >= standing.count {
-                    standing.append(contentsOf: repeatElement((seen: false, closed: false, export: Int64(0), amountFen: Int64(0)), count: key + 1 - standing.count))
+                    standing.append(contentsOf: repeatElement(none, count: key + 1 - standing.count))
                 }
                 let old = standing[key]
                 if !old.seen || (closed != old.closed ? closed : export >= old.export) {
@@ -192,23 +187,25 @@ extension Store {
             }
         }
         if scoped, let scope = scopeFileIDs { copies.rows.removeAll { !scope.contains($0.fileID) } }
-        var order = [Int32](0..<Int32(copies.rows.count))
-        copies.keys.arena.withUnsafeBytes { arena in
-            let keys = copies.keys
-            copies.rows.withUnsafeBufferPointer { rows in
-                order.sort { x, y in
-                    let (a, b) = (rows[Int(x)], rows[Int(y)])
-                    if a.timeSeconds != b.timeSeconds { return a.timeSeconds < b.timeSeconds }
-                    return Self.bytesPrecede(arena, keys.range(a.serialNo), keys.range(b.serialNo))
-                }
+        let keys = copies.keys
+        copies.rows = keys.arena.withUnsafeBytes { arena in
+            Self.reordered(copies.rows) { a, b in
+                if a.timeSeconds != b.timeSeconds { return a.timeSeconds < b.timeSeconds }
+                return Self.bytesPrecede(arena, keys.range(a.serialNo), keys.range(b.serialNo))
             }
         }
-        copies.rows = order.map { copies.rows[Int($0)] }
         return copies
     }
 
+    /// `rows` in `precedes` order; indices are sorted, not the wide rows (moving those was most of the sort).
+    static func reordered<Row>(_ rows: [Row], by precedes: (Row, Row) -> Bool) -> [Row] {
+        var order = [Int32](0..<Int32(rows.count))
+        rows.withUnsafeBufferPointer { rows in order.sort { precedes(rows[Int($0)], rows[Int($1)]) } }
+        return order.map { rows[Int($0)] }
+    }
+
     /// SQLite's BINARY order of two texts: bytes compared, then the shorter first.
-    private static func bytesPrecede(_ arena: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+    static func bytesPrecede(_ arena: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
         let common = min(a.count, b.count)
         if common > 0, let base = arena.baseAddress {
             let order = memcmp(base + a.lowerBound, base + b.lowerBound, common)

@@ -20,17 +20,25 @@ extension UnsafeRawBufferPointer {
         return memcmpBytes(base, UnsafeRawPointer(literal.utf8Start), count)
     }
 
-    /// Whether the bytes equal `literal` (ASCII upper case), comparing ASCII letters in either case.
+    /// Bytes `from..<from + 8` (fewer at the end; zero beyond it) as a little-endian word, ASCII lower-case
+    /// letters in upper case: a keyword compares in one step, in either case.
     @inline(__always)
-    package func equalsIgnoringASCIICase(_ literal: StaticString) -> Bool {
-        guard count == literal.utf8CodeUnitCount else { return false }
-        var pointer = literal.utf8Start
-        for byte in self {
-            let folded = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-            if folded != pointer.pointee { return false }
-            pointer += 1
+    package func upperCasedWord(from start: Int = 0) -> UInt64 {
+        guard let base = baseAddress, start < count else { return 0 }
+        var word: UInt64 = 0
+        if count - start >= 8 {
+            word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        } else {
+            for offset in 0..<(count - start) {
+                word |= UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) << (UInt64(offset) * 8)
+            }
         }
-        return true
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // See `FieldParser.hexDigits` for the carry-free range test; bytes of 0x80 and up are left alone.
+        let ascii = word & ~highs
+        let lower = (ascii &+ ones &* (0x80 - 0x61)) & ~(ascii &+ ones &* (0x7F - 0x7A)) & ~word & highs
+        return word &- lower >> 2
     }
 
     /// Whether the bytes start with the UTF-8 of `literal`.
@@ -55,6 +63,28 @@ private func memcmpBytes(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, _ cou
         index += 1
     }
     return true
+}
+
+/// A keyword of up to 16 ASCII bytes, matched in either case a word at a time.
+package struct ASCIIKeyword: Sendable {
+    package let count: Int
+    package let first: UInt64
+    package let second: UInt64
+
+    package init(_ text: StaticString) {
+        let bytes = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        precondition(bytes.count <= 16, "a keyword is at most 16 bytes")
+        count = bytes.count
+        first = bytes.upperCasedWord()
+        second = bytes.upperCasedWord(from: 8)
+    }
+
+    /// Whether `bytes` are this keyword, in either case; `first` is `bytes.upperCasedWord()`, computed once for
+    /// a whole table.
+    @inline(__always)
+    package func matches(_ bytes: UnsafeRawBufferPointer, first word: UInt64) -> Bool {
+        bytes.count == count && word == first && (count <= 8 || bytes.upperCasedWord(from: 8) == second)
+    }
 }
 
 /// Parsers of the common field forms of FORMATS.md §2.
@@ -365,57 +395,83 @@ package enum FieldParser {
     /// IPv4 dotted quad as a host-order integer.
     package static func ipv4(_ field: UnsafeRawBufferPointer) -> UInt32? {
         let bytes = field.trimmed()
+        let count = bytes.count
+        guard count >= 7, count <= 15, let base = bytes.baseAddress else { return nil }
+        // Octet by octet, at most three digits each: a loop per byte tested every byte for a dot.
         var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                guard digits > 0, dots < 3 else { return nil }
-                value = value << 8 | octet
-                octet = 0
-                digits = 0
-                dots += 1
-            } else {
-                let digit = byte &- 0x30
-                guard digit < 10, digits < 3 else { return nil }
-                octet = octet * 10 + UInt32(digit)
-                guard octet <= 255 else { return nil }
-                digits += 1
+        var index = 0
+        for part in 0..<4 {
+            if part > 0 {
+                guard index < count, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: ".") else {
+                    return nil
+                }
+                index += 1
             }
+            guard index < count else { return nil }
+            var octet = UInt32(base.load(fromByteOffset: index, as: UInt8.self) &- 0x30)
+            guard octet < 10 else { return nil }
+            index += 1
+            for _ in 0..<2 {
+                guard index < count else { break }
+                let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+                guard digit < 10 else { break }
+                octet = octet * 10 + UInt32(digit)
+                index += 1
+            }
+            guard octet <= 255 else { return nil }
+            value = value << 8 | octet
         }
-        guard dots == 3, digits > 0 else { return nil }
-        return value << 8 | octet
+        return index == count ? value : nil
     }
 
     /// MAC in any of `00-1A-2B-3C-4D-5E`, `00:1a:2b:3c:4d:5e`, `001A2B3C4D5E` as its 48-bit value.
     package static func mac(_ field: UnsafeRawBufferPointer) -> UInt64? {
         let bytes = field.trimmed()
-        guard bytes.count == 12 || bytes.count == 17 else { return nil }
-        let separated = bytes.count == 17
-        var value: UInt64 = 0
-        var index = 0
-        for position in 0..<6 {
-            if separated && position > 0 {
-                let separator = bytes[index]
+        guard let base = bytes.baseAddress else { return nil }
+        // The twelve digits as two words of eight (the second padded with '0'), read eight at a time: a digit
+        // at a time, a mix of digits and letters was a mispredicted branch each.
+        let first: UInt64
+        let second: UInt64
+        switch bytes.count {
+        case 12:
+            first = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+            second = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 4, as: UInt64.self)) >> 32
+                | 0x3030_3030 << 32
+        case 17:
+            for offset in stride(from: 2, through: 14, by: 3) {
+                let separator = base.load(fromByteOffset: offset, as: UInt8.self)
                 guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: ":") else { return nil }
-                index += 1
             }
-            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return nil }
-            value = value << 8 | UInt64(high << 4 | low)
-            index += 2
+            func pair(_ offset: Int) -> UInt64 {
+                UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+            }
+            first = pair(0) | pair(3) << 16 | pair(6) << 32 | pair(9) << 48
+            second = pair(12) | pair(15) << 16 | 0x3030_3030 << 32
+        default:
+            return nil
         }
-        return value
+        guard let high = hexDigits(first), let low = hexDigits(second) else { return nil }
+        return UInt64(high) << 16 | UInt64(low >> 16)
     }
 
+    /// Eight ASCII hex digits packed in a word (the first digit in the lowest byte) as their value, nil when a
+    /// byte is not one.
     @inline(__always)
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
+    static func hexDigits(_ word: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Bytes below 0x80 add without carrying into their neighbour: x + (0x80 - lo) has its top bit set when
+        // x >= lo, x + (0x7F - hi) when x > hi. Setting bit 5 makes A-F a-f.
+        let letters = word | ones &* 0x20
+        let isDigit = (word &+ ones &* (0x80 - 0x30)) & ~(word &+ ones &* (0x7F - 0x39))
+        let isLetter = (letters &+ ones &* (0x80 - 0x61)) & ~(letters &+ ones &* (0x7F - 0x66))
+        guard word & highs == 0, (isDigit | isLetter) & highs == highs else { return nil }
+        // A digit's low nibble is its value; a letter's (bit 6 set) is its value less 9.
+        let nibbles = (word & (ones &* 0x0F)) &+ (word >> 6 & ones) &* 9
+        // Pairs of nibbles into bytes, then the four bytes into one word, first digit highest.
+        let pairs = (nibbles & 0x000F_000F_000F_000F) << 4 | (nibbles >> 8 & 0x000F_000F_000F_000F)
+        let quads = (pairs | pairs >> 8) & 0x0000_FFFF_0000_FFFF
+        return UInt32(truncatingIfNeeded: quads | quads >> 16).byteSwapped
     }
 
     /// Whether the field is a 14-digit 场所编码.

@@ -52,34 +52,17 @@ package struct AuditRecord {
 
     /// The event named by `name`, in either case (pipe files write `HEARTBEAT`, JSON Lines `heartbeat`).
     package static func kind(named name: UnsafeRawBufferPointer) -> AuditEventKind? {
-        var folded: UInt64 = 0
-        guard name.count <= 9 else { return nil }
-        for byte in name {
-            let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-            folded = folded << 8 | UInt64(upper)
-        }
-        switch folded {
-        case packed("ONLINE"): return .online
-        case packed("OFFLINE"): return .offline
-        case packed("HEARTBEAT"): return .heartbeat
-        case packed("PROC"): return .process
-        case packed("SNAP"): return .snapshot
-        case packed("SWIPE"): return .swipe
-        case packed("AUDIT"): return .audit
-        case packed("FLOW"): return .flow
-        default: return nil
-        }
+        guard name.count <= 16 else { return nil }
+        let word = name.upperCasedWord()
+        for (keyword, kind) in kindKeywords where keyword.matches(name, first: word) { return kind }
+        return nil
     }
 
-    private static func packed(_ text: StaticString) -> UInt64 {
-        var value: UInt64 = 0
-        var pointer = text.utf8Start
-        for _ in 0..<text.utf8CodeUnitCount {
-            value = value << 8 | UInt64(pointer.pointee)
-            pointer += 1
-        }
-        return value
-    }
+    private static let kindKeywords: [(ASCIIKeyword, AuditEventKind)] = [
+        (ASCIIKeyword("HEARTBEAT"), .heartbeat), (ASCIIKeyword("SNAP"), .snapshot), (ASCIIKeyword("PROC"), .process),
+        (ASCIIKeyword("FLOW"), .flow), (ASCIIKeyword("ONLINE"), .online), (ASCIIKeyword("OFFLINE"), .offline),
+        (ASCIIKeyword("SWIPE"), .swipe), (ASCIIKeyword("AUDIT"), .audit),
+    ]
 }
 
 /// What one audit line turned out to be.
@@ -106,12 +89,13 @@ package enum AuditFieldReader {
         func certType(_ field: UnsafeRawBufferPointer) throws(RowIssue) -> CertType {
             try RowIssue.check(field, "cert_type", .badValue, "a known cert type", FieldParser.certType)
         }
-        func code(_ field: UnsafeRawBufferPointer, _ name: String, _ table: [(StaticString, UInt8)]) throws(RowIssue)
+        func code(_ field: UnsafeRawBufferPointer, _ name: String, _ table: [(ASCIIKeyword, UInt8)]) throws(RowIssue)
             -> UInt8
         {
             let value = field.trimmed()
             // Either case, as for EVENT: JSON Lines writers lower-case values too (`inuse`, `ok`).
-            for (text, code) in table where value.equalsIgnoringASCIICase(text) { return code }
+            let word = value.upperCasedWord()
+            for (keyword, code) in table where keyword.matches(value, first: word) { return code }
             throw RowIssue(.badValue, "\(name) '\(value.text.prefix(40))' is not one of the known values.")
         }
         func integer(_ field: UnsafeRawBufferPointer, _ name: String) throws(RowIssue) -> Int64 {
@@ -126,34 +110,24 @@ package enum AuditFieldReader {
             record.name = fields(5).trimmed()
         case .heartbeat:
             try address(0)
-            record.code = try code(
-                fields(3), "state",
-                [("INUSE", HeartbeatState.inUse.rawValue), ("IDLE", HeartbeatState.idle.rawValue),
-                 ("LOCKED", HeartbeatState.locked.rawValue)])
+            record.code = try code(fields(3), "state", Codes.state)
         case .process:
             try address(0)
             record.exe = fields(3).trimmed()
             record.md5 = fields(4).trimmed()
-            record.code = try code(
-                fields(5), "action", [("START", ProcessAction.start.rawValue), ("STOP", ProcessAction.stop.rawValue)])
+            record.code = try code(fields(5), "action", Codes.action)
         case .snapshot:
             try address(0)
-            record.code = try code(fields(3), "result", [("OK", 1), ("FAIL", 0)])
+            record.code = try code(fields(3), "result", Codes.snapshot)
             record.bytes = try integer(fields(4), "bytes")
         case .swipe:
             record.readerSerial = fields(0).trimmed()
             record.certType = try certType(fields(1))
             record.cert = fields(2).trimmed()
             record.name = fields(3).trimmed()
-            record.code = try code(
-                fields(4), "result",
-                [("OK", SwipeResult.ok.rawValue), ("READ_FAIL", SwipeResult.readFail.rawValue),
-                 ("DEMAG", SwipeResult.demagnetised.rawValue), ("EXPIRED", SwipeResult.expired.rawValue)])
+            record.code = try code(fields(4), "result", Codes.swipe)
         case .audit:
-            record.code = try code(
-                fields(0), "status",
-                [("START", AuditStatus.start.rawValue), ("STOP", AuditStatus.stop.rawValue),
-                 ("TAMPER", AuditStatus.tamper.rawValue), ("CONFIG", AuditStatus.config.rawValue)])
+            record.code = try code(fields(0), "status", Codes.status)
             record.detail = fields(1).trimmed()
         case .flow:
             // A gateway writes FLOW for every address on the LAN; one with no audit client has no terminal
@@ -169,6 +143,27 @@ package enum AuditFieldReader {
             record.bytesDown = try integer(fields(6), "bytes_down")
         }
     }
+}
+
+/// The coded values of FORMATS.md §3.3, built once (a table literal in the line's path was built every line).
+private enum Codes {
+    static let state: [(ASCIIKeyword, UInt8)] = [
+        (ASCIIKeyword("INUSE"), HeartbeatState.inUse.rawValue), (ASCIIKeyword("IDLE"), HeartbeatState.idle.rawValue),
+        (ASCIIKeyword("LOCKED"), HeartbeatState.locked.rawValue),
+    ]
+    static let action: [(ASCIIKeyword, UInt8)] = [
+        (ASCIIKeyword("START"), ProcessAction.start.rawValue), (ASCIIKeyword("STOP"), ProcessAction.stop.rawValue),
+    ]
+    static let snapshot: [(ASCIIKeyword, UInt8)] = [(ASCIIKeyword("OK"), 1), (ASCIIKeyword("FAIL"), 0)]
+    static let swipe: [(ASCIIKeyword, UInt8)] = [
+        (ASCIIKeyword("OK"), SwipeResult.ok.rawValue), (ASCIIKeyword("READ_FAIL"), SwipeResult.readFail.rawValue),
+        (ASCIIKeyword("DEMAG"), SwipeResult.demagnetised.rawValue),
+        (ASCIIKeyword("EXPIRED"), SwipeResult.expired.rawValue),
+    ]
+    static let status: [(ASCIIKeyword, UInt8)] = [
+        (ASCIIKeyword("START"), AuditStatus.start.rawValue), (ASCIIKeyword("STOP"), AuditStatus.stop.rawValue),
+        (ASCIIKeyword("TAMPER"), AuditStatus.tamper.rawValue), (ASCIIKeyword("CONFIG"), AuditStatus.config.rawValue),
+    ]
 }
 
 /// A parser of one audit line format (FORMATS.md §3.3 `audit-pipe`, §3.4 `audit-jsonl`).

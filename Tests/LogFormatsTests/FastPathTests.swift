@@ -311,7 +311,7 @@ import Testing
         #expect(events > 300, "\(events)")
     }
 
-    // MARK: audit-pipe: fields split a word at a time
+    // MARK: audit-pipe: field splitting
 
     /// Random AUDIT and ONLINE lines with fields of every length (so that '|' falls at every offset of a word,
     /// and at the very end), some with a field too many or too few: each field read back as written, or the

@@ -175,8 +175,17 @@ import Testing
             #expect(kind("X" + String(name.dropFirst())) == nil, "X\(name.dropFirst())")
             #expect(kind(String(name.dropLast()) + "\u{0}") == nil)
         }
-        // Bytes whose bit 5 is all that differs from a letter are not letters: '@' (A - 0x20 is not 'a').
+        // Only a-z fold: a byte that differs from a keyword's byte in bit 5 alone but is no letter stays itself
+        // (clearing bit 5 everywhere would read DEL as '_', '`' as '@', 0x10 as 0x30).
         #expect(kind("PROC".replacingOccurrences(of: "P", with: "\u{10}")) == nil)
+        func keyword(_ keyword: ASCIIKeyword, _ text: String) -> Bool {
+            Array(text.utf8).withUnsafeBytes { keyword.matches($0, first: $0.upperCasedWord()) }
+        }
+        #expect(keyword(ASCIIKeyword("READ_FAIL"), "read_fail") && keyword(ASCIIKeyword("READ_FAIL"), "Read_Fail"))
+        #expect(!keyword(ASCIIKeyword("READ_FAIL"), "READ\u{7F}FAIL"))
+        #expect(!keyword(ASCIIKeyword("READ_FAIL"), "READ_FAI\u{0C}"))
+        #expect(!keyword(ASCIIKeyword("READ_FAIL"), "READ_FAILS"))
+        #expect(!keyword(ASCIIKeyword("@"), "`") && keyword(ASCIIKeyword("A"), "a"))
         #expect(kind("\u{50}\u{52}\u{4F}\u{43}") == .process)
         #expect(kind("pro\u{63}") == .process)
         #expect(kind("PRO\u{E3}") == nil)

@@ -34,33 +34,36 @@ package struct RowIssue: Error, Sendable {
 
 extension RowIssue {
     /// `parse(field)`, or the issue "<column> '<value>' is not <expected>." that names the column by its
-    /// header and caps the value (STYLE.md §5); one place for every parser's field checks.
+    /// header and caps the value (STYLE.md §5); one place for every parser's field checks. The column's name is
+    /// made only for a failing field (made for every field of every row, it was ~1 % of a CSV ingest).
     @inline(__always)
     package static func check<Value>(
-        _ field: UnsafeRawBufferPointer, _ column: String, _ reason: RowIssueReason, _ expected: String,
-        _ parse: (UnsafeRawBufferPointer) -> Value?
+        _ field: UnsafeRawBufferPointer, _ column: @autoclosure () -> String, _ reason: RowIssueReason,
+        _ expected: String, _ parse: (UnsafeRawBufferPointer) -> Value?
     ) throws(RowIssue) -> Value {
         guard let value = parse(field) else {
-            throw RowIssue(reason, "\(column) '\(field.text.prefix(40))' is not \(expected).")
+            throw RowIssue(reason, "\(column()) '\(field.text.prefix(40))' is not \(expected).")
         }
         return value
     }
 
     /// Throws `bad-venue` unless the field is a 14-digit 场所编码, naming the column as the file does.
     @inline(__always)
-    package static func checkVenue(_ field: UnsafeRawBufferPointer, _ column: String) throws(RowIssue) {
+    package static func checkVenue(
+        _ field: UnsafeRawBufferPointer, _ column: @autoclosure () -> String
+    ) throws(RowIssue) {
         guard FieldParser.isVenueCode(field) else {
-            throw RowIssue(.badVenue, "\(column) '\(field.text.prefix(40))' is not 14 digits.")
+            throw RowIssue(.badVenue, "\(column()) '\(field.text.prefix(40))' is not 14 digits.")
         }
     }
 
     /// nil for an empty field, otherwise as `check`.
     @inline(__always)
     package static func checkOptional<Value>(
-        _ field: UnsafeRawBufferPointer, _ column: String, _ reason: RowIssueReason, _ expected: String,
-        _ parse: (UnsafeRawBufferPointer) -> Value?
+        _ field: UnsafeRawBufferPointer, _ column: @autoclosure () -> String, _ reason: RowIssueReason,
+        _ expected: String, _ parse: (UnsafeRawBufferPointer) -> Value?
     ) throws(RowIssue) -> Value? {
-        field.isEmpty ? nil : try check(field, column, reason, expected, parse)
+        field.isEmpty ? nil : try check(field, column(), reason, expected, parse)
     }
 }
 

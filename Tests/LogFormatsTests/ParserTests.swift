@@ -13,9 +13,9 @@ private func withLine<T>(_ text: String, _ body: (UnsafeRawBufferPointer) throws
 }
 
 /// Frames lines into records the way the ingest does.
-private func records(_ text: String) -> [(fields: [String], firstLine: Int, lines: Int)] {
+private func records(_ text: String) -> [(fields: [String], firstLine: Int, lines: Int, raw: String)] {
     var framer = CSVRecordFramer()
-    var output: [(fields: [String], firstLine: Int, lines: Int)] = []
+    var output: [(fields: [String], firstLine: Int, lines: Int, raw: String)] = []
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
         let outcome = withLine(String(line)) { framer.feed($0, line: index + 1) }
         if case .record = outcome {
@@ -23,7 +23,7 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
             let fields = (0..<record.fieldCount).map {
                 String(decoding: record.bytes[record.fieldRange($0)], as: UTF8.self)
             }
-            output.append((fields, record.firstLine, record.lineCount))
+            output.append((fields, record.firstLine, record.lineCount, String(decoding: record.raw, as: UTF8.self)))
         }
     }
     return output
@@ -37,6 +37,20 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         #expect(parsed[1].fields == ["multi\nline", "x"])
         #expect(parsed[1].firstLine == 2 && parsed[1].lines == 2)
         #expect(parsed[2].fields == ["plain", "", ""])
+        // What a quarantined row keeps: its lines as read, quoted or not.
+        #expect(parsed.map(\.raw) == ["a,\"b,c\",\"say \"\"hi\"\"\",d", "\"multi\nline\",x", "plain,,"])
+    }
+
+    /// A quote after more fields than the plain path keeps room for at first: the row is framed the careful way,
+    /// nothing of the plain attempt left in it, and a plain row of as many fields after it is split right too.
+    @Test(arguments: [7, 8, 9, 63, 64, 65, 200])
+    func aQuoteLateInAWideRowIsReadTheCarefulWay(fieldsBefore: Int) {
+        let before = (0..<fieldsBefore).map { "f\($0)" }
+        let quoted = (before + ["\"q,\"\"x\"\"\"", "tail"]).joined(separator: ",")
+        let plain = (before + ["q", "tail"]).joined(separator: ",")
+        let parsed = records(quoted + "\n" + plain + "\n" + "a,b")
+        #expect(parsed.map(\.fields) == [before + ["q,\"x\"", "tail"], before + ["q", "tail"], ["a", "b"]])
+        #expect(parsed.map(\.raw) == [quoted, plain, "a,b"])
     }
 
     /// Rows without a quote take a path that copies each field whole: on random rows (commas, blanks, tabs,
@@ -50,7 +64,8 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         // word-at-a-time search can see a comma that is not there.
         let pieces = ["a", "12", " ", "\t", "张三", "2026-11-28 14:03:22", "", "x y", "収", "-9.00", "-", ".", "¬", "\u{1}"]
         for _ in 0..<2000 {
-            let fields = (0..<(1 + next(20))).map { _ in
+            // Now and then a row wider than the room the framer starts with (64 bounds: 32 fields).
+            let fields = (0..<(1 + next(next(10) == 0 ? 120 : 20))).map { _ in
                 (0..<next(4)).map { _ in pieces[next(pieces.count)] }.joined()
             }
             let row = fields.joined(separator: ",")
@@ -58,6 +73,7 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
             #expect(parsed.count == 2)
             #expect(parsed[0].fields == ["open\nstill", "1"])
             #expect(parsed.last?.fields == fields, "\(row)")
+            #expect(parsed.last?.raw == row)
             #expect(parsed.last?.firstLine == 3)
         }
     }
@@ -137,7 +153,21 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
             #expect(sink.sessions.isEmpty, "\(line)")
             #expect(sink.quarantined.map(\.reason) == [reason], "\(line)")
             #expect(sink.quarantined.first?.line == 2)
+            #expect(sink.quarantined.first?.raw == line)
         }
+        // The message names the column as the header writes it (a name made only for a failing field).
+        let money = RecordingSink.decode(.pubwinSessions, Self.header + "\n" + cases[4].0)
+        #expect(money.quarantined.first?.detail == "消费金额 '1.234' is not an amount in yuan.")
+    }
+
+    /// A venue taken from the title is added after the row's own bytes: a quarantined row keeps only its line.
+    @Test func aRowOfAnExportWithoutAVenueColumnIsQuarantinedAsWritten() {
+        let header = Self.header.replacingOccurrences(of: "场所编码,", with: "")
+        let good = "1,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1,,正常,"
+        let bad = "2,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1.234,,正常,"
+        let sink = RecordingSink.decode(.pubwinSessions, "场所编码:33010610000123\n\(header)\n\(good)\n\(bad)")
+        #expect(sink.sessions.map(\.venue) == ["33010610000123"])
+        #expect(sink.quarantined.map(\.raw) == [bad])
     }
 
     @Test func everyRowBeforeTheHeaderIsATitle() {

@@ -27,7 +27,7 @@ struct RecordingSink: RecordSink {
     var events: [Event] = []
     var registryVenues: [String] = []
     var registryTerminals: [String] = []
-    var quarantined: [(reason: RowIssueReason, line: Int, detail: String)] = []
+    var quarantined: [(reason: RowIssueReason, line: Int, detail: String, raw: String)] = []
     var skips: [SkipKind: Int] = [:]
     var unknownEvents: [String: Int] = [:]
     var exportSeconds: Int64?
@@ -99,7 +99,7 @@ struct RecordingSink: RecordSink {
     }
 
     mutating func quarantine(_ issue: RowIssue, raw: UnsafeRawBufferPointer, line: Int) {
-        quarantined.append((issue.reason, line, issue.detail))
+        quarantined.append((issue.reason, line, issue.detail, String(decoding: raw, as: UTF8.self)))
     }
 
     mutating func skip(_ kind: SkipKind, lines: Int) { skips[kind, default: 0] += lines }

@@ -259,6 +259,43 @@ struct SegmentReader {
         guard offset > start else { throw damaged("a value is missing") }
     }
 
+    /// Passes over the next `count` values, as `skipValue` would one by one. Numbers and nulls as this build writes
+    /// them (a comma, then the value) are passed in one tight loop; at anything else (a string, a space before a
+    /// comma, an empty value, the row's end) the values are read one by one from where they began, which says what
+    /// is wrong. (Value by value, the run summary's totals of every stored session cost ~5 % more of a sessions
+    /// ingest.)
+    mutating func skipPlainValues(_ count: Int) throws(StoreError) {
+        if let end = plainValuesEnd(count) {
+            offset = end
+            return
+        }
+        for _ in 0..<count { try skipValue() }
+    }
+
+    /// Where `count` values of the form `,value` (no quote, comma or ']' inside, not empty) that start at `offset`
+    /// end, or nil when the text there is anything else.
+    private func plainValuesEnd(_ count: Int) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let size = text.count
+        var position = offset
+        for _ in 0..<count {
+            guard position < size, base.load(fromByteOffset: position, as: UInt8.self) == UInt8(ascii: ",") else {
+                return nil
+            }
+            position += 1
+            let start = position
+            // As `skipValue` reads it: up to the next ',' or ']', unless it is a string.
+            while position < size {
+                let byte = base.load(fromByteOffset: position, as: UInt8.self)
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { break }
+                if byte == UInt8(ascii: "\"") { return nil }
+                position += 1
+            }
+            guard position > start, position < size else { return nil }
+        }
+        return position
+    }
+
     /// Whether the next value is `null` (passing over it, whatever it is).
     mutating func isNull() throws(StoreError) -> Bool {
         separator()

@@ -136,11 +136,11 @@ extension Store {
                 statement.textBytes(1), what: "a session segment of venue \(symbolText(venue))")
             while try reader.nextRow() {
                 let key = Int(try reader.withString(scratch: &scratch) { keys.intern($0) })
-                for _ in 0..<8 { try reader.skipValue() }
+                try reader.skipPlainValues(8)
                 let closed = !(try reader.isNull())
                 var amount = try reader.int64()
                 if amount == absentInt64 { amount = 0 }
-                for _ in 0..<5 { try reader.skipValue() }
+                try reader.skipPlainValues(5)
                 try reader.endRow()
                 if key >= standing.count {
                     standing.append(contentsOf: repeatElement(none, count: key + 1 - standing.count))

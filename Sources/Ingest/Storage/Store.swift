@@ -120,11 +120,10 @@ package final class Store {
                 let statement = many ? insertSymbols : insertSymbol
                 for slot in 0..<(many ? Self.symbolsPerInsert : 1) {
                     let range = symbols.range(Int32(id))
-                    _ = csqlite_bind_text_transient_raw(
-                        statement, Int32(slot + 1), UnsafeRawBufferPointer(rebasing: arena[range]))
+                    statement.bindBorrowedText(Int32(slot + 1), UnsafeRawBufferPointer(rebasing: arena[range]))
                     id += 1
                 }
-                do throws(StoreError) { try statement.run() } catch { return error }
+                do throws(StoreError) { try statement.runClearing() } catch { return error }
                 guard sqlite3_last_insert_rowid(connection.handle) == Int64(id - 1) else {
                     return StoreError(description: "the symbol table of '\(path)' is not dense; the database is damaged")
                 }

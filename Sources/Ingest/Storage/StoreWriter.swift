@@ -271,8 +271,8 @@ package final class StoreWriter {
             statement.bindNullable(3, exportSeconds ?? absentInt64)
             statement.bind(4, group.rows.count)
             statement.bind(5, maxTime)
-            _ = csqlite_bind_text_transient_raw(statement, 6, segment.bytes)
-            try statement.run()
+            statement.bindBorrowedText(6, segment.bytes)
+            try statement.runClearing()
         }
     }
 
@@ -351,8 +351,8 @@ package final class StoreWriter {
             statement.bind(2, fileID)
             statement.bind(3, group.rows.count)
             statement.bind(4, maxTime)
-            _ = csqlite_bind_text_transient_raw(statement, 5, segment.bytes)
-            try statement.run()
+            statement.bindBorrowedText(5, segment.bytes)
+            try statement.runClearing()
         }
     }
 

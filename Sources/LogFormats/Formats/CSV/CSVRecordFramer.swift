@@ -3,11 +3,14 @@ package struct CSVRecord: Sendable {
     /// The unescaped bytes of the fields: a line without quotes is copied whole (its commas stay between the
     /// fields, one copy instead of one per field); quoted fields are unescaped back to back.
     package var bytes = ContiguousArray<UInt8>()
-    /// Field k is `fieldStarts[k]..<fieldEnds[k]` of `bytes`.
-    package var fieldStarts = ContiguousArray<Int>()
-    package var fieldEnds = ContiguousArray<Int>()
-    /// The record's physical lines joined by LF, as read (for quarantine).
-    package var raw = ContiguousArray<UInt8>()
+    /// Field k is `bounds[2k]..<bounds[2k + 1]` of `bytes`, for k below `fieldCount`; the rest is room kept from
+    /// record to record (an append per bound, with its uniqueness and capacity checks, was most of the framing).
+    private var bounds = ContiguousArray<Int>(repeating: 0, count: 64)
+    package private(set) var fieldCount = 0
+    /// The lines of a record read as quoted, joined by LF, as read; empty for a line without quotes, which is
+    /// `bytes`' first `plainLineCount` bytes.
+    fileprivate var quotedLines = ContiguousArray<UInt8>()
+    private var plainLineCount = -1
     /// 1-based line of the record's first physical line.
     package var firstLine = 0
     /// Physical lines the record spans (more than 1 when a quoted field holds a line break).
@@ -15,21 +18,76 @@ package struct CSVRecord: Sendable {
 
     package init() {}
 
-    package var fieldCount: Int { fieldEnds.count }
+    /// The record's physical lines joined by LF, as read (for quarantine).
+    package var raw: ContiguousArray<UInt8> {
+        plainLineCount >= 0 ? ContiguousArray(bytes[0..<plainLineCount]) : quotedLines
+    }
 
     /// The range of field `index` in `bytes`.
     @inline(__always)
     package func fieldRange(_ index: Int) -> Range<Int> {
-        fieldStarts[index]..<fieldEnds[index]
+        precondition(index < fieldCount, "field \(index) of a record of \(fieldCount)")
+        return bounds[2 &* index]..<bounds[2 &* index &+ 1]
     }
 
     mutating func reset(line: Int) {
         bytes.removeAll(keepingCapacity: true)
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        raw.removeAll(keepingCapacity: true)
+        fieldCount = 0
+        quotedLines.removeAll(keepingCapacity: true)
+        plainLineCount = -1
         firstLine = line
         lineCount = 0
+    }
+
+    /// Adds the field `start..<end` of `bytes`.
+    @inline(__always)
+    fileprivate mutating func appendField(_ start: Int, _ end: Int) {
+        if 2 &* fieldCount &+ 2 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: bounds.count)) }
+        bounds[2 &* fieldCount] = start
+        bounds[2 &* fieldCount &+ 1] = end
+        fieldCount &+= 1
+    }
+
+    /// Takes a line with no quote as the whole record: copied once, its fields the runs between commas, found
+    /// eight bytes at a time in the same pass that looks for quotes. False, with the record untouched but for
+    /// room, when the line holds a quote.
+    fileprivate mutating func takePlainLine(_ line: UnsafeRawBufferPointer, number: Int) -> Bool {
+        guard let base = line.baseAddress else { return false }
+        let count = line.count
+        var quotes: UInt64 = 0
+        var field = 0
+        var start = 0
+        var offset = 0
+        while offset < count {
+            // Room for the eight commas a word may hold, checked a word at a time, not a comma at a time.
+            if 2 &* field &+ 18 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: bounds.count)) }
+            bounds.withUnsafeMutableBufferPointer { bounds in
+                while offset < count, 2 &* field &+ 18 <= bounds.count {
+                    let chunk = ByteSearch.chunk(base, at: offset, count: count)
+                    quotes |= ByteSearch.matches(chunk, 0x22)
+                    var commas = ByteSearch.matches(chunk, 0x2C)
+                    while commas != 0 {
+                        let comma = offset &+ commas.trailingZeroBitCount >> 3
+                        bounds[2 &* field] = start
+                        bounds[2 &* field &+ 1] = comma
+                        field &+= 1
+                        start = comma &+ 1
+                        commas &= commas &- 1
+                    }
+                    offset &+= 8
+                }
+            }
+        }
+        guard quotes == 0 else { return false }
+        reset(line: number)
+        lineCount = 1
+        bytes.append(contentsOf: line)
+        plainLineCount = count
+        if 2 &* field &+ 2 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: 2)) }
+        bounds[2 &* field] = start
+        bounds[2 &* field &+ 1] = count
+        fieldCount = field &+ 1
+        return true
     }
 }
 
@@ -64,30 +122,21 @@ package struct CSVRecordFramer {
 
     /// Takes one physical line (no CR/LF) numbered `line`.
     package mutating func feed(_ line: UnsafeRawBufferPointer, line lineNumber: Int) -> Output {
+        // Most rows hold no quote: the line is copied once and its fields are the runs between commas.
+        if !inQuotes, record.takePlainLine(line, number: lineNumber) { return .record }
         if !inQuotes {
             record.reset(line: lineNumber)
             fieldStart = true
             fieldBegin = 0
         } else {
-            record.raw.append(0x0A)
+            record.quotedLines.append(0x0A)
             record.bytes.append(0x0A)
         }
         record.lineCount += 1
-        record.raw.append(contentsOf: line)
+        record.quotedLines.append(contentsOf: line)
 
         var index = 0
         let count = line.count
-        // Most rows hold no quote: the line is copied once and its fields are the runs between commas.
-        if !inQuotes, let base = line.baseAddress, ByteSearch.first(0x22, in: base, from: 0, to: count) == nil {
-            record.bytes.append(contentsOf: line)
-            while true {
-                let end = ByteSearch.first(0x2C, in: base, from: index, to: count) ?? count
-                record.fieldStarts.append(index)
-                record.fieldEnds.append(end)
-                if end == count { return .record }
-                index = end + 1
-            }
-        }
         while index < count {
             let byte = line[index]
             if inQuotes {
@@ -116,7 +165,7 @@ package struct CSVRecordFramer {
             index += 1
         }
         if inQuotes {
-            if record.raw.count > Self.maximumRecordBytes {
+            if record.quotedLines.count > Self.maximumRecordBytes {
                 inQuotes = false
                 return .unterminated
             }
@@ -127,8 +176,7 @@ package struct CSVRecordFramer {
     }
 
     private mutating func closeField() {
-        record.fieldStarts.append(fieldBegin)
-        record.fieldEnds.append(record.bytes.count)
+        record.appendField(fieldBegin, record.bytes.count)
         fieldBegin = record.bytes.count
     }
 

@@ -7,29 +7,44 @@ package protocol CSVTable: Sendable {
     /// The field a totals row's sum is checked against, if the table has an amount.
     static var amountField: Field? { get }
 
-    /// Parses one data row, hands the record to `sink` and returns its amount in fen (0 without one).
-    mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64
+    /// Parses one data row (read as a `CSVRow<Field>`), hands the record to `sink` and returns its amount in fen
+    /// (0 without one).
+    mutating func parse<Sink: RecordSink>(_ row: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64
+}
+
+/// One data row as the decoder hands it over: not generic, so that building one in the decoder's unspecialised
+/// code costs no metadata lookup (a generic row did, ~3 % of a sessions ingest). A table reads it as a `CSVRow`.
+package struct CSVRowData {
+    /// The record's unescaped bytes; the ranges are into these.
+    let bytes: UnsafeRawBufferPointer
+    let ranges: [Range<Int>]
+    let columns: ColumnMap
+    let shape: TableShape
+    /// 1-based line of the record's first physical line.
+    let line: Int
 }
 
 /// One data row of a CSV table as its parser reads it: each field's trimmed bytes (empty when the header lacks
 /// the field; the venue's points at a title line's venue when the header has no venue column) and the name of
 /// its column as the header writes it, for messages.
 package struct CSVRow<Field: RawRepresentable<Int>> {
-    /// The record's unescaped bytes; `range` of a field is into these.
-    package let bytes: UnsafeRawBufferPointer
-    let ranges: [Range<Int>]
-    let columns: ColumnMap
-    let shape: TableShape
-    /// 1-based line of the record's first physical line.
-    package let line: Int
+    private let data: CSVRowData
 
-    package func range(_ field: Field) -> Range<Int> { ranges[field.rawValue] }
-    package func field(_ field: Field) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range(field)]) }
-    package func name(_ field: Field) -> String { columns.name(field.rawValue, shape) }
+    package init(_ data: CSVRowData) { self.data = data }
+
+    /// The record's unescaped bytes; `range` of a field is into these.
+    package var bytes: UnsafeRawBufferPointer { data.bytes }
+    /// 1-based line of the record's first physical line.
+    package var line: Int { data.line }
+    package func range(_ field: Field) -> Range<Int> { data.ranges[field.rawValue] }
+    package func field(_ field: Field) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: data.bytes[range(field)])
+    }
+    package func name(_ field: Field) -> String { data.columns.name(field.rawValue, data.shape) }
     /// Whether the header has a column for the field.
-    package func has(_ field: Field) -> Bool { columns.position[field.rawValue] >= 0 }
+    package func has(_ field: Field) -> Bool { data.columns.position[field.rawValue] >= 0 }
     /// Every field's range, in field order.
-    package var allRanges: [Range<Int>] { ranges }
+    package var allRanges: [Range<Int>] { data.ranges }
 }
 
 /// Reads a header-mapped CSV export (FORMATS.md §1, §3.1–3.6) for any `CSVTable`: title lines, the header
@@ -41,6 +56,8 @@ package struct CSVRow<Field: RawRepresentable<Int>> {
 /// A header without a venue column in a file whose titles name no venue makes the file `no-venue`.
 package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
     private var table: Table
+    /// `Table.shape`, read once: the static's getter cost a retain and a `swift_once` on every row.
+    private let shape: TableShape
     private let names: ColumnNames
     /// Whether the header must be one by the recognition rule; false when the format was forced.
     private let strictHeader: Bool
@@ -62,6 +79,7 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
 
     package init(_ table: Table, names: ColumnNames, strictHeader: Bool) {
         self.table = table
+        self.shape = Table.shape
         self.names = names
         self.strictHeader = strictHeader
     }
@@ -157,11 +175,7 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
     /// `framer.record` is read in place, never copied: a copy would make `appendToRecord` copy its bytes.
     private mutating func consumeRecord<Sink: RecordSink>(_ sink: inout Sink) {
         guard let columns else { return }
-        let firstIsTotals = framer.record.fieldCount > 0
-            && framer.record.bytes.withUnsafeBytes {
-                UnsafeRawBufferPointer(rebasing: $0[framer.record.fieldRange(0)]).trimmed().hasPrefix("合计")
-            }
-        if firstIsTotals {
+        if framer.record.isTotals {
             noteTotals(framer.record, columns)
             sink.skip(.totals, lines: 1)
             return
@@ -170,7 +184,7 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
         if let key = keyColumn, key.position < framer.record.fieldCount,
             framer.record.bytes[framer.record.fieldRange(key.position)].elementsEqual(key.name)
         {
-            let fit = HeaderFit.of(framer.record, format: Table.format, shape: Table.shape, names: names)
+            let fit = HeaderFit.of(framer.record, format: Table.format, shape: shape, names: names)
             if strictHeader ? fit.isHeader : fit.isLenientHeader {
                 sink.skip(.header, lines: 1)
                 return
@@ -178,15 +192,19 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
         }
         do throws(RowIssue) {
             try columns.rowRanges(framer.record, into: &rowFields)
-            let venueField = Table.shape.venueField
+            let venueField = shape.venueField
             if columns.position[venueField] < 0, let titleVenue {
                 rowFields[venueField] = framer.appendToRecord(titleVenue)
             }
             let fields = rowFields
             let line = framer.record.firstLine
+            // The closure captures locals only: capturing `self` cost a metadata lookup of the generic decoder a row.
+            let shape = shape
+            var table = table
+            defer { self.table = table }
             parsedAmountFen &+= try framer.record.bytes.withRowBytes { (bytes) throws(RowIssue) -> Int64 in
                 try table.parse(
-                    CSVRow(bytes: bytes, ranges: fields, columns: columns, shape: Table.shape, line: line), into: &sink)
+                    CSVRowData(bytes: bytes, ranges: fields, columns: columns, shape: shape, line: line), into: &sink)
             }
         } catch {
             quarantinedRows += 1
@@ -220,6 +238,15 @@ package struct CSVTableDecoder<Table: CSVTable>: RecordDecoder {
         }
     }
 
+}
+
+extension CSVRecord {
+    /// Whether the first field starts with 合计 (a totals row). Outside the generic decoder: as an autoclosure in it,
+    /// the test cost a generic metadata lookup a row.
+    fileprivate var isTotals: Bool {
+        guard fieldCount > 0 else { return false }
+        return bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[fieldRange(0)]).trimmed().hasPrefix("合计") }
+    }
 }
 
 /// What a title line may say (FORMATS.md §3.1, §3.6).

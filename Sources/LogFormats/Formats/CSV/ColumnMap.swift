@@ -92,21 +92,23 @@ extension ColumnMap {
         guard count == fieldCount else {
             throw RowIssue(.wrongFieldCount, "The row has \(record.fieldCount) fields where the header has \(fieldCount).")
         }
-        ranges.removeAll(keepingCapacity: true)
+        // Written in place, not appended: an append per field (a uniqueness and a capacity check each) was a
+        // third of this function.
+        if ranges.count != position.count { ranges = [Range<Int>](repeating: 0..<0, count: position.count) }
         record.bytes.withUnsafeBytes { bytes in
-            for index in position {
-                guard index >= 0 else {
-                    ranges.append(0..<0)
-                    continue
+            ranges.withUnsafeMutableBufferPointer { ranges in
+                for (slot, index) in position.enumerated() {
+                    guard index >= 0 else {
+                        ranges[slot] = 0..<0
+                        continue
+                    }
+                    let whole = record.fieldRange(index)
+                    var lower = whole.lowerBound
+                    var upper = whole.upperBound
+                    while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+                    while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+                    ranges[slot] = lower..<upper
                 }
-                var range = record.fieldRange(index)
-                while range.lowerBound < range.upperBound, bytes[range.lowerBound] == 0x20 || bytes[range.lowerBound] == 0x09 {
-                    range = (range.lowerBound + 1)..<range.upperBound
-                }
-                while range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x20 || bytes[range.upperBound - 1] == 0x09 {
-                    range = range.lowerBound..<(range.upperBound - 1)
-                }
-                ranges.append(range)
             }
         }
     }

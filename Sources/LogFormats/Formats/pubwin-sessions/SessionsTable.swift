@@ -48,7 +48,8 @@ package struct SessionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+    package mutating func parse<Sink: RecordSink>(_ data: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        let row = CSVRow<Field>(data)
         var record = SessionRecord()
         try record.readCommon(
             row, venue: .venue, certType: .certType, certNo: .certNo, personID: .personID, name: .name,

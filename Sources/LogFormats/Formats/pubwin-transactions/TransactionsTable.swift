@@ -30,7 +30,8 @@ package struct TransactionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+    package mutating func parse<Sink: RecordSink>(_ data: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        let row = CSVRow<Field>(data)
         var record = TransactionRecord()
         record.venue = row.range(.venue)
         try RowIssue.checkVenue(row.field(.venue), row.name(.venue))

@@ -13,7 +13,8 @@ package struct RealnameSessionsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+    package mutating func parse<Sink: RecordSink>(_ data: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        let row = CSVRow<Field>(data)
         var record = SessionRecord()
         record.isBilling = false
         try record.readCommon(

@@ -34,7 +34,8 @@ package struct RegistryVenuesTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+    package mutating func parse<Sink: RecordSink>(_ data: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        let row = CSVRow<Field>(data)
         var record = RegistryVenueRecord()
         record.fields = row.allRanges
         try RowIssue.checkVenue(row.field(.venue), row.name(.venue))
@@ -67,7 +68,8 @@ package struct RegistryTerminalsTable: CSVTable {
 
     package init() {}
 
-    package mutating func parse<Sink: RecordSink>(_ row: CSVRow<Field>, into sink: inout Sink) throws(RowIssue) -> Int64 {
+    package mutating func parse<Sink: RecordSink>(_ data: CSVRowData, into sink: inout Sink) throws(RowIssue) -> Int64 {
+        let row = CSVRow<Field>(data)
         var record = RegistryTerminalRecord()
         record.venue = row.range(.venue)
         try RowIssue.checkVenue(row.field(.venue), row.name(.venue))

@@ -240,7 +240,11 @@ import Testing
         #"{"ts":1795845802000,"venue":"33010610000123","event":"flow","ip":"1.2.3.4","dst_ip":"8.8.8.8","dst_port":53,"bytes_up":10,"bytes_downs":20,"bytes_dow":1}"#,
         #"{"ts":1795845802000,"venue":"33010610000123","event":"swipe","reader_sn":"R1","cert_type":"111","cert_no":"1","name":"","result":"read_fail"}"#,
         #"{"ts":1795845802000,"venue":"33010610000123","event":"TELEPORT"}"#,
-        #"{}"#, #"{"#, #"""#, #"{""#, #"{"ts"#, #"["ts"]"#, "{\"ts\":1795845802000,\"venue\":\"33010610000123\",\"event\":\"audit\",\"status\":\"STOP\",\"detail\":\"\u{7F}\"}",
+        #"{}"#, #"{"#, #"""#, #"{""#, #"{"ts"#, #"["ts"]"#,
+        // Around the index's sixteen-byte loads: shorter lines are read a byte at a time, longer ones end on the
+        // line's last sixteen bytes.
+        #"{"a":"b"}"#, #"{"event":"x"}"#, #"{"event":"abc"}"#, #"{"event":"abcd"}"#, #"{"event":"abcde"}"#,
+        #"{"event":"abcdefghijklmnopq"}"#, #"{"event":"abcdefghijklmnopqr"}"#, "{\"ts\":1795845802000,\"venue\":\"33010610000123\",\"event\":\"audit\",\"status\":\"STOP\",\"detail\":\"\u{7F}\"}",
     ]
 
     @Test(arguments: jsonRows)

@@ -31,7 +31,7 @@ import Testing
         let middles: [String] = [" ", "T", "t", "  "]
         let zones: [String] = ["", "", "Z", "z", "+08:00", "+0800", "-05:30", "+14:00", "+15:00", "+08:60", "+8:00", "+08", "Q", " "]
         var accepted = 0
-        for _ in 0..<4_000 {
+        for _ in 0..<8_000 {
             func number(_ range: ClosedRange<Int>, _ width: Int) -> String {
                 let value = Int.random(in: range, using: &generator)
                 let text = String(value)
@@ -43,9 +43,11 @@ import Testing
             text += middles.randomElement(using: &generator)! + number(0...25, 2) + ":" + number(0...61, 2) + ":"
                 + number(0...61, 2) + zones.randomElement(using: &generator)!
             if Int.random(in: 0..<10, using: &generator) == 0 {
-                // A byte replaced by a letter or a digit anywhere.
+                // A byte replaced anywhere: a letter, a digit, or a byte next to the digits ('/' and ':' and ';', '?'
+                // and '@', which a test of digits a word at a time must refuse), or one with its top bit set.
                 var bytes = Array(text.utf8)
-                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = Bool.random(using: &generator) ? 0x41 : 0x37
+                let replacements: [UInt8] = [0x41, 0x37, 0x2F, 0x3A, 0x3B, 0x3F, 0x40, 0xB5, 0xB0, 0x00]
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = replacements.randomElement(using: &generator)!
                 text = String(decoding: bytes, as: UTF8.self)
             }
             let fast = Self.read(text, FieldParser.canonicalTimestamp)

@@ -209,21 +209,32 @@ package enum FieldParser {
             Int(base.load(fromByteOffset: offset, as: UInt8.self) &- 0x30)
         }
         @inline(__always) func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
-        let separator = byte(4)
-        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/"), byte(7) == separator,
-            byte(10) == UInt8(ascii: " ") || byte(10) == UInt8(ascii: "T"), byte(13) == UInt8(ascii: ":"),
-            byte(16) == UInt8(ascii: ":")
+        @inline(__always) func word(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        // Three words cover `YYYY-MM-`, `DD HH:MM` and `HH:MM:SS` (bytes 11-18; count is at least 19).
+        let (date, clock, seconds) = (word(0), word(8), word(11))
+        @inline(__always) func byte(_ word: UInt64, _ at: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: word >> (8 * at)) }
+        let separator = byte(date, 4)
+        let middle = byte(clock, 2)
+        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/"), byte(date, 7) == separator,
+            middle == UInt8(ascii: " ") || middle == UInt8(ascii: "T"), byte(clock, 5) == UInt8(ascii: ":"),
+            byte(seconds, 5) == UInt8(ascii: ":")
         else { return nil }
-        let digits = (
-            digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9), digit(11), digit(12),
-            digit(14), digit(15), digit(17), digit(18)
-        )
-        // Wrapped subtraction makes every non-digit byte greater than 9.
-        guard
-            max(
-                digits.0, digits.1, digits.2, digits.3, digits.4, digits.5, digits.6, digits.7, digits.8, digits.9,
-                digits.10, digits.11, digits.12, digits.13) <= 9
+        // The digits' values, other bytes masked to 0: a byte is a digit when its value plus 0x76 stays below 0x80
+        // and its own top bit is clear (a carry out of a byte comes only from a byte that fails anyway).
+        let zeros: UInt64 = 0x3030_3030_3030_3030
+        let x0 = (date ^ zeros) & 0x00FF_FF00_FFFF_FFFF  // YYYY-MM-
+        let x1 = (clock ^ zeros) & 0xFFFF_00FF_FF00_FFFF  // DD HH:MM
+        let x2 = (seconds ^ zeros) & 0xFFFF_0000_0000_0000  // __:__:SS
+        guard ((x0 &+ 0x7676_7676_7676_7676 | x0) | (x1 &+ 0x7676_7676_7676_7676 | x1)
+            | (x2 &+ 0x7676_7676_7676_7676 | x2)) & 0x8080_8080_8080_8080 == 0
         else { return nil }
+        // Byte k of `x &* 10 &+ x >> 8` is the two-digit number at k and k + 1 (at most 99: no byte carries).
+        let pairs0 = x0 &* 10 &+ x0 >> 8
+        let pairs1 = x1 &* 10 &+ x1 >> 8
+        let pairs2 = x2 &* 10 &+ x2 >> 8
+        @inline(__always) func pair(_ pairs: UInt64, _ at: UInt64) -> Int { Int(byte(pairs, at)) }
         // The zone, as the general parser reads it: none (China), `Z`, `+08:00` or `+0800`.
         var offsetSeconds = CivilTime.chinaOffsetSeconds
         switch count {
@@ -245,12 +256,12 @@ package enum FieldParser {
             offsetSeconds = sign == UInt8(ascii: "+") ? magnitude : -magnitude
         default: return nil
         }
-        let year = digits.0 * 1000 + digits.1 * 100 + digits.2 * 10 + digits.3
-        let month = digits.4 * 10 + digits.5
-        let day = digits.6 * 10 + digits.7
-        let hour = digits.8 * 10 + digits.9
-        let minute = digits.10 * 10 + digits.11
-        let second = digits.12 * 10 + digits.13
+        let year = pair(pairs0, 0) * 100 + pair(pairs0, 2)
+        let month = pair(pairs0, 5)
+        let day = pair(pairs1, 0)
+        let hour = pair(pairs1, 3)
+        let minute = pair(pairs1, 6)
+        let second = pair(pairs2, 6)
         guard year >= 1970, year <= 2200, CivilTime.isValidDate(year: year, month: month, day: day), hour < 24,
             minute < 60, second < 60
         else { return nil }

@@ -239,24 +239,25 @@ package struct AuditJSONLParser: AuditLineParser {
     private mutating func scanObject(
         _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<SlotValue>, _ quotes: QuoteIndex?
     ) throws(RowIssue) {
+        // `index` is a plain local: nested functions capturing it kept it in memory, a load and a store each use.
         var index = 0
         let count = line.count
-        func skipSpace() {
+        @inline(__always) func skipSpace(_ index: inout Int) {
             while index < count, line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x0D { index += 1 }
         }
-        func fail(_ what: String) -> RowIssue {
+        func fail(_ what: String, _ index: Int) -> RowIssue {
             RowIssue(.badJSON, "The line is not a JSON object: \(what) at byte \(index + 1).")
         }
-        skipSpace()
-        guard index < count, line[index] == UInt8(ascii: "{") else { throw fail("expected '{'") }
+        skipSpace(&index)
+        guard index < count, line[index] == UInt8(ascii: "{") else { throw fail("expected '{'", index) }
         index += 1
-        skipSpace()
+        skipSpace(&index)
         if index < count, line[index] == UInt8(ascii: "}") {
             index += 1
         } else {
             while true {
-                skipSpace()
-                guard index < count, line[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                skipSpace(&index)
+                guard index < count, line[index] == UInt8(ascii: "\"") else { throw fail("expected a key", index) }
                 let key = try readString(line, &index, quotes)
                 let slot: Int?
                 if key.flags & SlotValue.inScratch == 0 {
@@ -276,11 +277,11 @@ package struct AuditJSONLParser: AuditLineParser {
                     }
                     scratch.removeSubrange(Int(key.start)...)
                 }
-                skipSpace()
-                guard index < count, line[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                skipSpace(&index)
+                guard index < count, line[index] == UInt8(ascii: ":") else { throw fail("expected ':'", index) }
                 index += 1
-                skipSpace()
-                guard index < count else { throw fail("expected a value") }
+                skipSpace(&index)
+                guard index < count else { throw fail("expected a value", index) }
                 let scratchBefore = scratch.count
                 // A null or a nested value is present and empty (a missing field counts as empty).
                 var value = SlotValue(start: 0, end: 0, flags: SlotValue.present)
@@ -298,7 +299,7 @@ package struct AuditJSONLParser: AuditLineParser {
                         }
                     }
                     let literal = UnsafeRawBufferPointer(rebasing: line[literalStart..<index])
-                    guard !literal.isEmpty else { throw fail("expected a value") }
+                    guard !literal.isEmpty else { throw fail("expected a value", index) }
                     if !literal.equals("null") {
                         value = SlotValue(start: Int32(literalStart), end: Int32(index), flags: SlotValue.present)
                     }
@@ -308,19 +309,19 @@ package struct AuditJSONLParser: AuditLineParser {
                 } else if scratch.count > scratchBefore {
                     scratch.removeSubrange(scratchBefore...)
                 }
-                skipSpace()
-                guard index < count else { throw fail("unterminated object") }
+                skipSpace(&index)
+                guard index < count else { throw fail("unterminated object", index) }
                 if line[index] == UInt8(ascii: ",") {
                     index += 1
                     continue
                 }
-                guard line[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                guard line[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'", index) }
                 index += 1
                 break
             }
         }
-        skipSpace()
-        guard index == count else { throw fail("text after the object") }
+        skipSpace(&index)
+        guard index == count else { throw fail("text after the object", index) }
     }
 
     /// Reads a JSON string at `index` (on its opening quote): a range of the line. With escapes (only in a line

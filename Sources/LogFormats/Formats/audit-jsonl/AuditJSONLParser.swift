@@ -263,8 +263,8 @@ package struct AuditJSONLParser: AuditLineParser {
                 if key.flags & SlotValue.inScratch == 0 {
                     let start = Int(key.start)
                     let length = Int(key.end) - start
-                    // A key is followed by at least `":` and a value: eight bytes from its start are in the line, and
-                    // one load masked to its length packs it (byte by byte, a loop of varying length each key).
+                    // A key is followed by `":` and a value, so eight bytes from its start are nearly always in the
+                    // line: one load masked to its length packs it (byte by byte, a loop of varying length each key).
                     var packedKey: UInt64?
                     if start + 8 <= count, let base = line.baseAddress {
                         let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))

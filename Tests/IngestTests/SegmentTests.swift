@@ -174,7 +174,9 @@ import Testing
     }
 
     /// Writes `files` random exports (sessions and transactions alternately) and ingests them in order.
-    private func makeDatabase(seed: UInt64, files: Int, folder: String) throws -> (database: String, fileIDs: [Int64]) {
+    private func makeDatabase(
+        seed: UInt64, files: Int, folder: String, afterEachFile: (String) throws -> Void = { _ in }
+    ) throws -> (database: String, fileIDs: [Int64]) {
         var generator = SeededGenerator(state: seed)
         var paths: [String] = []
         for index in 0..<files {
@@ -213,6 +215,7 @@ import Testing
             let reports = try ingest([path], database: database)
             #expect(reports.allSatisfy { $0.status == .ingested }, "\(path): \(reports.map(\.status))")
             fileIDs.append(contentsOf: reports.map(\.fileID))
+            try afterEachFile(database)
         }
         return (database, fileIDs)
     }
@@ -296,6 +299,78 @@ import Testing
         try store.setScope(fileIDs: nil)
         let totals = try store.sessionTotals()
         #expect(try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session") == [["\(totals.distinct)", "\(totals.amountFen)"]])
+    }
+
+    /// The run totals fold only the segments after those their cache covers: run after run (copies of one 记录号
+    /// arriving open, closed, with later and earlier export times, in later files) they are the `session` view's
+    /// count and sum; so they are with the cache emptied, or ahead of the segments; a damaged cache is an error.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func runTotalsKeptBetweenRunsAreTheViewsTotals(seed: UInt64) throws {
+        let folder = TestSupport.temporaryDirectory("standing-\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func viewTotals(_ store: Store) throws -> [[String]] {
+            try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session")
+        }
+        func totals(_ store: Store) throws -> [[String]] {
+            let totals = try store.sessionTotals()
+            return [["\(totals.distinct)", "\(totals.amountFen)"]]
+        }
+        var runs = 0
+        let (database, _) = try makeDatabase(seed: seed, files: 8, folder: folder) { database in
+            let store = try Store(path: database)
+            #expect(try totals(store) == viewTotals(store), "run \(runs)")
+            // The cache covers each venue's last segment, and a second call reads no segment again.
+            #expect(try store.textRows(
+                """
+                SELECT count(*) FROM sessionStanding c
+                WHERE c.throughSegment != (SELECT max(id) FROM sessionSegment g WHERE g.venue = c.venue)
+                """) == [["0"]])
+            #expect(try totals(store) == viewTotals(store))
+            runs += 1
+        }
+        #expect(runs == 8)
+        let store = try Store(path: database)
+        let copies = try store.textRows("SELECT sum(count) FROM sessionSegment")[0][0]
+        #expect(Int(copies)! > Int(try viewTotals(store)[0][0])!, "copies of one session met")
+        try store.connection.execute("DELETE FROM sessionStanding")
+        #expect(try totals(store) == viewTotals(store))
+        try store.connection.execute("UPDATE sessionStanding SET throughSegment = 1000000")
+        #expect(try totals(store) == viewTotals(store))
+        // A cache behind its segments is read, then folded on: a damaged one stops the totals.
+        try store.connection.execute(
+            "UPDATE sessionStanding SET throughSegment = 0, standing = substr(standing, 1, length(standing) - 1)")
+        let error = #expect(throws: StoreError.self) { _ = try store.sessionTotals() }
+        #expect(error?.description.contains("the cached session totals of venue") == true, "\(error?.description ?? "")")
+    }
+
+    /// The cached form reads back as written, the empty key (which older cells may hold) included, and a cut or a
+    /// repeated key is refused.
+    @Test func aStandingReadsBackAsWritten() throws {
+        var standing = SessionStanding()
+        let rows: [(String, Bool, Int64, Int64)] = [
+            ("101", false, 0, 500), ("", true, 1_795_900_000, -20), ("101", true, 1_795_900_000, 700),
+            ("1,3", false, Int64.max, Int64.min), ("王𬀩", true, 5, 0), ("", false, 9, 99),
+        ]
+        for (key, closed, export, amount) in rows {
+            var key = key
+            let id = key.withUTF8 { standing.keys.intern(UnsafeRawBufferPointer($0)) }
+            standing.take(key: id, closed: closed, export: export, amountFen: amount)
+        }
+        #expect(standing.totals == (4, 700 - 20 + Int64.min))
+        let bytes = standing.encoded()
+        let back = try bytes.withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "a test standing") }
+        #expect(back.totals == standing.totals && back.throughSegment == 7)
+        #expect(back.encoded() == bytes)
+        #expect(throws: StoreError.self) {
+            _ = try bytes.dropLast().withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "cut") }
+        }
+        var one = SessionStanding()
+        one.take(key: one.keys.intern("A"), closed: true, export: 1, amountFen: 2)
+        let twice = one.encoded() + one.encoded()
+        let repeated = #expect(throws: StoreError.self) {
+            _ = try twice.withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "twice") }
+        }
+        #expect(repeated?.description.contains("a key is repeated") == true)
     }
 
     /// A segment damaged on disk stops the read with the file and byte named; no reader skips it as fewer rows.

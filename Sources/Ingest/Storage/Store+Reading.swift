@@ -388,17 +388,6 @@ extension Store {
             """)
     }
 
-    /// Distinct sessions and their 消费金额 summed, in fen (FORMATS.md §6 `sessions`).
-    package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
-        var distinct: Int64 = 0
-        var amountFen: Int64 = 0
-        for (venue, _) in try segmentVenues(table: "sessionSegment", ignoringScope: true) {
-            let totals = try sessionTotals(venue: venue)
-            distinct += totals.distinct
-            amountFen += totals.amountFen
-        }
-        return (distinct, amountFen)
-    }
 
     /// Paths of ingested files by id, for citing evidence.
     package func filePaths() throws(StoreError) -> [Int64: String] {

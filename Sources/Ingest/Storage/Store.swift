@@ -24,6 +24,8 @@ package final class Store {
     var scoped = false
     /// The same files, for reads done in Swift (`Store+Segments.swift`); nil while unscoped.
     var scopeFileIDs: Set<Int64>?
+    /// How this store was opened: only an exclusive store writes the run totals' cache.
+    let access: Access
     /// Whether this run created the file (a run that fails on a usage error removes what it created).
     package private(set) var created = false
     /// The run's `flock` on the database file (shared by the stores of this process), released when the store is gone.
@@ -33,6 +35,7 @@ package final class Store {
     /// on the same file is waited for (`waiting` is called once, before the wait), so two runs never interleave.
     package init(path: String, access: Access = .exclusive, waiting: () -> Void = {}) throws(StoreError) {
         self.path = path
+        self.access = access
         // Create the file owner-only before SQLite does, and keep journal files owner-only too.
         let previousMask = umask(0o077)
         defer { umask(previousMask) }

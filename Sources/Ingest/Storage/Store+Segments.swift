@@ -128,27 +128,50 @@ extension Store {
         let cache = try connection.prepare("SELECT venue, throughSegment, sessions, amountFen FROM sessionStanding")
         while try cache.step() { cached[cache.int64(0)] = (cache.int64(1), cache.int64(2), cache.int64(3)) }
         let last = try connection.prepare("SELECT venue, max(id) FROM sessionSegment GROUP BY venue ORDER BY venue")
+        var venues: [(venue: Int64, lastSegment: Int64)] = []
+        while try last.step() { venues.append((last.int64(0), last.int64(1))) }
         var distinct: Int64 = 0
         var amountFen: Int64 = 0
-        var folded: [(venue: Int64, standing: SessionStanding)] = []
-        while try last.step() {
-            let venue = last.int64(0)
-            if let row = cached[venue], row.through == last.int64(1) {
-                distinct += row.sessions
-                amountFen += row.amountFen
-                continue
+        // Each venue's standing is saved as soon as it is folded, so that only one venue's keys are held at a time.
+        let save = access == .exclusive
+            ? try connection.prepare(
+                "INSERT OR REPLACE INTO sessionStanding(venue, throughSegment, sessions, amountFen, standing) "
+                    + "VALUES(?, ?, ?, ?, ?)")
+            : nil
+        var writing = false
+        do throws(StoreError) {
+            for (venue, lastSegment) in venues {
+                if let row = cached[venue], row.through == lastSegment {
+                    distinct += row.sessions
+                    amountFen += row.amountFen
+                    continue
+                }
+                var standing = SessionStanding()
+                if let row = cached[venue], row.through < lastSegment {
+                    standing = try storedStanding(venue: venue, through: row.through)
+                }
+                try fold(venue: venue, into: &standing)
+                let totals = standing.totals
+                distinct += totals.distinct
+                amountFen += totals.amountFen
+                guard let save else { continue }
+                if !writing {
+                    try connection.execute("BEGIN IMMEDIATE")
+                    writing = true
+                }
+                save.bind(1, venue)
+                save.bind(2, standing.throughSegment)
+                save.bind(3, totals.distinct)
+                save.bind(4, totals.amountFen)
+                standing.encoded().withUnsafeBytes { save.bindBlob(5, $0) }
+                try save.run()
             }
-            var standing = SessionStanding()
-            if let row = cached[venue], row.through < last.int64(1) {
-                standing = try storedStanding(venue: venue, through: row.through)
-            }
-            try fold(venue: venue, into: &standing)
-            let totals = standing.totals
-            distinct += totals.distinct
-            amountFen += totals.amountFen
-            folded.append((venue, standing))
+            if writing { try connection.execute("COMMIT") }
+        } catch {
+            // The cache is only a cache: the error that stopped the totals is the one to report.
+            if writing { try? connection.execute("ROLLBACK") }
+            throw error
         }
-        if access == .exclusive, !folded.isEmpty { try saveStandings(folded) }
         return (distinct, amountFen)
     }
 
@@ -185,28 +208,6 @@ extension Store {
         return try SessionStanding(
             decoding: statement.blob(0), through: through,
             what: "the cached session totals of venue \(symbolText(venue))")
-    }
-
-    private func saveStandings(_ folded: [(venue: Int64, standing: SessionStanding)]) throws(StoreError) {
-        let save = try connection.prepare(
-            "INSERT OR REPLACE INTO sessionStanding(venue, throughSegment, sessions, amountFen, standing) "
-                + "VALUES(?, ?, ?, ?, ?)")
-        try connection.execute("BEGIN IMMEDIATE")
-        do throws(StoreError) {
-            for (venue, standing) in folded {
-                let totals = standing.totals
-                save.bind(1, venue)
-                save.bind(2, standing.throughSegment)
-                save.bind(3, totals.distinct)
-                save.bind(4, totals.amountFen)
-                standing.encoded().withUnsafeBytes { save.bindBlob(5, $0) }
-                try save.run()
-            }
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
     }
 
     /// The venue's transactions as the `billingTransaction` view gives them: the first copy of a (venue, 流水号) in

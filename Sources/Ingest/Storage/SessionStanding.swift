@@ -62,8 +62,9 @@ struct SessionStanding {
         throughSegment = through
         var offset = 0
         func damaged(_ reason: String) -> StoreError {
-            StoreError(description: "\(what) are damaged at byte \(offset): \(reason); delete the rows of sessionStanding "
-                + "to have them counted again")
+            StoreError(
+                description: "\(what) are damaged at byte \(offset): \(reason); delete the rows of sessionStanding "
+                    + "to have them counted again")
         }
         func varint() throws(StoreError) -> UInt64 {
             var value: UInt64 = 0
@@ -109,5 +110,7 @@ struct SessionStanding {
     }
 
     private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-    private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+    private static func unzigzag(_ value: UInt64) -> Int64 {
+        Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
 }

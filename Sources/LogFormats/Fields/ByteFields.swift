@@ -214,7 +214,9 @@ package enum FieldParser {
         }
         // Three words cover `YYYY-MM-`, `DD HH:MM` and `HH:MM:SS` (bytes 11-18; count is at least 19).
         let (date, clock, seconds) = (word(0), word(8), word(11))
-        @inline(__always) func byte(_ word: UInt64, _ at: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: word >> (8 * at)) }
+        @inline(__always) func byte(_ word: UInt64, _ at: UInt64) -> UInt8 {
+            UInt8(truncatingIfNeeded: word >> (8 * at))
+        }
         let separator = byte(date, 4)
         let middle = byte(clock, 2)
         guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/"), byte(date, 7) == separator,

@@ -225,8 +225,8 @@ struct PulseAccumulator {
             run.baseLine = line
         } else {
             let delta = seconds - run.previousSeconds
-            writeVarint(&run.times, UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
-            writeVarint(&run.lines, UInt64(UInt32(bitPattern: line &- run.previousLine)))
+            Varint.append(Varint.zigzag(delta), to: &run.times)
+            Varint.append(UInt64(UInt32(bitPattern: line &- run.previousLine)), to: &run.lines)
         }
         run.values.append(value)
         run.previousSeconds = seconds
@@ -234,16 +234,6 @@ struct PulseAccumulator {
         run.count += 1
         if seconds < run.minSeconds { run.minSeconds = seconds }
         if seconds > run.maxSeconds { run.maxSeconds = seconds }
-    }
-
-    @inline(__always)
-    private static func writeVarint(_ bytes: inout [UInt8], _ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
     }
 
     private mutating func finish(_ index: Int, _ family: PulseRun.Family) {
@@ -296,7 +286,7 @@ struct PulseAccumulator {
         body(seconds, values[0], line)
         for position in 1..<count {
             let zigzag = readVarint(times, &timeIndex)
-            seconds += Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            seconds += Varint.unzigzag(zigzag)
             line &+= Int32(truncatingIfNeeded: readVarint(lines, &lineIndex))
             body(seconds, values[position], line)
         }

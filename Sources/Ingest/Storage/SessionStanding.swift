@@ -47,11 +47,11 @@ struct SessionStanding {
         keys.arena.withUnsafeBytes { arena in
             for id in (emptyKeySeen ? 0 : 1)..<copies.count {
                 let range = keys.range(Int32(id))
-                Self.putVarint(&bytes, UInt64(range.count))
+                Varint.append(UInt64(range.count), to: &bytes)
                 bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: arena[range]))
                 bytes.append(copies[id].closed ? 1 : 0)
-                Self.putVarint(&bytes, Self.zigzag(copies[id].export))
-                Self.putVarint(&bytes, Self.zigzag(copies[id].amountFen))
+                Varint.append(Varint.zigzag(copies[id].export), to: &bytes)
+                Varint.append(Varint.zigzag(copies[id].amountFen), to: &bytes)
             }
         }
         return bytes
@@ -87,8 +87,8 @@ struct SessionStanding {
             guard offset < bytes.count, bytes[offset] <= 1 else { throw damaged("expected 0 or 1 (closed)") }
             let closed = bytes[offset] == 1
             offset += 1
-            let export = Self.unzigzag(try varint())
-            let amountFen = Self.unzigzag(try varint())
+            let export = Varint.unzigzag(try varint())
+            let amountFen = Varint.unzigzag(try varint())
             let id = Int(keys.intern(key))
             if id == 0, !emptyKeySeen, copies.count == 1 {
                 emptyKeySeen = true
@@ -98,19 +98,5 @@ struct SessionStanding {
             guard id == copies.count else { throw damaged("a key is repeated") }
             copies.append((closed, export, amountFen))
         }
-    }
-
-    private static func putVarint(_ bytes: inout [UInt8], _ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-    private static func unzigzag(_ value: UInt64) -> Int64 {
-        Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
     }
 }

@@ -168,8 +168,15 @@ extension Store {
             }
             if writing { try connection.execute("COMMIT") }
         } catch {
-            // The cache is only a cache: the error that stopped the totals is the one to report.
-            if writing { try? connection.execute("ROLLBACK") }
+            // The error that stopped the totals is reported, and a rollback that fails too is said beside it.
+            guard writing else { throw error }
+            do throws(StoreError) {
+                try connection.execute("ROLLBACK")
+            } catch let rollback {
+                throw StoreError(
+                    description: "\(error.description); the session totals' cache could not be rolled back either: "
+                        + rollback.description)
+            }
             throw error
         }
         return (distinct, amountFen)

@@ -5,9 +5,10 @@ import Testing
 
 @testable import Ingest
 
-/// Audit events are found through the rowid span each file gave each venue (schema 5), and a night is named from
-/// the rows the writer counted by day: a file that mixes venues keeps each venue's events its own, and a
-/// database written before schema 5 is carried over with the same answers.
+/// Audit events are kept in segments, one venue's rows of one batch of one file (schema 8; before it, rows found by
+/// the rowid span each file gave each venue, schema 5), and a night is named from the rows the writer counted by
+/// day: a file that mixes venues keeps each venue's events its own, and older databases are carried over with the
+/// same answers.
 @Suite struct EventSpanTests {
     private static let venueA = "33010610000123"
     private static let venueB = "33010610000456"
@@ -45,23 +46,25 @@ import Testing
             #expect(fromMixed == expected[code], "\(code)")
             #expect(events.filter { $0.fileID != mixedFile }.count == (code == Self.venueA ? 5 : 0), "\(code)")
         }
-        // Spans: the mixed file gave each venue one (overlapping) span; the night is the day every row falls on.
-        #expect(try store.textRows("SELECT count(*) FROM auditEventSpan") == [["3"]])
+        // Segments: the mixed file gave each venue one; the night is the day every row falls on.
+        #expect(try store.textRows("SELECT venue, fileId, count FROM eventSegment ORDER BY id").map { $0[2] } == ["27", "13", "5"])
+        #expect(try store.textRows("SELECT count(*) FROM auditEvent") == [["45"]])
         #expect(try store.textRows("SELECT sum(rows) FROM fileDay") == [["45"]])
         #expect(try store.assignNight(fileIDs: reports.map(\.fileID), given: nil) == "2026-11-28")
     }
 
-    /// A schema-4 database (events found by an index) opened by this build: spans and day counts are made from
-    /// its rows, the index is gone, and the events read are the same.
+    /// A schema-4 database (events found by an index) opened by this build: day counts are made from its rows, the
+    /// rows move into segments (through schema 5's spans), the index and the table are gone, and the events read are
+    /// the same, columns that were NULL included.
     @Test func aSchemaFourDatabaseIsCarriedOver() throws {
         let folder = TestSupport.temporaryDirectory("schema4")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/old.sqlite"
+        let online = AuditEventKind.online.rawValue
+        let flow = AuditEventKind.flow.rawValue
         do {
             let connection = try SQLiteConnection(path: path)
             for migration in Schema.migrations.prefix(4) { try connection.execute(migration) }
-            let online = AuditEventKind.online.rawValue
-            let flow = AuditEventKind.flow.rawValue
             try connection.execute(
                 """
                 PRAGMA user_version = 4;
@@ -73,14 +76,111 @@ import Testing
                 """)
         }
         let store = try Store(path: path)
-        #expect(try store.textRows("SELECT venue, fileId, firstId, lastId FROM auditEventSpan ORDER BY venue")
-            == [["1", "1", "1", "4"], ["2", "1", "2", "2"]])
-        #expect(try store.textRows("SELECT count(*) FROM sqlite_master WHERE name = 'auditEventByVenue'") == [["0"]])
+        #expect(try store.textRows("SELECT venue, fileId, count, rows FROM eventSegment ORDER BY venue") == [
+            ["1", "1", "3", "[[1795845600,\(online),3,null,null,null,null,null,null,null,null,null,null,null,null,1],"
+                + "[1795845720,\(online),3,null,null,null,null,null,null,null,null,null,null,null,null,3],"
+                + "[1795845780,\(flow),3,null,null,null,null,null,null,null,null,null,null,null,null,4]]"],
+            ["2", "1", "1", "[[1795845660,\(online),3,null,null,null,null,null,null,null,null,null,null,null,null,2]]"],
+        ])
+        #expect(try store.textRows("SELECT type, name FROM sqlite_master WHERE name IN ('auditEvent', 'auditEventSpan', 'auditEventByVenue')")
+            == [["view", "auditEvent"]])
+        #expect(try store.textRows("SELECT venue, time, kind, terminal, ip, cert, fileId, line FROM auditEvent ORDER BY line") == [
+            ["1", "1795845600", "\(online)", "3", "", "", "1", "1"], ["2", "1795845660", "\(online)", "3", "", "", "1", "2"],
+            ["1", "1795845720", "\(online)", "3", "", "", "1", "3"], ["1", "1795845780", "\(flow)", "3", "", "", "1", "4"],
+        ])
         #expect(try store.textRows("SELECT fileId, day, rows FROM fileDay") == [["1", "\((1795845600 + 28800) / 86400)", "4"]])
         #expect(try store.events(venue: 1).map(\.line) == [1, 3])
+        #expect(try store.events(venue: 1).map { [$0.cert, $0.text, Int64($0.certType), Int64($0.code)] } == [[0, 0, 0, 0], [0, 0, 0, 0]])
+        #expect(try store.flows(venue: 1).map { [$0.ipv4, $0.destinationIPv4, $0.bytesUp] } == [[absentInt64, absentInt64, 0]])
         #expect(try store.flows(venue: 1).map(\.line) == [4])
         #expect(try store.events(venue: 2).map(\.line) == [2])
         #expect(try store.venueIDs().sorted() == [1, 2])
+    }
+
+    /// A schema-7 database (audit events as rows with spans) opened by this build: every column of every row comes
+    /// back from the `auditEvent` view as it was, the reader gives the same events and flows, and a scope of one
+    /// file still limits them.
+    @Test func aSchemaSevenDatabaseIsCarriedOver() throws {
+        let folder = TestSupport.temporaryDirectory("schema7")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/old.sqlite"
+        let online = AuditEventKind.online.rawValue
+        let process = AuditEventKind.process.rawValue
+        let flow = AuditEventKind.flow.rawValue
+        // venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code, dstIp, dstPort, bytesUp,
+        // bytesDown, fileId, line: an id ahead of its span's order, NULL addresses, the largest MAC, big byte counts.
+        let rows = [
+            "1|1795845600|\(online)|3|3232235777|281474976710655|111|4|5|0|0|0||0|0|0|1|2",
+            "1|1795845660|\(process)|3|3232235777||0|0|0|6|7|1||0|0|0|1|3",
+            "2|1795845700|\(online)|3|||111|4|5|0|0|0||0|0|0|1|4",
+            "1|1795845720|\(flow)|0|3232235778|1|0|0|0|0|0|0|134744072|53|9007199254740993|4800|2|1",
+            "1|1795845600|\(online)|3|3232235777|281474976710655|111|4|5|0|0|0||0|0|0|2|2",
+        ]
+        do {
+            let connection = try SQLiteConnection(path: path)
+            for migration in Schema.migrations.prefix(7) { try connection.execute(migration) }
+            let values = rows.enumerated().map { id, row in
+                "(\(id + 1), " + row.split(separator: "|", omittingEmptySubsequences: false)
+                    .map { $0.isEmpty ? "NULL" : String($0) }.joined(separator: ", ") + ")"
+            }
+            try connection.execute(
+                """
+                PRAGMA user_version = 7;
+                INSERT INTO symbol(id, text) VALUES (1, '\(Self.venueA)'), (2, '\(Self.venueB)'), (3, '01'),
+                  (4, '330106199001011234'), (5, '张三'), (6, 'game.exe'), (7, 'd41d8cd98f00b204e9800998ecf8427e');
+                INSERT INTO ingestedFile(id, path, contentHash, status) VALUES (1, 'a.log', 'h1', 'ingested'),
+                  (2, 'b.log', 'h2', 'ingested');
+                INSERT INTO auditEvent(id, venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code,
+                  dstIp, dstPort, bytesUp, bytesDown, fileId, line) VALUES \(values.joined(separator: ", "));
+                INSERT INTO auditEventSpan(venue, fileId, firstId, lastId) VALUES (1, 1, 1, 2), (2, 1, 3, 3), (1, 2, 4, 5);
+                """)
+        }
+        let store = try Store(path: path)
+        let view = try store.textRows(
+            """
+            SELECT venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code, dstIp, dstPort, bytesUp,
+              bytesDown, fileId, line FROM auditEvent ORDER BY fileId, line
+            """)
+        #expect(view.map { $0.joined(separator: "|") } == rows)
+        #expect(try store.textRows("SELECT typeof(bytesUp), typeof(ip) FROM auditEvent WHERE kind = \(flow)") == [["integer", "integer"]])
+        // The event the second file sends again is read once, its first copy kept.
+        #expect(try store.events(venue: 1).map { [$0.timeSeconds, $0.fileID, $0.line] } == [
+            [1795845600, 1, 2], [1795845660, 1, 3],
+        ])
+        let started = try store.events(venue: 1)[1]
+        #expect(store.symbolText(started.text) == "game.exe" && started.code == 1 && started.certType == 0)
+        let flows = try store.flows(venue: 1)
+        #expect(flows.map { [$0.ipv4, $0.mac, $0.destinationIPv4, $0.bytesUp, $0.bytesDown, $0.line] } == [
+            [3_232_235_778, 1, 134_744_072, 9_007_199_254_740_993, 4800, 1],
+        ])
+        try store.setScope(fileIDs: [1])
+        #expect(try store.events(venue: 1).map(\.line) == [2, 3])
+        #expect(try store.flows(venue: 1).isEmpty)
+        #expect(try store.venueIDs() == [1, 2])
+        try store.setScope(fileIDs: [2])
+        #expect(try store.events(venue: 1).map { [$0.fileID, $0.line] } == [[2, 2]])
+        #expect(try store.venueIDs() == [1])
+    }
+
+    /// A segment damaged on disk stops the read with its file named; no reader skips it as fewer events.
+    @Test func aDamagedEventSegmentIsAnError() throws {
+        let folder = TestSupport.temporaryDirectory("events-damaged")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lines = (1...3).map {
+            "2026-11-28 10:0\($0):00|\(Self.venueA)|OFFLINE|01|192.168.1.11|00-1A-2B-3C-4D-5E|111|330106199001011234|张三"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/a.log", atomically: true, encoding: .utf8)
+        let report = try ingest([folder + "/a.log"], database: folder + "/db.sqlite")[0]
+        let store = try Store(path: folder + "/db.sqlite")
+        let venue = try store.venueIDs()[0]
+        #expect(try store.events(venue: venue).count == 3)
+        for damage in ["substr(rows, 1, length(rows) - 3)", "replace(rows, ',1]', ',x]')", "'[[1795845600,1]]'"] {
+            try store.connection.execute("UPDATE eventSegment SET rows = \(damage)")
+            let error = #expect(throws: StoreError.self) { _ = try store.events(venue: venue) }
+            #expect(error?.description.contains("an audit event segment of file \(report.fileID) is damaged at byte") == true,
+                "\(damage): \(error?.description ?? "")")
+            #expect(throws: StoreError.self) { _ = try store.flows(venue: venue) }
+        }
     }
 }
 

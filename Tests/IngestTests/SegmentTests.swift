@@ -16,7 +16,17 @@ import Testing
         "\u{01}\u{1F}\u{7F}", "上机记录", "王𬀩", "/slash/", "\"", "\\", "@01|1795845600|33010619910511507X", " spaced ",
     ]
 
-    static let numbers: [Int64] = [0, 1, -1, 9, 10, 1_795_845_600, -1_795_845_600, Int64.max, Int64.min + 1, absentInt64]
+    /// Each side of every power of ten (where the digit count changes) and of every power of two (where the bit
+    /// length it is estimated from does), both signs, the extremes.
+    static let numbers: [Int64] = {
+        var numbers: [Int64] = [0, 1, -1, 1_795_845_600, -1_795_845_600, Int64.max, Int64.min + 1]
+        for exponent in 1...18 {
+            let power = (1..<exponent).reduce(Int64(10)) { value, _ in value * 10 }
+            numbers += [power - 1, power, -(power - 1), -power]
+        }
+        for bits in 1...62 { numbers += [(1 << bits) - 1, 1 << bits] }
+        return numbers + [absentInt64]
+    }()
 
     private func cell(_ rows: [(String, [Int64])]) -> ContiguousArray<UInt8> {
         let text = SegmentText()

@@ -406,14 +406,15 @@ final class ParquetExporter {
                 ParquetField("bytes_down", .int64), ParquetField("path", .string, nullable: false),
                 ParquetField("line", .int64, nullable: false),
             ])
-        // Each file's rows of a venue by their rowid span, in the span table's order: venue by venue, no sort.
+        // Segment by segment in the index's order (venue, file, segment), each one's rows in order: no sort.
         try copy(
             table,
             """
-            SELECT e.venue, e.time, e.kind, e.terminal, e.ip, e.mac, e.certType, e.cert, e.name, e.text, e.md5, e.code,
-              e.dstIp, e.dstPort, e.bytesUp, e.bytesDown, e.fileId, e.line
-            FROM auditEventSpan p CROSS JOIN auditEvent e ON e.id BETWEEN p.firstId AND p.lastId AND e.venue = p.venue
-            ORDER BY p.venue, p.fileId, e.id
+            SELECT g.venue, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5,
+              r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, r.value ->> 12,
+              r.value ->> 13, r.value ->> 14, g.fileId, r.value ->> 15
+            FROM eventSegment g INDEXED BY eventSegmentByVenue, json_each(g.rows) r
+            ORDER BY g.venue, g.fileId, g.id
             """, venueColumn: 0, fileColumn: 16
         ) { (s: Statement) throws(ExportError) in
             let kind = s.int64(2)

@@ -1,11 +1,12 @@
-/// Rows of a segment (`sessionSegment`, `transactionSegment`): one venue's rows of one batch of one file, kept as a
-/// JSON array of row arrays in one TEXT cell instead of one SQLite row each. A row insert with its key index cost
-/// ~11 k instructions, half of a billing export's ingest; the text costs a few hundred. JSON rather than a packed
-/// blob so that SQLite itself can read it back (`json_each` in the `session` and `billingTransaction` views):
-/// analysts keep their tables, and the views are an independent statement of the rules the Swift reader applies.
+/// Rows of a segment (`sessionSegment`, `transactionSegment`, `eventSegment`): one venue's rows of one batch of one
+/// file, kept as a JSON array of row arrays in one TEXT cell instead of one SQLite row each. A row insert with its key
+/// index cost ~11 k instructions, half of a billing export's ingest; the text costs a few hundred. JSON rather than a
+/// packed blob so that SQLite itself can read it back (`json_each` in the `session`, `billingTransaction` and
+/// `auditEvent` views): analysts keep their tables, and the views are an independent statement of the rules the Swift
+/// reader applies.
 ///
-/// A cell is written only by `SegmentText` (integers, `null`, strings) or by SQLite's `json_array` (the schema 6
-/// migration), and read by `SegmentReader`, which accepts exactly that grammar.
+/// A cell is written only by `SegmentText` (integers, `null`, strings) or by SQLite's `json_array` (the schema 6 and 8
+/// migrations), and read by `SegmentReader`, which accepts exactly that grammar.
 final class SegmentText {
     /// The cell's bytes: one buffer grown by doubling and reused segment after segment (appending byte by byte
     /// to an array paid a uniqueness check per byte).
@@ -24,15 +25,17 @@ final class SegmentText {
     /// The cell written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
 
-    /// Two decimal digits of 0...99, for numbers written two digits at a time.
-    private static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for value in 0..<100 {
-            pairs.append(UInt8(48 + value / 10))
-            pairs.append(UInt8(48 + value % 10))
-        }
-        return pairs
-    }()
+    /// Two decimal digits of 0...99, for numbers written two digits at a time, and the powers of ten that fit a
+    /// UInt64. Held by each writer: a static read cost a `swift_once` call a number.
+    private let digitPairs: [UInt8] = (0..<200).map { (index: Int) -> UInt8 in
+        let digit = index % 2 == 0 ? index / 20 : index / 2 % 10
+        return UInt8(48 + digit)
+    }
+    private let powersOfTen: [UInt64] = (0..<20).map { (exponent: Int) -> UInt64 in
+        var power: UInt64 = 1
+        for _ in 0..<exponent { power *= 10 }
+        return power
+    }
 
     @inline(__always)
     private func reserve(_ more: Int) {
@@ -87,16 +90,14 @@ final class SegmentText {
         separate()
         if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits = 1
-        var bound: UInt64 = 10
-        while digits < 20, magnitude >= bound {
-            digits += 1
-            bound = bound &* 10
-        }
+        // The digit count from the bit length (log10 2 ≈ 1233 / 4096 gives it or one more) and one compare; a loop
+        // of compares cost a mispredicted exit a number.
+        let estimate = ((64 - magnitude.leadingZeroBitCount) * 1233) >> 12
+        let digits = max(1, estimate + (magnitude >= powersOfTen[estimate] ? 1 : 0))
         // Written from the last digit back, two at a time.
         var position = count + digits
         count = position
-        Self.digitPairs.withUnsafeBufferPointer { pairs in
+        digitPairs.withUnsafeBufferPointer { pairs in
             while magnitude >= 100 {
                 let pair = Int(magnitude % 100) * 2
                 magnitude /= 100

@@ -102,14 +102,12 @@ extension Store {
 
     /// ` AND fileId IN scopeFile` while a scope is set.
     private var inScope: String { scoped ? " AND fileId IN scopeFile" : "" }
-    /// The same for a query of audit events through their spans (`s`).
-    private var spanScope: String { scoped ? " AND s.fileId IN scopeFile" : "" }
 
     /// Every venue with any data, by symbol id, in venue-code order.
     package func venueIDs() throws(StoreError) -> [Int64] {
         let statement = try connection.prepare(
             """
-            SELECT venue FROM auditEventSpan WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
+            SELECT venue FROM eventSegment WHERE 1\(inScope) UNION SELECT venue FROM pulseRun WHERE 1\(inScope)
             UNION SELECT venue FROM venueCoverage WHERE 1\(inScope) UNION SELECT venue FROM realnameSession WHERE 1\(inScope)
             """)
         var ids = Set<Int64>()
@@ -197,21 +195,14 @@ extension Store {
     /// Rows are sorted here rather than by SQLite: a log is already in time order, which Swift's sort takes as
     /// runs, while SQLite's sorter took 70 % of the query.
     package func events(venue: Int64) throws(StoreError) -> [StoredEvent] {
-        let statement = try connection.prepare(
-            """
-            SELECT e.kind, e.time, e.terminal, e.certType, e.cert, e.text, e.code, e.fileId, e.line, e.name, e.ip, e.mac
-            FROM auditEventSpan s CROSS JOIN auditEvent e ON e.id BETWEEN s.firstId AND s.lastId
-            WHERE s.venue = ?1 AND e.venue = ?1 AND e.kind <> \(AuditEventKind.flow.rawValue)\(spanScope)
-            """)
-        statement.bind(1, venue)
         var read: [EventRow] = []
-        while try statement.step() {
+        try forEachEventCells(venue: venue) { cells in
+            guard cells.kind != Int64(AuditEventKind.flow.rawValue) else { return }
             read.append(
                 EventRow(
-                    time: statement.int64(1), kind: statement.int64(0), terminal: statement.int64(2),
-                    cert: statement.int64(4), text: statement.int64(5), code: statement.int64(6),
-                    name: statement.int64(9), ip: statement.nullableInt64(10), mac: statement.nullableInt64(11),
-                    fileID: statement.int64(7), line: statement.int64(8), certType: statement.int64(3)))
+                    time: cells.time, kind: cells.kind, terminal: cells.terminal, cert: cells.cert, text: cells.text,
+                    code: cells.code, name: cells.name, ip: cells.ip, mac: cells.mac, fileID: cells.fileID,
+                    line: cells.line, certType: cells.certType))
         }
         // SQLite's order: time, kind, terminal, cert, text, code, name, ip, mac (NULL first), fileId, line.
         read.sort { a, b in
@@ -239,21 +230,14 @@ extension Store {
     /// The venue's `FLOW` lines in time order; a line a re-sent or overlapping log repeats is read once, its
     /// first copy kept (its bytes must not count twice). Sorted here, as `events` are.
     package func flows(venue: Int64) throws(StoreError) -> [StoredFlow] {
-        let statement = try connection.prepare(
-            """
-            SELECT e.time, e.terminal, e.ip, e.mac, e.dstIp, e.dstPort, e.bytesUp, e.bytesDown, e.fileId, e.line
-            FROM auditEventSpan s CROSS JOIN auditEvent e ON e.id BETWEEN s.firstId AND s.lastId
-            WHERE s.venue = ?1 AND e.venue = ?1 AND e.kind = \(AuditEventKind.flow.rawValue)\(spanScope)
-            """)
-        statement.bind(1, venue)
         var read: [(flow: StoredFlow, port: Int64)] = []
-        while try statement.step() {
+        try forEachEventCells(venue: venue) { cells in
+            guard cells.kind == Int64(AuditEventKind.flow.rawValue) else { return }
             let flow = StoredFlow(
-                timeSeconds: statement.int64(0), terminal: statement.int64(1), ipv4: statement.nullableInt64(2),
-                mac: statement.nullableInt64(3), destinationIPv4: statement.nullableInt64(4),
-                bytesUp: statement.int64(6), bytesDown: statement.int64(7), fileID: statement.int64(8),
-                line: statement.int64(9))
-            read.append((flow, statement.int64(5)))
+                timeSeconds: cells.time, terminal: cells.terminal, ipv4: cells.ip, mac: cells.mac,
+                destinationIPv4: cells.destinationIP, bytesUp: cells.bytesUp, bytesDown: cells.bytesDown,
+                fileID: cells.fileID, line: cells.line)
+            read.append((flow, cells.destinationPort))
         }
         // SQLite's order: time, terminal, ip, mac, dstIp (NULL first), dstPort, bytesUp, bytesDown, fileId, line.
         read.sort { a, b in
@@ -280,6 +264,34 @@ extension Store {
             rows.append(flow)
         }
         return rows
+    }
+
+    /// Every audit event row of the venue in the scope's files (`eventSegment`), in stored order. A cell that is not
+    /// a segment's JSON throws, naming its file: a damaged database is said, never read as fewer events.
+    private func forEachEventCells(venue: Int64, _ body: (EventCells) -> Void) throws(StoreError) {
+        let statement = try connection.prepare(
+            "SELECT fileId, rows FROM eventSegment WHERE venue = ?\(inScope) ORDER BY id")
+        statement.bind(1, venue)
+        while try statement.step() {
+            let fileID = statement.int64(0)
+            var reader = try SegmentReader(statement.textBytes(1), what: "an audit event segment of file \(fileID)")
+            // A null where this build always writes a number (only a hand-made row has one) reads as 0, as
+            // SQLite's column reader gave it from the table these segments replace.
+            func number() throws(StoreError) -> Int64 {
+                let value = try reader.int64()
+                return value == absentInt64 ? 0 : value
+            }
+            while try reader.nextRow() {
+                let cells = EventCells(
+                    time: try number(), kind: try number(), terminal: try number(), ip: try reader.int64(),
+                    mac: try reader.int64(), certType: try number(), cert: try number(), name: try number(),
+                    text: try number(), md5: try number(), code: try number(), destinationIP: try reader.int64(),
+                    destinationPort: try number(), bytesUp: try number(), bytesDown: try number(),
+                    line: try number(), fileID: fileID)
+                try reader.endRow()
+                body(cells)
+            }
+        }
     }
 
     /// Every pulse of a venue, per terminal and family, decoded from its runs (unsorted; runs of re-sent
@@ -434,4 +446,25 @@ private struct EventRow {
         (time, kind, terminal, cert, text, code) == (other.time, other.kind, other.terminal, other.cert, other.text, other.code)
             && (name, ip, mac, certType) == (other.name, other.ip, other.mac, other.certType)
     }
+}
+
+/// One stored audit event row as its segment holds it (`auditEvent`'s columns); `absentInt64` for a null.
+private struct EventCells {
+    var time: Int64
+    var kind: Int64
+    var terminal: Int64
+    var ip: Int64
+    var mac: Int64
+    var certType: Int64
+    var cert: Int64
+    var name: Int64
+    var text: Int64
+    var md5: Int64
+    var code: Int64
+    var destinationIP: Int64
+    var destinationPort: Int64
+    var bytesUp: Int64
+    var bytesDown: Int64
+    var line: Int64
+    var fileID: Int64
 }

@@ -9,8 +9,6 @@ package final class StoreWriter {
     private var connection: SQLiteConnection { store.connection }
     private var fileID: Int64 = 0
     private var inFile = false
-    /// The current file's audit event rowids by venue (first, last): written as `auditEventSpan` rows at its end.
-    private var eventSpans: [Int64: (first: Int64, last: Int64)] = [:]
     /// The current file's rows by local day (UTC+8, days since the epoch), for naming the night: `fileDay` rows.
     private var dayRows: [Int64: Int64] = [:]
     /// The day being counted and its rows not yet in `dayRows` (rows come in runs of one day).
@@ -25,9 +23,8 @@ package final class StoreWriter {
     private let insertTransactionSegment: Statement
     /// The segment being written, reused.
     private let segment = SegmentText()
-    private let insertEvent: Statement
+    private let insertEventSegment: Statement
     private let insertPulse: Statement
-    private let insertEventSpan: Statement
     private let insertFileDay: Statement
     private let upsertAddress: Statement
     private let upsertCoverage: Statement
@@ -63,14 +60,9 @@ package final class StoreWriter {
               fileId = excluded.fileId, line = excluded.line
             WHERE (excluded.endTime IS NOT NULL) >= (realnameSession.endTime IS NOT NULL)
             """)
-        insertEvent = try connection.prepare(
-            """
-            INSERT INTO auditEvent(venue, time, kind, terminal, ip, mac, certType, cert, name, text, md5, code, dstIp,
-              dstPort, bytesUp, bytesDown, fileId, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        insertEventSegment = try connection.prepare(
+            "INSERT INTO eventSegment(venue, fileId, count, rows) VALUES(?, ?, ?, ?)")
         insertFileDay = try connection.prepare("INSERT INTO fileDay(fileId, day, rows) VALUES(?, ?, ?)")
-        insertEventSpan = try connection.prepare(
-            "INSERT INTO auditEventSpan(venue, fileId, firstId, lastId) VALUES(?, ?, ?, ?)")
         insertPulse = try connection.prepare(
             """
             INSERT INTO pulseRun(venue, terminal, family, minTime, maxTime, count, baseTime, baseLine, times,
@@ -107,7 +99,6 @@ package final class StoreWriter {
     package func beginFile(path: String) throws(StoreError) {
         try connection.execute("BEGIN IMMEDIATE")
         inFile = true
-        eventSpans.removeAll(keepingCapacity: true)
         dayRows.removeAll(keepingCapacity: true)
         runDay = Int64.min
         runDayRows = 0
@@ -358,49 +349,40 @@ package final class StoreWriter {
 
     /// Events are appended as read; an event repeated by a re-sent log is dropped when read back
     /// (`Store.events(venue:)`), as pulses are, which keeps the insert path free of a unique index.
+    /// One segment per venue of the batch, as for sessions (a log is nearly always one venue's).
     private func write(_ batch: AuditEventBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        let statement = insertEvent
-        // Rows of one venue come in runs (a log is one venue's); the span is widened once a run.
-        var spanVenue = Int64.min
-        var spanFirst: Int64 = 0
-        var spanLast: Int64 = 0
-        func widenSpan() {
-            guard spanVenue != Int64.min else { return }
-            let known = eventSpans[spanVenue]
-            eventSpans[spanVenue] = (min(known?.first ?? spanFirst, spanFirst), max(known?.last ?? spanLast, spanLast))
-        }
-        for row in 0..<batch.count {
-            statement.bind(1, ids[Int(batch.venue[row])])
-            statement.bind(2, batch.timeSeconds[row])
-            statement.bind(3, Int64(batch.kind[row]))
-            statement.bind(4, ids[Int(batch.terminal[row])])
-            statement.bindNullable(5, batch.ipv4[row])
-            statement.bindNullable(6, batch.mac[row])
-            statement.bind(7, Int64(batch.certType[row]))
-            statement.bind(8, ids[Int(batch.cert[row])])
-            statement.bind(9, ids[Int(batch.name[row])])
-            statement.bind(10, ids[Int(batch.text[row])])
-            statement.bind(11, ids[Int(batch.md5[row])])
-            statement.bind(12, Int64(batch.code[row]))
-            statement.bindNullable(13, batch.destinationIPv4[row])
-            statement.bind(14, batch.destinationPort[row])
-            statement.bind(15, batch.bytesUp[row])
-            statement.bind(16, batch.bytesDown[row])
-            statement.bind(17, fileID)
-            statement.bind(18, Int64(batch.line[row]))
-            try statement.run()
-            countDay(batch.timeSeconds[row])
-            let id = sqlite3_last_insert_rowid(connection.handle)
-            let venue = ids[Int(batch.venue[row])]
-            if venue != spanVenue {
-                widenSpan()
-                spanVenue = venue
-                spanFirst = id
+        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
+            segment.reset()
+            for row in group.rows {
+                segment.beginRow()
+                segment.append(batch.timeSeconds[row])
+                segment.append(Int64(batch.kind[row]))
+                segment.append(ids[Int(batch.terminal[row])])
+                segment.appendNullable(batch.ipv4[row])
+                segment.appendNullable(batch.mac[row])
+                segment.append(Int64(batch.certType[row]))
+                segment.append(ids[Int(batch.cert[row])])
+                segment.append(ids[Int(batch.name[row])])
+                segment.append(ids[Int(batch.text[row])])
+                segment.append(ids[Int(batch.md5[row])])
+                segment.append(Int64(batch.code[row]))
+                segment.appendNullable(batch.destinationIPv4[row])
+                segment.append(batch.destinationPort[row])
+                segment.append(batch.bytesUp[row])
+                segment.append(batch.bytesDown[row])
+                segment.append(Int64(batch.line[row]))
+                segment.endRow()
+                countDay(batch.timeSeconds[row])
             }
-            spanLast = id
+            segment.finish()
+            let statement = insertEventSegment
+            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(2, fileID)
+            statement.bind(3, group.rows.count)
+            statement.bindBorrowedText(4, segment.bytes)
+            try statement.runClearing()
         }
-        widenSpan()
     }
 
     /// Ends the file: commits it, or rolls it back when the same content was ingested before (or nothing
@@ -426,13 +408,6 @@ package final class StoreWriter {
             insertFileDay.bind(2, day)
             insertFileDay.bind(3, rows)
             try insertFileDay.run()
-        }
-        for (venue, span) in eventSpans {
-            insertEventSpan.bind(1, venue)
-            insertEventSpan.bind(2, fileID)
-            insertEventSpan.bind(3, span.first)
-            insertEventSpan.bind(4, span.last)
-            try insertEventSpan.run()
         }
         let statement = updateFile
         statement.bind(1, report.contentHash)

@@ -181,6 +181,9 @@ import Testing
                 "\(damage): \(error?.description ?? "")")
             #expect(throws: StoreError.self) { _ = try store.flows(venue: venue) }
         }
+        try store.connection.execute("UPDATE eventSegment SET rows = '[[1795845600,99,0,null,null,0,0,0,0,0,0,null,0,0,0,7]]'")
+        let unknown = #expect(throws: StoreError.self) { _ = try store.events(venue: venue) }
+        #expect(unknown?.description.contains("file \(report.fileID) line 7 has the unknown kind 99") == true)
     }
 }
 

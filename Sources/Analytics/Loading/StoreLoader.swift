@@ -148,7 +148,8 @@ package struct StoreLoader {
                 source: Self.reference(row.fileID, row.line))
         }
 
-        for event in try store.events(venue: venue) {
+        let (events, flows) = try store.eventsAndFlows(venue: venue)
+        for event in events {
             let source = Self.reference(event.fileID, event.line)
             switch event.kind {
             case .online, .offline:
@@ -196,7 +197,7 @@ package struct StoreLoader {
                     firstSeconds: address.firstSeconds, lastSeconds: address.lastSeconds, count: address.count,
                     source: Self.reference(address.fileID, address.line)))
         }
-        for flow in try store.flows(venue: venue) {
+        for flow in flows {
             func address(_ value: Int64) -> UInt32? { value == absentInt64 ? nil : UInt32(truncatingIfNeeded: value) }
             slice.flows.append(
                 timeSeconds: flow.timeSeconds, terminal: Self.symbol(flow.terminal), ipv4: address(flow.ipv4),

@@ -194,16 +194,36 @@ extension Store {
     /// event that a re-sent or overlapping log repeats is read once (FORMATS.md §1), its first copy kept.
     /// Rows are sorted here rather than by SQLite: a log is already in time order, which Swift's sort takes as
     /// runs, while SQLite's sorter took 70 % of the query.
-    package func events(venue: Int64) throws(StoreError) -> [StoredEvent] {
+    package func events(venue: Int64) throws(StoreError) -> [StoredEvent] { try eventsAndFlows(venue: venue).events }
+
+    /// The venue's `FLOW` lines in time order; a line a re-sent or overlapping log repeats is read once, its
+    /// first copy kept (its bytes must not count twice). Sorted here, as `events` are.
+    package func flows(venue: Int64) throws(StoreError) -> [StoredFlow] { try eventsAndFlows(venue: venue).flows }
+
+    /// `events` and `flows` from one pass over the venue's segments (each alone reads them all).
+    package func eventsAndFlows(venue: Int64) throws(StoreError) -> (events: [StoredEvent], flows: [StoredFlow]) {
         var read: [EventRow] = []
+        var readFlows: [(flow: StoredFlow, port: Int64)] = []
         try forEachEventCells(venue: venue) { cells in
-            guard cells.kind != Int64(AuditEventKind.flow.rawValue) else { return }
+            guard cells.kind != Int64(AuditEventKind.flow.rawValue) else {
+                let flow = StoredFlow(
+                    timeSeconds: cells.time, terminal: cells.terminal, ipv4: cells.ip, mac: cells.mac,
+                    destinationIPv4: cells.destinationIP, bytesUp: cells.bytesUp, bytesDown: cells.bytesDown,
+                    fileID: cells.fileID, line: cells.line)
+                readFlows.append((flow, cells.destinationPort))
+                return
+            }
             read.append(
                 EventRow(
                     time: cells.time, kind: cells.kind, terminal: cells.terminal, cert: cells.cert, text: cells.text,
                     code: cells.code, name: cells.name, ip: cells.ip, mac: cells.mac, fileID: cells.fileID,
                     line: cells.line, certType: cells.certType))
         }
+        return (try Self.uniqueEvents(read), Self.uniqueFlows(readFlows))
+    }
+
+    private static func uniqueEvents(_ read: [EventRow]) throws(StoreError) -> [StoredEvent] {
+        var read = read
         // SQLite's order: time, kind, terminal, cert, text, code, name, ip, mac (NULL first), fileId, line.
         read.sort { a, b in
             if (a.time, a.kind, a.terminal, a.cert, a.text, a.code) != (b.time, b.kind, b.terminal, b.cert, b.text, b.code) {
@@ -217,7 +237,12 @@ extension Store {
         for row in read {
             if let previous, row.sameContent(as: previous) { continue }
             previous = row
-            guard let kind = AuditEventKind(rawValue: UInt8(truncatingIfNeeded: row.kind)) else { continue }
+            // Only a damaged database holds a kind this build does not know: said, not read as fewer events.
+            guard row.kind >= 0 && row.kind <= Int64(UInt8.max), let kind = AuditEventKind(rawValue: UInt8(row.kind)) else {
+                throw StoreError(
+                    description: "an audit event of file \(row.fileID) line \(row.line) has the unknown kind \(row.kind); "
+                        + "the database needs to be ingested again")
+            }
             rows.append(
                 StoredEvent(
                     kind: kind, timeSeconds: row.time, terminal: row.terminal,
@@ -227,18 +252,8 @@ extension Store {
         return rows
     }
 
-    /// The venue's `FLOW` lines in time order; a line a re-sent or overlapping log repeats is read once, its
-    /// first copy kept (its bytes must not count twice). Sorted here, as `events` are.
-    package func flows(venue: Int64) throws(StoreError) -> [StoredFlow] {
-        var read: [(flow: StoredFlow, port: Int64)] = []
-        try forEachEventCells(venue: venue) { cells in
-            guard cells.kind == Int64(AuditEventKind.flow.rawValue) else { return }
-            let flow = StoredFlow(
-                timeSeconds: cells.time, terminal: cells.terminal, ipv4: cells.ip, mac: cells.mac,
-                destinationIPv4: cells.destinationIP, bytesUp: cells.bytesUp, bytesDown: cells.bytesDown,
-                fileID: cells.fileID, line: cells.line)
-            read.append((flow, cells.destinationPort))
-        }
+    private static func uniqueFlows(_ read: [(flow: StoredFlow, port: Int64)]) -> [StoredFlow] {
+        var read = read
         // SQLite's order: time, terminal, ip, mac, dstIp (NULL first), dstPort, bytesUp, bytesDown, fileId, line.
         read.sort { a, b in
             let x = a.flow

@@ -347,9 +347,8 @@ package final class StoreWriter {
         }
     }
 
-    /// Events are appended as read; an event repeated by a re-sent log is dropped when read back
-    /// (`Store.events(venue:)`), as pulses are, which keeps the insert path free of a unique index.
-    /// One segment per venue of the batch, as for sessions (a log is nearly always one venue's).
+    /// One segment per venue of the batch, as for sessions (a log is nearly always one venue's). Events are appended
+    /// as read; an event repeated by a re-sent log is dropped when read back (`Store.events(venue:)`), as pulses are.
     private func write(_ batch: AuditEventBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
         for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {

@@ -41,6 +41,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 @Suite struct IngestTests {
     @Test func gbkPipeLineWithA7CTrailByteIsSplitAfterDecoding() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // 珅 is AB 7C in GBK: a byte split on '|' would break this line into one field too many.
         let text = """
             2026-11-28 14:03:30|\(venue)|ONLINE|012|192.168.1.12|00-1A-2B-3C-4D-5E|111|33010619900101123X|王珅
@@ -64,6 +65,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func gbkLineWithAnInvalidByteIsQuarantinedAndTheRestUsed() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try TestSupport.writeGBK(
             "2026-11-28 14:03:30|\(venue)|AUDIT|START|开始\n2026-11-28 14:03:31|\(venue)|AUDIT|CONFIG|配置\n",
             to: folder + "/a.log")
@@ -87,6 +89,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func multiFrameZstdAndMultiMemberGzipAreReadWhole() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(auditLines(count: 50), to: folder + "/part1")
         TestSupport.write(auditLines(count: 70, startMinute: 50), to: folder + "/part2")
         try TestSupport.shell("cd \(folder) && zstd -q part1 part2 && cat part1.zst part2.zst > both.zst")
@@ -104,6 +107,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func truncatedZstdKeepsEverythingBeforeTheDamage() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // Enough varied text that the compressed file has several blocks.
         var text = ""
         for index in 0..<60_000 {
@@ -127,6 +131,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func bomCRLFSessionsWithTitleAndTotals() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let text = "\u{FEFF}上机记录查询,导出时间:2026-11-29 06:00:03\r\n\(sessionsHeader)\r\n"
             + "1,\(venue),C1,会员,111,330106199001011234,张三,012,192.168.1.12,2026-11-28 14:03:22,2026-11-28 16:10:00,2小时6分,12.50,李四,正常,\r\n"
             + "2,\(venue),C2,临时,身份证,330106199202021234,\"王,五\",031,,2026/11/28 15:05,2026/11/28 16:05,1小时,3,李四,正常,\"多行\r\n备注\"\r\n"
@@ -146,6 +151,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func totalsMismatchIsReported() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(
             "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:03:22,2026-11-28 15:00:00,,12.50,,正常,\n合计,,,,,,,,,,,,99.00,,,\n",
             to: folder + "/s.csv")
@@ -155,6 +161,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func reIngestChangesNothingAndClosedCopyWins() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let open = "上机记录查询,导出时间:2026-11-28 14:00:00\n\(sessionsHeader)\n"
             + "7,\(venue),C1,会员,111,x,n,012,,2026-11-28 12:00:00,,,5,,正常,\n"
         let closed = "上机记录查询,导出时间:2026-11-29 06:00:00\n\(sessionsHeader)\n"
@@ -185,6 +192,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func databaseIsOwnerOnly() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Store(path: folder + "/db.sqlite")
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/db.sqlite")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -192,6 +200,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func oversizedLineIsQuarantinedAndReadingResumes() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let long = String(repeating: "A", count: 1_500_000)
         TestSupport.write(auditLines(count: 2) + long + "\n" + auditLines(count: 3, startMinute: 10), to: folder + "/big.log")
         let report = try ingest([folder + "/big.log"], database: folder + "/db.sqlite")[0]
@@ -203,6 +212,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func pulsesAreStoredExactly() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // Out of order on purpose: lines are mostly but not strictly in time order.
         let text = """
             2026-11-28 10:00:00|\(venue)|HEARTBEAT|012|192.168.1.12|00-1A-2B-3C-4D-5E|INUSE
@@ -231,6 +241,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func standardInputIsAnInput() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // Through the real binary, since stdin belongs to the process.
         let outcome = try TestSupport.run(
             TestSupport.netbarBinary, ["ingest", "-", "--db", folder + "/db.sqlite", "--summary-json", folder + "/s.json", "--quiet"],
@@ -247,6 +258,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 @Suite struct ReviewRegressionTests {
     @Test func loneEuroBytesInGBKNeitherOverflowNorLoseTheRow() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         var bytes = try TestSupport.run(
             "/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK"],
             input: Data("\(sessionsHeader)\n1,\(venue),C1,会员,111,x,张三,012,,2026-11-28 14:00:00,2026-11-28 15:00:00,,5,,正常,".utf8)
@@ -262,6 +274,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func everyLineBeforeTheHeaderIsATitleAndGivesTheExportTime() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(
             "上机记录查询,场所:\(venue),操作员:admin,导出时间:2026-11-29 06:00:03\n查询条件:全部,起始:2026-11-28,结束:2026-11-29,\n"
                 + "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\n",
@@ -274,6 +287,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func aStrayQuoteLosesOnlyItsOwnLine() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         var text = "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\"VIP\n"
         for record in 2...50 {
             text += "\(record),\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,2026-11-28 15:00:00,,5,,正常,\n"
@@ -287,6 +301,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func skippableZstdFrameFirstIsStillZstd() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(auditLines(count: 5), to: folder + "/a.log")
         try TestSupport.shell("cd \(folder) && zstd -q a.log -o frame.zst")
         // A skippable frame (magic 0x184D2A50, 4 payload bytes) before the data frame, as pzstd writes.
@@ -299,6 +314,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func zeroPaddingAfterTheLastGzipMemberIsNotDamage() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(auditLines(count: 5), to: folder + "/a.log")
         try TestSupport.shell("cd \(folder) && gzip -c a.log > p.gz && head -c 512 /dev/zero >> p.gz")
         let report = try ingest([folder + "/p.gz"], database: folder + "/db.sqlite")[0]
@@ -307,6 +323,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func aLaterCopyWithoutExportTimeReplacesAnEarlierOne() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write("\(sessionsHeader)\n7,\(venue),C1,会员,111,x,n,012,,2026-11-28 23:00:00,,,3.00,,正常,\n", to: folder + "/a.csv")
         TestSupport.write("\(sessionsHeader)\n7,\(venue),C1,会员,111,x,n,012,,2026-11-28 23:00:00,,,4.00,,正常,\n", to: folder + "/b.csv")
         _ = try ingest([folder + "/a.csv", folder + "/b.csv"], database: folder + "/db.sqlite")
@@ -315,6 +332,7 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
 
     @Test func aRowOfCommasIsBlank() throws {
         let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         TestSupport.write(
             "\(sessionsHeader)\n1,\(venue),C1,会员,111,x,n,012,,2026-11-28 14:00:00,,,5,,正常,\n,,,,,,,,,,,,,,,\n",
             to: folder + "/s.csv")

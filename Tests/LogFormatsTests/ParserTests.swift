@@ -214,6 +214,24 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         }
     }
 
+    /// Lines the field count alone decides, one per odd shape: separators only, at either end, doubled, far more
+    /// fields than any event has, a separator as a word's last byte or a line's.
+    @Test(arguments: [
+        ("|", "has 2 fields; an audit line has at least 3"),
+        ("a|b", "has 2 fields; an audit line has at least 3"),
+        ("||ONLINE|", "ONLINE has 4 fields where 9 are expected"),
+        ("2026-11-28 14:00:00|33010610000123|AUDIT|", "AUDIT has 4 fields where 5 are expected"),
+        ("2026-11-28 14:00:00|33010610000123|AUDIT|STOP|x|", "AUDIT has 6 fields where 5 are expected"),
+        ("2026-11-28 14:00:00|33010610000123|AUDIT||||", "AUDIT has 7 fields where 5 are expected"),
+        ("2026-11-28 14:00:00|33010610000123|AUDIT|STOP|" + String(repeating: "|", count: 20), "AUDIT has 25 fields"),
+        ("1234567|1234567|AUDIT|1", "AUDIT has 4 fields where 5 are expected"),
+        ("1234567|123456789012345|AUDIT|1|2|3", "AUDIT has 6 fields where 5 are expected"),
+    ])
+    func fieldCountsOfOddLines(line: String, message: String) {
+        let error = #expect(throws: RowIssue.self) { try pipe(line) }
+        #expect(error?.detail.contains(message) == true, "\(line): \(error?.detail ?? "")")
+    }
+
     @Test func unknownEventIsCountedNotAnError() throws {
         guard case .unknownEvent(let name) = try pipe("2026-11-28 14:00:00|33010610000123|USB|012|in").0 else {
             Issue.record("expected an unknown event")

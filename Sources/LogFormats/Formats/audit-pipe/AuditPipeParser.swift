@@ -19,24 +19,31 @@ package struct AuditPipeParser: AuditLineParser {
                 bounds[1] = 0
                 return 1
             }
+            let count = line.count
             var fieldCount = 0
             var start = 0
-            let count = line.count
-            while start <= count {
-                let end: Int
-                if let found = ByteSearch.first(0x7C, in: base, from: start, to: count) {
-                    end = found
-                } else {
-                    end = count
+            var offset = 0
+            // Eight bytes at a time, every '|' of a word found at once (a search per field cost ~50 instructions a
+            // field); the line's tail is padded with spaces, never a separator.
+            while offset < count {
+                var bars = ByteSearch.matches(ByteSearch.chunk(base, at: offset, count: count), 0x7C)
+                while bars != 0 {
+                    let bar = offset &+ bars.trailingZeroBitCount >> 3
+                    if fieldCount < Self.maximumFields {
+                        bounds[2 &* fieldCount] = start
+                        bounds[2 &* fieldCount &+ 1] = bar
+                    }
+                    fieldCount &+= 1
+                    start = bar &+ 1
+                    bars &= bars &- 1
                 }
-                if fieldCount < Self.maximumFields {
-                    bounds[2 * fieldCount] = start
-                    bounds[2 * fieldCount + 1] = end
-                }
-                fieldCount += 1
-                start = end + 1
+                offset &+= 8
             }
-            return fieldCount
+            if fieldCount < Self.maximumFields {
+                bounds[2 &* fieldCount] = start
+                bounds[2 &* fieldCount &+ 1] = count
+            }
+            return fieldCount &+ 1
         }
 
         guard fieldCount >= 3 else {

@@ -32,20 +32,10 @@ package struct ContentHash: Sendable {
                 tailCount = 0
             }
         }
-        // The lanes in locals for the bulk of the bytes: mixed into the stored properties, each word paid a store and
-        // a load of both (2.5 instructions a byte; the hash of every byte read was ~5 % of an audit ingest).
-        var first = lane1
-        var second = lane2
         while index + 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            first = (first ^ word) &* 0x9E37_79B9_7F4A_7C15
-            first = (first << 31) | (first >> 33)
-            second = (second &+ word) &* 0xC2B2_AE3D_27D4_EB4F
-            second = (second << 27) | (second >> 37)
+            mix(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             index += 8
         }
-        lane1 = first
-        lane2 = second
         while index < bytes.count {
             tail |= UInt64(bytes[index]) << (UInt64(tailCount) * 8)
             tailCount += 1

@@ -194,6 +194,26 @@ import Testing
         #expect(kind("HEARTBEATHEARTBEAT") == nil)
     }
 
+    /// The packed word of every length up to sixteen bytes from every start, against a byte-by-byte reference:
+    /// bytes past the end are zero, a-z alone are folded.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func upperCasedWordsOfEveryLengthAndStart(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        let alphabet = Array("aZz{`@09_-\u{7F}".utf8) + [0x00, 0x80, 0xE4, 0xFF]
+        for _ in 0..<300 {
+            let bytes = (0..<generator.below(17)).map { _ in alphabet[generator.below(alphabet.count)] }
+            for start in 0...bytes.count {
+                var expected: UInt64 = 0
+                for (offset, byte) in bytes.dropFirst(start).prefix(8).enumerated() {
+                    let folded = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    expected |= UInt64(folded) << (UInt64(offset) * 8)
+                }
+                let word = bytes.withUnsafeBytes { $0.upperCasedWord(from: start) }
+                #expect(word == expected, "seed \(seed): \(bytes) from \(start)")
+            }
+        }
+    }
+
     // MARK: JSON Lines: the quote index against the careful reader
 
     private struct Parsed: Equatable {

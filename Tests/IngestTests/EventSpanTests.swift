@@ -184,6 +184,12 @@ import Testing
         try store.connection.execute("UPDATE eventSegment SET rows = '[[1795845600,99,0,null,null,0,0,0,0,0,0,null,0,0,0,7]]'")
         let unknown = #expect(throws: StoreError.self) { _ = try store.events(venue: venue) }
         #expect(unknown?.description.contains("file \(report.fileID) line 7 has the unknown kind 99") == true)
+        // The Parquet export reads the segments with the same reader: a damaged one stops it, naming the file.
+        _ = try store.assignNight(fileIDs: [report.fileID], given: "2026-11-28")
+        try store.connection.execute("UPDATE eventSegment SET rows = '[[1795845600,1]]'")
+        let export = #expect(throws: ExportError.self) { _ = try store.exportParquet(to: folder + "/parquet") }
+        #expect(export?.description.contains("an audit event segment of file \(report.fileID) is damaged") == true,
+            "\(export?.description ?? "")")
     }
 }
 

@@ -181,10 +181,11 @@ final class ParquetExporter {
     }
 
     /// Reads `sql` row by row; rows of a file outside the export are passed over. `row` appends the cells of one row
-    /// to the table's current partition (chosen here from the row's venue and file).
+    /// to the table's current partition (chosen here from the row's venue and file); with `endsRows` false it appends
+    /// (and ends) the rows that one row of `sql` holds.
     private func copy(
         _ table: PartitionedTable, _ sql: String, venueColumn: Int32, fileColumn: Int32, bindings: [Int64] = [],
-        _ row: (Statement) throws(ExportError) -> Void
+        endsRows: Bool = true, _ row: (Statement) throws(ExportError) -> Void
     ) throws(ExportError) {
         do {
             let statement = try store.connection.prepare(sql)
@@ -209,7 +210,7 @@ final class ParquetExporter {
                     continue
                 }
                 try row(statement)
-                try table.endRow()
+                if endsRows { try table.endRow() }
             }
         } catch {
             throw Self.exportError(error)
@@ -406,36 +407,41 @@ final class ParquetExporter {
                 ParquetField("bytes_down", .int64), ParquetField("path", .string, nullable: false),
                 ParquetField("line", .int64, nullable: false),
             ])
-        // Segment by segment in the index's order (venue, file, segment), each one's rows in order: no sort.
+        // Segment by segment in the index's order (venue, file, segment), each one's rows in order: no sort. Read by
+        // the store's reader (SQLite's `json_each` through the view took ~4 s more of the 1 GB night's export).
         try copy(
-            table,
-            """
-            SELECT g.venue, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5,
-              r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, r.value ->> 12,
-              r.value ->> 13, r.value ->> 14, g.fileId, r.value ->> 15
-            FROM eventSegment g INDEXED BY eventSegmentByVenue, json_each(g.rows) r
-            ORDER BY g.venue, g.fileId, g.id
-            """, venueColumn: 0, fileColumn: 16
+            table, "SELECT venue, fileId, rows FROM eventSegment INDEXED BY eventSegmentByVenue ORDER BY venue, fileId, id",
+            venueColumn: 0, fileColumn: 1, endsRows: false
         ) { (s: Statement) throws(ExportError) in
-            let kind = s.int64(2)
-            let flow = kind == Int64(AuditEventKind.flow.rawValue)
-            seconds(table, 0, s.int64(1))
-            name(table, 1, Self.eventKinds, kind)
-            symbol(table, 2, s.int64(3))
-            ipv4(table, 3, s.isNull(4) ? -1 : s.int64(4))
-            mac(table, 4, s.isNull(5) ? -1 : s.int64(5))
-            integer(table, 5, s.int64(6) == 0 ? absentInt64 : s.int64(6))
-            symbol(table, 6, s.int64(7))
-            symbol(table, 7, s.int64(8))
-            symbol(table, 8, s.int64(9))
-            symbol(table, 9, s.int64(10))
-            code(table, 10, kind >= 0 && kind < Self.codesByKind.count ? Self.codesByKind[Int(kind)] : [], s.int64(11))
-            ipv4(table, 11, s.isNull(12) ? -1 : s.int64(12))
-            integer(table, 12, flow ? s.int64(13) : absentInt64)
-            integer(table, 13, flow ? s.int64(14) : absentInt64)
-            integer(table, 14, flow ? s.int64(15) : absentInt64)
-            path(table, 15, s.int64(16))
-            integer(table, 16, s.int64(17))
+            var failure: ExportError?
+            do {
+                try Store.forEachEventRow(in: s.textBytes(2), fileID: s.int64(1)) { row in
+                    guard failure == nil else { return }
+                    let kind = row.kind
+                    let flow = kind == Int64(AuditEventKind.flow.rawValue)
+                    seconds(table, 0, row.time)
+                    name(table, 1, Self.eventKinds, kind)
+                    symbol(table, 2, row.terminal)
+                    ipv4(table, 3, row.ip == absentInt64 ? -1 : row.ip)
+                    mac(table, 4, row.mac == absentInt64 ? -1 : row.mac)
+                    integer(table, 5, row.certType == 0 ? absentInt64 : row.certType)
+                    symbol(table, 6, row.cert)
+                    symbol(table, 7, row.name)
+                    symbol(table, 8, row.text)
+                    symbol(table, 9, row.md5)
+                    code(table, 10, kind >= 0 && kind < Self.codesByKind.count ? Self.codesByKind[Int(kind)] : [], row.code)
+                    ipv4(table, 11, row.destinationIP == absentInt64 ? -1 : row.destinationIP)
+                    integer(table, 12, flow ? row.destinationPort : absentInt64)
+                    integer(table, 13, flow ? row.bytesUp : absentInt64)
+                    integer(table, 14, flow ? row.bytesDown : absentInt64)
+                    path(table, 15, row.fileID)
+                    integer(table, 16, row.line)
+                    do throws(ExportError) { try table.endRow() } catch { failure = error }
+                }
+            } catch {
+                throw Self.exportError(error)
+            }
+            if let failure { throw failure }
         }
         return try finished(table)
     }

@@ -288,24 +288,30 @@ extension Store {
             "SELECT fileId, rows FROM eventSegment WHERE venue = ?\(inScope) ORDER BY id")
         statement.bind(1, venue)
         while try statement.step() {
-            let fileID = statement.int64(0)
-            var reader = try SegmentReader(statement.textBytes(1), what: "an audit event segment of file \(fileID)")
-            // A null where this build always writes a number (only a hand-made row has one) reads as 0, as
-            // SQLite's column reader gave it from the table these segments replace.
-            func number() throws(StoreError) -> Int64 {
-                let value = try reader.int64()
-                return value == absentInt64 ? 0 : value
-            }
-            while try reader.nextRow() {
-                let cells = EventCells(
-                    time: try number(), kind: try number(), terminal: try number(), ip: try reader.int64(),
-                    mac: try reader.int64(), certType: try number(), cert: try number(), name: try number(),
-                    text: try number(), md5: try number(), code: try number(), destinationIP: try reader.int64(),
-                    destinationPort: try number(), bytesUp: try number(), bytesDown: try number(),
-                    line: try number(), fileID: fileID)
-                try reader.endRow()
-                body(cells)
-            }
+            try Self.forEachEventRow(in: statement.textBytes(1), fileID: statement.int64(0), body)
+        }
+    }
+
+    /// The rows of one `eventSegment` cell of file `fileID`, in order.
+    static func forEachEventRow(
+        in cell: UnsafeRawBufferPointer, fileID: Int64, _ body: (EventCells) -> Void
+    ) throws(StoreError) {
+        var reader = try SegmentReader(cell, what: "an audit event segment of file \(fileID)")
+        // A null where this build always writes a number (only a hand-made row has one) reads as 0, as SQLite's
+        // column reader gave it from the table these segments replace.
+        func number() throws(StoreError) -> Int64 {
+            let value = try reader.int64()
+            return value == absentInt64 ? 0 : value
+        }
+        while try reader.nextRow() {
+            let cells = EventCells(
+                time: try number(), kind: try number(), terminal: try number(), ip: try reader.int64(),
+                mac: try reader.int64(), certType: try number(), cert: try number(), name: try number(),
+                text: try number(), md5: try number(), code: try number(), destinationIP: try reader.int64(),
+                destinationPort: try number(), bytesUp: try number(), bytesDown: try number(),
+                line: try number(), fileID: fileID)
+            try reader.endRow()
+            body(cells)
         }
     }
 
@@ -464,7 +470,7 @@ private struct EventRow {
 }
 
 /// One stored audit event row as its segment holds it (`auditEvent`'s columns); `absentInt64` for a null.
-private struct EventCells {
+struct EventCells {
     var time: Int64
     var kind: Int64
     var terminal: Int64

@@ -55,15 +55,40 @@ private func allFiles(_ root: String) -> [String] {
     return files.sorted()
 }
 
+/// Folders of the shared dumps, removed when the test process exits (tests read them in any order, so none of them
+/// can remove them).
+private final class SharedFolders: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func add(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if paths.isEmpty { atexit { removeSharedFolders() } }
+        paths.append(path)
+    }
+
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+private let sharedFolders = SharedFolders()
+private func removeSharedFolders() { sharedFolders.removeAll() }
+
 /// Shared dumps: generated once, read by several tests.
 private enum Dumps {
     static let ordinary: String = {
         let directory = try! temporaryDirectory("ordinary")  // a test machine without a temp dir cannot run these
+        sharedFolders.add(directory)
         _ = try! generateDump(GeneratorOptions(outputDirectory: directory, venues: 3, seed: 11))
         return directory
     }()
     static let anomalies: (directory: String, report: GeneratorReport) = {
         let directory = try! temporaryDirectory("anomalies")
+        sharedFolders.add(directory)
         let report = try! generateDump(GeneratorOptions(outputDirectory: directory, venues: 8, seed: 5, anomalies: true))
         return (directory, report)
     }()

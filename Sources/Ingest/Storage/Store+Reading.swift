@@ -190,7 +190,7 @@ extension Store {
         }
     }
 
-    /// Audit events kept as rows (not FLOW, which no rule reads beyond its address), in time order; an
+    /// The venue's audit events (not FLOW, which no rule reads beyond its address), in time order; an
     /// event that a re-sent or overlapping log repeats is read once (FORMATS.md §1), its first copy kept.
     /// Rows are sorted here rather than by SQLite: a log is already in time order, which Swift's sort takes as
     /// runs, while SQLite's sorter took 70 % of the query.
@@ -222,8 +222,8 @@ extension Store {
         return (try Self.uniqueEvents(read), Self.uniqueFlows(readFlows))
     }
 
-    private static func uniqueEvents(_ read: [EventRow]) throws(StoreError) -> [StoredEvent] {
-        var read = read
+    /// `read` is consumed: sorted in place, not copied.
+    private static func uniqueEvents(_ read: consuming [EventRow]) throws(StoreError) -> [StoredEvent] {
         // SQLite's order: time, kind, terminal, cert, text, code, name, ip, mac (NULL first), fileId, line.
         read.sort { a, b in
             if (a.time, a.kind, a.terminal, a.cert, a.text, a.code) != (b.time, b.kind, b.terminal, b.cert, b.text, b.code) {
@@ -252,8 +252,7 @@ extension Store {
         return rows
     }
 
-    private static func uniqueFlows(_ read: [(flow: StoredFlow, port: Int64)]) -> [StoredFlow] {
-        var read = read
+    private static func uniqueFlows(_ read: consuming [(flow: StoredFlow, port: Int64)]) -> [StoredFlow] {
         // SQLite's order: time, terminal, ip, mac, dstIp (NULL first), dstPort, bytesUp, bytesDown, fileId, line.
         read.sort { a, b in
             let x = a.flow

@@ -202,7 +202,7 @@ extension Store {
 
     /// `events` and `flows` from one pass over the venue's segments (each alone reads them all).
     package func eventsAndFlows(venue: Int64) throws(StoreError) -> (events: [StoredEvent], flows: [StoredFlow]) {
-        var read: [EventRow] = []
+        var read: [EventCells] = []
         var readFlows: [(flow: StoredFlow, port: Int64)] = []
         try forEachEventCells(venue: venue) { cells in
             guard cells.kind != Int64(AuditEventKind.flow.rawValue) else {
@@ -213,17 +213,13 @@ extension Store {
                 readFlows.append((flow, cells.destinationPort))
                 return
             }
-            read.append(
-                EventRow(
-                    time: cells.time, kind: cells.kind, terminal: cells.terminal, cert: cells.cert, text: cells.text,
-                    code: cells.code, name: cells.name, ip: cells.ip, mac: cells.mac, fileID: cells.fileID,
-                    line: cells.line, certType: cells.certType))
+            read.append(cells)
         }
         return (try Self.uniqueEvents(read), Self.uniqueFlows(readFlows))
     }
 
     /// `read` is consumed: sorted in place, not copied.
-    private static func uniqueEvents(_ read: consuming [EventRow]) throws(StoreError) -> [StoredEvent] {
+    private static func uniqueEvents(_ read: consuming [EventCells]) throws(StoreError) -> [StoredEvent] {
         // SQLite's order: time, kind, terminal, cert, text, code, name, ip, mac (NULL first), fileId, line.
         read.sort { a, b in
             if (a.time, a.kind, a.terminal, a.cert, a.text, a.code) != (b.time, b.kind, b.terminal, b.cert, b.text, b.code) {
@@ -233,7 +229,7 @@ extension Store {
         }
         var rows: [StoredEvent] = []
         rows.reserveCapacity(read.count)
-        var previous: EventRow?
+        var previous: EventCells?
         for row in read {
             if let previous, row.sameContent(as: previous) { continue }
             previous = row
@@ -445,29 +441,6 @@ extension Store {
 
 private func sqlite3ColumnCount(_ statement: Statement) -> Int { Int(sqlite3_column_count(statement.handle)) }
 
-/// An audit event row as read, with every column its order and its duplicate check use.
-private struct EventRow {
-    var time: Int64
-    var kind: Int64
-    var terminal: Int64
-    var cert: Int64
-    var text: Int64
-    var code: Int64
-    var name: Int64
-    /// `absentInt64` for NULL, which sorts first as SQLite's NULL does.
-    var ip: Int64
-    var mac: Int64
-    var fileID: Int64
-    var line: Int64
-    var certType: Int64
-
-    /// The same event: every column but where it was read.
-    func sameContent(as other: EventRow) -> Bool {
-        (time, kind, terminal, cert, text, code) == (other.time, other.kind, other.terminal, other.cert, other.text, other.code)
-            && (name, ip, mac, certType) == (other.name, other.ip, other.mac, other.certType)
-    }
-}
-
 /// One stored audit event row as its segment holds it (`auditEvent`'s columns); `absentInt64` for a null.
 struct EventCells {
     var time: Int64
@@ -487,4 +460,10 @@ struct EventCells {
     var bytesDown: Int64
     var line: Int64
     var fileID: Int64
+
+    /// The same event: every column that `events` reads but where it was read.
+    func sameContent(as other: EventCells) -> Bool {
+        (time, kind, terminal, cert, text, code) == (other.time, other.kind, other.terminal, other.cert, other.text, other.code)
+            && (name, ip, mac, certType) == (other.name, other.ip, other.mac, other.certType)
+    }
 }

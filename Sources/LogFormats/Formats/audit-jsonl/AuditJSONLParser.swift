@@ -196,8 +196,7 @@ package struct AuditJSONLParser: AuditLineParser {
             @inline(__always) func quoteBits(at start: Int) -> UInt64 {
                 let chunk = base.loadUnaligned(fromByteOffset: start, as: SIMD16<UInt8>.self)
                 backslashes .|= chunk .== slashes
-                let halves = unsafeBitCast(chunk .== quotes, to: SIMD2<UInt64>.self)
-                return Self.gathered(halves[0]) | Self.gathered(halves[1]) << 8
+                return ByteSearch.bits(chunk .== quotes)
             }
             // `offset` stays a multiple of 16: a chunk's sixteen bits never straddle two words.
             var offset = 0
@@ -211,13 +210,6 @@ package struct AuditJSONLParser: AuditLineParser {
                 bits[offset >> 6] |= tail << UInt64(offset & 63)
             }
             hasBackslash = any(backslashes)
-        }
-
-        /// The top bits of a word's bytes as eight bits, the first byte lowest: the multiplier's terms never meet
-        /// (no carries).
-        @inline(__always)
-        private static func gathered(_ word: UInt64) -> UInt64 {
-            ((word & 0x8080_8080_8080_8080) &* 0x0002_0408_1020_4081) >> 56
         }
 
         /// The first quote after `position`, or nil.

@@ -8,13 +8,6 @@ package struct AuditPipeParser: AuditLineParser {
 
     package init() {}
 
-    /// The top bits of a word's bytes as eight bits, the first byte lowest: the multiplier's terms never meet
-    /// (no carries).
-    @inline(__always)
-    private static func gathered(_ word: UInt64) -> UInt64 {
-        ((word & 0x8080_8080_8080_8080) &* 0x0002_0408_1020_4081) >> 56
-    }
-
     /// Parses one line (no CR/LF; not blank, not a comment) and hands a recognised event to `body`.
     /// - Complexity: O(line length).
     package mutating func parse(
@@ -46,9 +39,7 @@ package struct AuditPipeParser: AuditLineParser {
             }
             let bars = SIMD16<UInt8>(repeating: 0x7C)
             @inline(__always) func barBits(at offset: Int) -> UInt64 {
-                let halves = unsafeBitCast(base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) .== bars,
-                    to: SIMD2<UInt64>.self)
-                return Self.gathered(halves[0]) | Self.gathered(halves[1]) << 8
+                ByteSearch.bits(base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) .== bars)
             }
             var offset = 0
             while offset &+ 16 <= count {

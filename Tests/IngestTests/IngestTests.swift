@@ -198,6 +198,23 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
+    /// A new database gets the store's large pages, in WAL mode; one made with SQLite's default 4 KiB pages (an
+    /// earlier build's) keeps them, and takes more files as before.
+    @Test func aNewDatabaseHasLargePagesAndAnOldOneKeepsItsOwn() throws {
+        let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        TestSupport.write(sessionsHeader + "\n1,\(venue),C1,会员,111,33010619900101123X,张三,01,192.168.1.2,2026-11-28 10:00:00,2026-11-28 11:00:00,1小时,3.00,收银员1,正常,\n", to: folder + "/a.csv")
+        TestSupport.write(sessionsHeader + "\n2,\(venue),C2,会员,111,33010619900101124X,李四,02,192.168.1.3,2026-11-28 12:00:00,2026-11-28 13:00:00,1小时,4.00,收银员1,正常,\n", to: folder + "/b.csv")
+        _ = try ingest([folder + "/a.csv"], database: folder + "/new.sqlite")
+        #expect(try rows(folder + "/new.sqlite", "PRAGMA page_size") == [["65536"]])
+        #expect(try rows(folder + "/new.sqlite", "PRAGMA journal_mode") == [["wal"]])
+        let old = folder + "/old.sqlite"
+        #expect(try TestSupport.shell("sqlite3 '\(old)' 'PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t(x); DROP TABLE t;'").status == 0)
+        for file in ["a", "b"] { _ = try ingest([folder + "/\(file).csv"], database: old) }
+        #expect(try rows(old, "PRAGMA page_size") == [["4096"]])
+        #expect(try rows(old, "SELECT count(*), sum(amountFen) FROM session") == [["2", "700"]])
+    }
+
     @Test func oversizedLineIsQuarantinedAndReadingResumes() throws {
         let folder = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "LogFormats"),
+        .target(name: "CPrefetch"),
         // The shipped data files, embedded in the code; the files are links to columns/, signatures/ and reports/,
         // where an analyst looks for them.
         .target(
@@ -27,7 +28,7 @@ let package = Package(
             ]),
         // Parquet files written from the format's specification (no Swift library exists); libzstd compresses pages.
         .target(name: "Parquet", dependencies: ["CZstd"]),
-        .target(name: "Ingest", dependencies: ["LogFormats", "Parquet", "CZstd", "CZlib", "CSQLite"]),
+        .target(name: "Ingest", dependencies: ["LogFormats", "Parquet", "CZstd", "CZlib", "CSQLite", "CPrefetch"]),
         .target(
             name: "Analytics",
             dependencies: ["LogFormats", "Ingest", "ShippedData", .product(name: "Yams", package: "Yams")]

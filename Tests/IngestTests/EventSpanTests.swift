@@ -226,4 +226,36 @@ import Testing
             #expect(dictionary.count == kept.count)
         }
     }
+
+    /// Interning a whole batch dictionary (with its fetches ahead) gives what interning its strings one by one
+    /// gives: the same ids, the same table after, through the table's growth, for batches smaller and larger than
+    /// the fetch distance, with strings old and new, of lengths around a word's.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func internAllOfEqualsInterningOneByOne(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
+            var text = text
+            return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+        }
+        var whole = StringDictionary()
+        var reference = StringDictionary()
+        for round in 0..<12 {
+            var batch = StringDictionary()
+            let size = [0, 1, 7, 8, 9, 17, 25, 3_000][round % 8] + next(3)
+            for _ in 0..<size { _ = intern(&batch, String(repeating: "x", count: next(20)) + "\(next(4_000))") }
+            let ids = whole.intern(allOf: batch)
+            #expect(ids.count == batch.count + 1 && ids.first == 0)
+            for id in 1..<(batch.count + 1) {
+                let text = batch.string(Int32(id))
+                #expect(Int64(intern(&reference, text)) == ids[id], "seed \(seed) round \(round) id \(id)")
+            }
+            // Strings interned one at a time (as the store's other writers do) meet the batch's.
+            for _ in 0..<next(30) {
+                let text = String(repeating: "x", count: next(20)) + "\(next(4_000))"
+                #expect(intern(&whole, text) == intern(&reference, text), "seed \(seed) round \(round)")
+            }
+            #expect(whole.arena == reference.arena && whole.ends == reference.ends)
+        }
+    }
 }

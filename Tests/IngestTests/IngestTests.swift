@@ -198,6 +198,54 @@ private let sessionsHeader = "记录号,场所编码,卡号,用户类型,证件�
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
+    /// Rows of interleaved venues over several batches reach their own venue's segments, in order: venues come
+    /// first in a different order batch to batch, one venue's segment outgrows the buffer kept between batches,
+    /// and a venue is missing from a batch.
+    @Test func interleavedVenuesOverSeveralBatchesKeepEveryRowInItsSegment() throws {
+        let folder = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let venues = (0..<5).map { "3301061000\(String(format: "%04d", $0))" }
+        let total = BatchCapacity.rows * 2 + 700
+        func venueOf(_ record: Int) -> Int {
+            switch record / BatchCapacity.rows {
+            case 0: return record < 1_500 ? 0 : record % 5  // venue 0's first 1,500 rows: a large segment
+            case 1: return 4 - record % 4  // venue 0 missing, venue 4 first
+            default: return (record / 7) % 5
+            }
+        }
+        var text = sessionsHeader + "\n"
+        for record in 0..<total {
+            text += "R\(record),\(venues[venueOf(record)]),C\(record),会员,111,33010619900101123X,张三,01,192.168.1.2,"
+                + "2026-11-28 10:00:00,2026-11-28 11:00:00,1小时,1.00,收银员1,正常,\n"
+        }
+        TestSupport.write(text, to: folder + "/s.csv")
+        let reports = try ingest([folder + "/s.csv"], database: folder + "/db.sqlite")
+        #expect(reports.map(\.rows) == [total])
+        let stored = try rows(
+            folder + "/db.sqlite",
+            "SELECT v.text, s.recordNo, s.line FROM session s JOIN symbol v ON v.id = s.venue ORDER BY s.line")
+        #expect(stored.count == total)
+        #expect(stored.enumerated().allSatisfy { line, row in
+            row == [venues[venueOf(line)], "R\(line)", "\(line + 2)"]
+        })
+        // Each segment holds one venue's rows of one batch, in file order.
+        let segments = try rows(
+            folder + "/db.sqlite",
+            "SELECT v.text, g.count, (SELECT group_concat(r.value ->> 14) FROM json_each(g.rows) r) "
+                + "FROM sessionSegment g JOIN symbol v ON v.id = g.venue ORDER BY g.id")
+        var expected: [[String]] = []
+        for batch in 0..<3 {
+            let range = (batch * BatchCapacity.rows)..<min(total, (batch + 1) * BatchCapacity.rows)
+            var order: [Int] = []
+            for record in range where !order.contains(venueOf(record)) { order.append(venueOf(record)) }
+            for venue in order {
+                let lines = range.filter { venueOf($0) == venue }.map { "\($0 + 2)" }
+                expected.append([venues[venue], "\(lines.count)", lines.joined(separator: ",")])
+            }
+        }
+        #expect(segments == expected)
+    }
+
     /// A new database gets the store's large pages, in WAL mode; one made with SQLite's default 4 KiB pages (an
     /// earlier build's) keeps them, and takes more files as before.
     @Test func aNewDatabaseHasLargePagesAndAnOldOneKeepsItsOwn() throws {

@@ -1,3 +1,4 @@
+import CPrefetch
 import Glibc
 
 /// Interns byte strings to dense ids 1...n (0 is the empty string): the dictionary encoding of a batch's
@@ -48,12 +49,21 @@ package struct StringDictionary: Sendable {
         return state ^ (state >> 31)
     }
 
+    /// The hash of string `id` (as `intern` computed it), so that another dictionary interns it without hashing.
+    @inline(__always)
+    package func storedHash(_ id: Int32) -> UInt64 { hashes[Int(id)] }
+
     /// The id of `bytes`, adding it when new; 0 for empty bytes.
     /// - Complexity: O(bytes.count) expected.
     @inline(__always)
     package mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         if bytes.isEmpty { return 0 }
-        let hash = Self.hash(bytes)
+        return intern(bytes, hash: Self.hash(bytes))
+    }
+
+    /// The id of non-empty `bytes` whose `hash(_:)` is `hash`, adding it when new.
+    @inline(__always)
+    package mutating func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -69,6 +79,34 @@ package struct StringDictionary: Sendable {
         slots[slot] = id
         if count * 2 > slots.count { grow() }
         return id
+    }
+
+    /// The ids here of every string of `other` (index = `other`'s id; 0 stays 0), adding the new ones in `other`'s
+    /// order. In a large dictionary each step of a lookup is a cache miss that the next one waits for (the slot,
+    /// then the id's hash and end, then its bytes): each is fetched eight strings before the step that needs it,
+    /// so that the misses of many strings overlap. (Plain loads instead of prefetches did not overlap: a missing
+    /// load holds up everything after it.)
+    package mutating func intern(allOf other: StringDictionary) -> ContiguousArray<Int64> {
+        let count = other.count
+        var mapping = ContiguousArray<Int64>(repeating: 0, count: count + 1)
+        func slot(_ id: Int) -> Int { Int(truncatingIfNeeded: other.hashes[id]) & (slots.count - 1) }
+        for id in 1..<(count + 1) {
+            slots.withUnsafeBufferPointer { slots in
+                if id + 24 <= count { netbar_prefetch(slots.baseAddress! + slot(id + 24)) }
+                if id + 16 <= count, case let found = Int(slots[slot(id + 16)]), found != 0 {
+                    hashes.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found) }
+                    ends.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found - 1) }
+                }
+                if id + 8 <= count, case let found = Int(slots[slot(id + 8)]), found != 0 {
+                    arena.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
+                }
+            }
+            let hash = other.hashes[id]
+            mapping[id] = other.arena.withUnsafeBytes { bytes in
+                Int64(intern(UnsafeRawBufferPointer(rebasing: bytes[other.range(Int32(id))]), hash: hash))
+            }
+        }
+        return mapping
     }
 
     /// Interns `bytes` with ASCII letters upper-cased (cert numbers: `x` equals `X`, FORMATS.md §4).

@@ -108,6 +108,9 @@ package final class Store {
     @inline(__always)
     func symbol(_ bytes: UnsafeRawBufferPointer) -> Int64 { Int64(symbols.intern(bytes)) }
 
+    /// The global ids of a batch dictionary's strings (index = the batch's id), adding the new ones.
+    func symbols(of dictionary: StringDictionary) -> ContiguousArray<Int64> { symbols.intern(allOf: dictionary) }
+
     func symbol(_ text: String) -> Int64 { Int64(symbols.intern(text)) }
 
     private let insertSymbol: Statement

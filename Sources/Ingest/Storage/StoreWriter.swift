@@ -21,8 +21,8 @@ package final class StoreWriter {
     private let insertSessionSegment: Statement
     private let upsertRealnameSession: Statement
     private let insertTransactionSegment: Statement
-    /// The segment being written, reused.
-    private let segment = SegmentText()
+    /// The segments of a batch being written, one per venue, reused batch after batch.
+    private var segments = VenueSegments()
     private let insertEventSegment: Statement
     private let insertPulse: Statement
     private let insertFileDay: Statement
@@ -127,13 +127,7 @@ package final class StoreWriter {
 
     /// Maps a batch's dictionary ids to the store's symbol ids.
     private func globalIDs(_ dictionary: StringDictionary) -> ContiguousArray<Int64> {
-        var mapping = ContiguousArray<Int64>(repeating: 0, count: dictionary.count + 1)
-        dictionary.arena.withUnsafeBytes { arena in
-            for id in 1..<(dictionary.count + 1) {
-                mapping[id] = store.symbol(UnsafeRawBufferPointer(rebasing: arena[dictionary.range(Int32(id))]))
-            }
-        }
-        return mapping
+        store.symbols(of: dictionary)
     }
 
     /// Writes one message of the current file.
@@ -227,70 +221,41 @@ package final class StoreWriter {
     /// One segment per venue of the batch (rows of several venues may interleave in one export).
     private func write(_ batch: SessionBatch, exportSeconds: Int64?) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
-            var maxTime = Int64.min
-            segment.reset()
-            batch.recordNo.bytes.withUnsafeBytes { keys in
-                for row in group.rows {
-                    segment.beginRow()
-                    segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.recordNo.range(row)]))
-                    segment.append(ids[Int(batch.card[row])])
-                    segment.append(Int64(batch.certType[row]))
-                    segment.append(ids[Int(batch.cert[row])])
-                    segment.append(ids[Int(batch.name[row])])
-                    segment.append(ids[Int(batch.terminal[row])])
-                    segment.appendNullable(batch.ipv4[row])
-                    segment.append(Int64(batch.userType[row]))
-                    segment.append(batch.startSeconds[row])
-                    segment.appendNullable(batch.endSeconds[row])
-                    segment.append(batch.amountFen[row])
-                    segment.append(ids[Int(batch.cashier[row])])
-                    segment.append(Int64(batch.checkout[row]))
-                    segment.append(ids[Int(batch.note[row])])
-                    segment.append(Int64(batch.line[row]))
-                    segment.appendNullable(batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
-                    segment.endRow()
-                    let end = batch.endSeconds[row]
-                    maxTime = max(maxTime, end == absentInt64 ? batch.startSeconds[row] : end)
-                    countDay(batch.startSeconds[row])
-                }
+        batch.recordNo.bytes.withUnsafeBytes { keys in
+            segments.write(venues: batch.venue, dictionaryCount: batch.dictionary.count) { row, segment in
+                segment.beginRow()
+                segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.recordNo.range(row)]))
+                segment.append(ids[Int(batch.card[row])])
+                segment.append(Int64(batch.certType[row]))
+                segment.append(ids[Int(batch.cert[row])])
+                segment.append(ids[Int(batch.name[row])])
+                segment.append(ids[Int(batch.terminal[row])])
+                segment.appendNullable(batch.ipv4[row])
+                segment.append(Int64(batch.userType[row]))
+                segment.append(batch.startSeconds[row])
+                segment.appendNullable(batch.endSeconds[row])
+                segment.append(batch.amountFen[row])
+                segment.append(ids[Int(batch.cashier[row])])
+                segment.append(Int64(batch.checkout[row]))
+                segment.append(ids[Int(batch.note[row])])
+                segment.append(Int64(batch.line[row]))
+                segment.appendNullable(batch.birthDate[row] == 0 ? absentInt64 : batch.birthDate[row])
+                segment.endRow()
+                countDay(batch.startSeconds[row])
+                let end = batch.endSeconds[row]
+                return end == absentInt64 ? batch.startSeconds[row] : end
             }
-            segment.finish()
+        }
+        for venue in segments.written {
             let statement = insertSessionSegment
-            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(1, ids[Int(venue.venue)])
             statement.bind(2, fileID)
             statement.bindNullable(3, exportSeconds ?? absentInt64)
-            statement.bind(4, group.rows.count)
-            statement.bind(5, maxTime)
-            statement.bindBorrowedText(6, segment.bytes)
+            statement.bind(4, venue.rows)
+            statement.bind(5, venue.maxTime)
+            statement.bindBorrowedText(6, venue.segment.bytes)
             try statement.runClearing()
         }
-    }
-
-    /// The batch's rows grouped by venue (batch dictionary id), venues in order of first row, rows in order.
-    private func venueGroups(_ venues: ContiguousArray<Int32>, dictionaryCount: Int)
-        -> [(venue: Int32, rows: ArraySlice<Int>)]
-    {
-        var counts = [Int](repeating: 0, count: dictionaryCount + 1)
-        var firstSeen: [Int32] = []
-        for venue in venues {
-            if counts[Int(venue)] == 0 { firstSeen.append(venue) }
-            counts[Int(venue)] += 1
-        }
-        if firstSeen.count == 1 { return [(firstSeen[0], ArraySlice(0..<venues.count))] }
-        var starts = [Int](repeating: 0, count: dictionaryCount + 1)
-        var next = 0
-        for venue in firstSeen {
-            starts[Int(venue)] = next
-            next += counts[Int(venue)]
-        }
-        var order = [Int](repeating: 0, count: venues.count)
-        var fill = starts
-        for (row, venue) in venues.enumerated() {
-            order[fill[Int(venue)]] = row
-            fill[Int(venue)] += 1
-        }
-        return firstSeen.map { ($0, order[starts[Int($0)]..<(starts[Int($0)] + counts[Int($0)])]) }
     }
 
     private func writeRealname(_ batch: SessionBatch) throws(StoreError) {
@@ -314,35 +279,32 @@ package final class StoreWriter {
 
     private func write(_ batch: TransactionBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
-            var maxTime = Int64.min
-            segment.reset()
-            batch.serialNo.bytes.withUnsafeBytes { keys in
-                for row in group.rows {
-                    segment.beginRow()
-                    segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.serialNo.range(row)]))
-                    segment.append(batch.timeSeconds[row])
-                    segment.append(Int64(batch.kind[row]))
-                    segment.append(ids[Int(batch.card[row])])
-                    segment.append(ids[Int(batch.cert[row])])
-                    segment.append(batch.amountFen[row])
-                    segment.appendNullable(batch.balanceFen[row])
-                    segment.append(ids[Int(batch.cashier[row])])
-                    segment.append(ids[Int(batch.terminal[row])])
-                    segment.append(ids[Int(batch.note[row])])
-                    segment.append(Int64(batch.line[row]))
-                    segment.endRow()
-                    maxTime = max(maxTime, batch.timeSeconds[row])
-                    countDay(batch.timeSeconds[row])
-                }
+        batch.serialNo.bytes.withUnsafeBytes { keys in
+            segments.write(venues: batch.venue, dictionaryCount: batch.dictionary.count) { row, segment in
+                segment.beginRow()
+                segment.append(text: UnsafeRawBufferPointer(rebasing: keys[batch.serialNo.range(row)]))
+                segment.append(batch.timeSeconds[row])
+                segment.append(Int64(batch.kind[row]))
+                segment.append(ids[Int(batch.card[row])])
+                segment.append(ids[Int(batch.cert[row])])
+                segment.append(batch.amountFen[row])
+                segment.appendNullable(batch.balanceFen[row])
+                segment.append(ids[Int(batch.cashier[row])])
+                segment.append(ids[Int(batch.terminal[row])])
+                segment.append(ids[Int(batch.note[row])])
+                segment.append(Int64(batch.line[row]))
+                segment.endRow()
+                countDay(batch.timeSeconds[row])
+                return batch.timeSeconds[row]
             }
-            segment.finish()
+        }
+        for venue in segments.written {
             let statement = insertTransactionSegment
-            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(1, ids[Int(venue.venue)])
             statement.bind(2, fileID)
-            statement.bind(3, group.rows.count)
-            statement.bind(4, maxTime)
-            statement.bindBorrowedText(5, segment.bytes)
+            statement.bind(3, venue.rows)
+            statement.bind(4, venue.maxTime)
+            statement.bindBorrowedText(5, venue.segment.bytes)
             try statement.runClearing()
         }
     }
@@ -351,35 +313,34 @@ package final class StoreWriter {
     /// as read; an event repeated by a re-sent log is dropped when read back (`Store.events(venue:)`), as pulses are.
     private func write(_ batch: AuditEventBatch) throws(StoreError) {
         let ids = globalIDs(batch.dictionary)
-        for group in venueGroups(batch.venue, dictionaryCount: batch.dictionary.count) {
-            segment.reset()
-            for row in group.rows {
-                segment.beginRow()
-                segment.append(batch.timeSeconds[row])
-                segment.append(Int64(batch.kind[row]))
-                segment.append(ids[Int(batch.terminal[row])])
-                segment.appendNullable(batch.ipv4[row])
-                segment.appendNullable(batch.mac[row])
-                segment.append(Int64(batch.certType[row]))
-                segment.append(ids[Int(batch.cert[row])])
-                segment.append(ids[Int(batch.name[row])])
-                segment.append(ids[Int(batch.text[row])])
-                segment.append(ids[Int(batch.md5[row])])
-                segment.append(Int64(batch.code[row]))
-                segment.appendNullable(batch.destinationIPv4[row])
-                segment.append(batch.destinationPort[row])
-                segment.append(batch.bytesUp[row])
-                segment.append(batch.bytesDown[row])
-                segment.append(Int64(batch.line[row]))
-                segment.endRow()
-                countDay(batch.timeSeconds[row])
-            }
-            segment.finish()
+        segments.write(venues: batch.venue, dictionaryCount: batch.dictionary.count) { row, segment in
+            segment.beginRow()
+            segment.append(batch.timeSeconds[row])
+            segment.append(Int64(batch.kind[row]))
+            segment.append(ids[Int(batch.terminal[row])])
+            segment.appendNullable(batch.ipv4[row])
+            segment.appendNullable(batch.mac[row])
+            segment.append(Int64(batch.certType[row]))
+            segment.append(ids[Int(batch.cert[row])])
+            segment.append(ids[Int(batch.name[row])])
+            segment.append(ids[Int(batch.text[row])])
+            segment.append(ids[Int(batch.md5[row])])
+            segment.append(Int64(batch.code[row]))
+            segment.appendNullable(batch.destinationIPv4[row])
+            segment.append(batch.destinationPort[row])
+            segment.append(batch.bytesUp[row])
+            segment.append(batch.bytesDown[row])
+            segment.append(Int64(batch.line[row]))
+            segment.endRow()
+            countDay(batch.timeSeconds[row])
+            return batch.timeSeconds[row]
+        }
+        for venue in segments.written {
             let statement = insertEventSegment
-            statement.bind(1, ids[Int(group.venue)])
+            statement.bind(1, ids[Int(venue.venue)])
             statement.bind(2, fileID)
-            statement.bind(3, group.rows.count)
-            statement.bindBorrowedText(4, segment.bytes)
+            statement.bind(3, venue.rows)
+            statement.bindBorrowedText(4, venue.segment.bytes)
             try statement.runClearing()
         }
     }

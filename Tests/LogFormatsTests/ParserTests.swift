@@ -53,6 +53,31 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         #expect(parsed.map(\.raw) == [quoted, plain, "a,b"])
     }
 
+    /// The plain path reads sixteen bytes at a time, the last chunk overlapping the one before: a comma or a quote
+    /// at every position of lines of 1-40 bytes (under, at and past one and two chunks) is seen, and seen once.
+    @Test func commasAndQuotesAtEveryPositionAroundTheSixteenByteChunks() {
+        for length in 1...40 {
+            for position in 0..<length {
+                var bytes = [Character](repeating: "b", count: length)
+                bytes[position] = ","
+                let line = String(bytes)
+                let parsed = records(line)
+                #expect(parsed.map(\.fields) == [[String(bytes[..<position]), String(bytes[(position + 1)...])]], "\(line)")
+            }
+            // One quote opening a field that the next line closes, at every position: a missed quote would end the
+            // record on this line.
+            for position in 0..<length {
+                var bytes = [Character](repeating: "b", count: length)
+                bytes[position] = "\""
+                if position > 0 { bytes[position - 1] = "," }
+                let line = String(bytes)
+                let opened = String(bytes[(position + 1)...]) + "\nz"
+                let expected = position > 0 ? [String(bytes[..<(position - 1)]), opened] : [opened]
+                #expect(records(line + "\nz\"").map(\.fields) == [expected], "\(line)")
+            }
+        }
+    }
+
     /// Rows without a quote take a path that copies each field whole: on random rows (commas, blanks, tabs,
     /// Chinese, empty fields, lengths across the 8-byte words it scans) their fields are the runs between commas,
     /// and a row after a quoted record spanning lines is framed the same way.

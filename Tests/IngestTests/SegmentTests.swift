@@ -72,6 +72,50 @@ import Testing
         #expect(outcome(true) == outcome(false))
     }
 
+    /// The same on random rows long enough for the sixteen-byte path (up to 40 values of 1-19 digits, nulls,
+    /// negatives), each now and then with something the plain path must give up on at a random place: a string
+    /// holding ',' ']' or '"', an empty value, a space, an array, the row's end too early, the cell cut short.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func skippingPlainValuesOnRandomRowsEndsWhereSkippingOneByOneDoes(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        let odd = [#""a,]b""#, #""q\"x""#, "", " 7", "[2]", "1]", "null ", "-"]
+        for _ in 0..<3_000 {
+            let width = 1 + next(40)
+            var values = (0..<width).map { _ -> String in
+                switch next(4) {
+                case 0: return "null"
+                case 1: return "-" + String(1 + next(9))
+                default: return String((0..<(1 + next(19))).map { _ in Character(String(next(10))) })
+                }
+            }
+            if next(3) == 0 { values[next(width)] = odd[next(odd.count)] }
+            var cell = #"[["k","# + values.joined(separator: ",") + "]]"
+            if next(10) == 0 { cell = String(cell.prefix(next(cell.count))) }
+            for count in [1, next(width) + 1, width] {
+                func outcome(_ fast: Bool) -> String {
+                    var text = cell
+                    return text.withUTF8 { bytes in
+                        do {
+                            var reader = try SegmentReader(UnsafeRawBufferPointer(bytes), what: "a test cell")
+                            guard try reader.nextRow() else { return "no row" }
+                            var scratch = ContiguousArray<UInt8>()
+                            _ = try reader.withString(scratch: &scratch) { $0.count }
+                            if fast { try reader.skipPlainValues(count) } else { for _ in 0..<count { try reader.skipValue() } }
+                            var read: [Int64] = []
+                            for _ in count..<width { read.append(try reader.int64()) }
+                            try reader.endRow()
+                            return "read \(read)"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                #expect(outcome(true) == outcome(false), "\(cell) skipping \(count)")
+            }
+        }
+    }
+
     private func read(_ bytes: ContiguousArray<UInt8>, width: Int) throws -> [(String, [Int64])] {
         try bytes.withUnsafeBytes { buffer in
             var reader = try SegmentReader(buffer, what: "a test cell")

@@ -227,6 +227,34 @@ import Testing
         }
     }
 
+    /// Texts of every length to 40 bytes that differ in one byte, at every position (the word compare and the
+    /// tail's loads of 4, 2 and 1 bytes): each gets its own id, and the same id again, from any copy of its bytes.
+    @Test func textsDifferingInOneByteAnywhereKeepTheirOwnIds() {
+        var dictionary = StringDictionary()
+        var ids: [String: Int32] = [:]
+        for length in 1...40 {
+            for position in 0..<length {
+                for byte in ["b", "\u{0}", "\u{7F}"] {
+                    var text = Array(repeating: "a", count: length)
+                    text[position] = byte
+                    let string = text.joined()
+                    var copy = string
+                    let id = copy.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+                    if let known = ids[string] { #expect(id == known, "\(length) \(position)") } else { ids[string] = id }
+                }
+            }
+            var plain = String(repeating: "a", count: length)
+            ids[plain] = plain.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(dictionary.count == ids.count)
+        #expect(Set(ids.values).count == ids.count)
+        for (string, id) in ids {
+            var copy = string
+            #expect(copy.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) } == id)
+            #expect(dictionary.string(id) == string)
+        }
+    }
+
     /// Interning a whole batch dictionary (with its fetches ahead) gives what interning its strings one by one
     /// gives: the same ids, the same table after, through the table's growth, for batches smaller and larger than
     /// the fetch distance, with strings old and new, of lengths around a word's.

@@ -38,15 +38,41 @@ package struct StringDictionary: Sendable {
             state ^= state >> 29
             index += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
-        }
-        state = (state ^ tail) &* 0x94D0_49BB_1331_11EB
+        state = (state ^ tail(base + index, count: bytes.count - index)) &* 0x94D0_49BB_1331_11EB
         return state ^ (state >> 31)
+    }
+
+    /// The `count` (0-7) bytes at `base` as a little-endian word, in at most three loads by the bits of the count
+    /// (a byte loop cost a varying number of turns, most of a short field's hash).
+    @inline(__always)
+    private static func tail(_ base: UnsafeRawPointer, count: Int) -> UInt64 {
+        var word: UInt64 = 0
+        var offset = 0
+        if count & 4 != 0 {
+            word = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            offset = 4
+        }
+        if count & 2 != 0 {
+            word |= UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))) << UInt64(8 * offset)
+            offset += 2
+        }
+        if count & 1 != 0 { word |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(8 * offset) }
+        return word
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal: words compared in line for the short texts a dictionary
+    /// holds (a call to `memcmp` cost more than the compare), `memcmp` past 32 bytes.
+    @inline(__always)
+    private static func same(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        guard count <= 32 else { return memcmp(a, b, count) == 0 }
+        var offset = 0
+        while offset + 8 <= count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        return tail(a + offset, count: count - offset) == tail(b + offset, count: count - offset)
     }
 
     /// The hash of string `id` (as `intern` computed it), so that another dictionary interns it without hashing.
@@ -135,7 +161,7 @@ package struct StringDictionary: Sendable {
         let stored = range(id)
         guard stored.count == bytes.count else { return false }
         return arena.withUnsafeBytes { arenaBytes in
-            memcmp(arenaBytes.baseAddress! + stored.lowerBound, bytes.baseAddress!, bytes.count) == 0
+            Self.same(arenaBytes.baseAddress! + stored.lowerBound, bytes.baseAddress!, count: bytes.count)
         }
     }
 

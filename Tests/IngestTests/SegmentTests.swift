@@ -397,6 +397,58 @@ import Testing
         #expect(error?.description.contains("the cached session totals of venue") == true, "\(error?.description ?? "")")
     }
 
+    /// The run totals of the store that wrote the run fold its rows from memory: equal to the `session` view's
+    /// after runs of several files holding copies of one another's sessions (open then closed, export times earlier
+    /// and later, a file ingested twice in one run, whose copy is rolled back), the venues of earlier runs folded
+    /// from their cache; and read from the database when what memory holds is not all that is new (the cache
+    /// deleted between the writing and the totals).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func runTotalsFoldedFromMemoryAreTheViewsTotals(seed: UInt64) throws {
+        let folder = TestSupport.temporaryDirectory("folded-\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SeededGenerator(state: seed)
+        func sessionsFile(_ name: String) throws -> String {
+            var text = generator.below(3) > 0 ? "上机记录查询,导出时间:\(time(600 + generator.below(3) * 30))\n" : ""
+            text += Self.sessionHeader + "\n"
+            for _ in 0..<(5 + generator.below(60)) {
+                let start = generator.below(400)
+                let end = generator.below(2) == 0 ? time(start + 1 + generator.below(120)) : ""
+                text += "\(100 + generator.below(40)),\(Self.venues[generator.below(3)]),C1,会员,111,33010619910511507X,张三,"
+                    + "01,192.168.1.2,\(time(start)),\(end),1小时,\(generator.below(900)).\(generator.below(10))0,收银员1,正常,\n"
+            }
+            let path = folder + "/" + name
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let database = folder + "/db.sqlite"
+        let store = try Store(path: database)
+        func run(_ paths: [String]) throws -> [FileReport] {
+            let writer = try StoreWriter(store: store)
+            let inputs = try InputSource.expand(paths, excluding: [database])
+            return try IngestRun.run(
+                IngestOptions(inputs: inputs, names: shippedNames, formatOverride: nil, jobs: 2, showProgress: false),
+                writer: writer)
+        }
+        func viewTotals() throws -> (Int64, Int64) {
+            let row = try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session")[0]
+            return (Int64(row[0])!, Int64(row[1])!)
+        }
+        for round in 0..<3 {
+            let first = try sessionsFile("r\(round)-a.csv")
+            let twice = folder + "/r\(round)-a-again.csv"
+            try FileManager.default.copyItem(atPath: first, toPath: twice)
+            let reports = try run([first, try sessionsFile("r\(round)-b.csv"), twice, try sessionsFile("r\(round)-c.csv")])
+            #expect(reports.filter { $0.status == .duplicate }.count == 1)
+            let totals = try store.sessionTotals()
+            #expect(totals == (try viewTotals()), "round \(round)")
+            #expect(store.venuesFoldedInMemory > 0, "round \(round)")
+        }
+        _ = try run([try sessionsFile("last.csv")])
+        try store.connection.execute("DELETE FROM sessionStanding")
+        #expect(try store.sessionTotals() == (try viewTotals()))
+        #expect(store.venuesFoldedInMemory == 0)
+    }
+
     /// The cached form reads back as written, the empty key (which older cells may hold) included, and a cut or a
     /// repeated key is refused.
     @Test func aStandingReadsBackAsWritten() throws {

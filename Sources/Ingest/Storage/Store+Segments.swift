@@ -142,6 +142,11 @@ extension Store {
         // One statement for every venue's fold: preparing it venue by venue cost 1 % of a 400-venue export's ingest.
         let segments = try connection.prepare(
             "SELECT id, exportTime, rows FROM sessionSegment WHERE venue = ? AND id > ? ORDER BY id")
+        let segmentIDs = try connection.prepare("SELECT id FROM sessionSegment WHERE venue = ? AND id > ? ORDER BY id")
+        let folded = foldedSessions
+        foldedSessions.removeAll()
+        let foldedByVenue = folded.segmentsByVenue()
+        venuesFoldedInMemory = 0
         do throws(StoreError) {
             for (venue, lastSegment) in venues {
                 if let row = cached[venue], row.through == lastSegment {
@@ -153,7 +158,15 @@ extension Store {
                 if let row = cached[venue], row.through < lastSegment {
                     standing = try storedStanding(venue: venue, through: row.through)
                 }
-                try fold(venue: venue, into: &standing, reading: segments)
+                if let kept = foldedByVenue[venue],
+                    try Self.ids(venue: venue, after: standing.throughSegment, reading: segmentIDs)
+                        == kept.map({ folded.segments[$0].id })
+                {
+                    Self.fold(kept.map { folded.segments[$0] }, of: folded, into: &standing)
+                    venuesFoldedInMemory += 1
+                } else {
+                    try fold(venue: venue, into: &standing, reading: segments)
+                }
                 let totals = standing.totals
                 distinct += totals.distinct
                 amountFen += totals.amountFen
@@ -187,6 +200,32 @@ extension Store {
 
     /// Folds the venue's session segments after `standing.throughSegment` into it, in id order, reading only the
     /// key, 下机时间 and amount of each copy.
+    /// The ids of a venue's segments after `id`, in order (`statement` as `sessionTotals` prepares it).
+    private static func ids(venue: Int64, after id: Int64, reading statement: Statement) throws(StoreError) -> [Int64] {
+        defer { statement.reset() }
+        statement.bind(1, venue)
+        statement.bind(2, id)
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.int64(0)) }
+        return ids
+    }
+
+    /// Folds segments the writer kept in memory, as `fold(venue:into:reading:)` folds them from the database.
+    private static func fold(
+        _ segments: [FoldedSessions.Segment], of folded: FoldedSessions, into standing: inout SessionStanding
+    ) {
+        folded.keyBytes.withUnsafeBytes { keys in
+            for segment in segments {
+                for row in segment.rows {
+                    let key = standing.keys.intern(UnsafeRawBufferPointer(rebasing: keys[folded.key(row)]))
+                    standing.take(
+                        key: key, closed: folded.closed[row], export: segment.export, amountFen: folded.amountFen[row])
+                }
+                standing.throughSegment = segment.id
+            }
+        }
+    }
+
     /// `statement` selects a venue's segments after an id, as `sessionTotals` prepares it.
     func fold(venue: Int64, into standing: inout SessionStanding, reading statement: Statement) throws(StoreError) {
         defer { statement.reset() }

@@ -10,6 +10,10 @@ package final class Store {
     package let path: String
     /// The symbol table, mirrored in memory: ids match `symbol.id`.
     package private(set) var symbols = StringDictionary()
+    /// The session rows this run's writer stored, for the run totals (`sessionTotals` empties it).
+    var foldedSessions = FoldedSessions()
+    /// How many venues the last `sessionTotals` folded from `foldedSessions` rather than from their segments.
+    package internal(set) var venuesFoldedInMemory = 0
     private var symbolsPersisted = 0
 
     /// How a run shares the database with other runs (a cron job overlapping a hand run, FORMATS.md §7).

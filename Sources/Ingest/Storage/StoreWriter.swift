@@ -23,6 +23,8 @@ package final class StoreWriter {
     private let insertTransactionSegment: Statement
     /// The segments of a batch being written, one per venue, reused batch after batch.
     private var segments = VenueSegments()
+    /// The current file's session rows as the run totals fold them, handed to the store when the file commits.
+    private var foldedSessions = FoldedSessions()
     private let insertEventSegment: Statement
     private let insertPulse: Statement
     private let insertFileDay: Statement
@@ -246,7 +248,22 @@ package final class StoreWriter {
                 return end == absentInt64 ? batch.startSeconds[row] : end
             }
         }
-        for venue in segments.written {
+        // Each venue's rows in order, for the run totals (a counting sort by the venue's place in `written`).
+        var place = [Int](repeating: -1, count: batch.dictionary.count + 1)
+        var starts = [Int](repeating: 0, count: segments.written.count + 1)
+        for (index, venue) in segments.written.enumerated() {
+            place[Int(venue.venue)] = index
+            starts[index + 1] = starts[index] + venue.rows
+        }
+        var order = [Int](repeating: 0, count: batch.count)
+        var fill = starts
+        for row in 0..<batch.count {
+            let index = place[Int(batch.venue[row])]
+            order[fill[index]] = row
+            fill[index] += 1
+        }
+        let keeping = store.foldedSessions.bytes + foldedSessions.bytes < FoldedSessions.capacityBytes
+        for (index, venue) in segments.written.enumerated() {
             let statement = insertSessionSegment
             statement.bind(1, ids[Int(venue.venue)])
             statement.bind(2, fileID)
@@ -255,6 +272,17 @@ package final class StoreWriter {
             statement.bind(5, venue.maxTime)
             statement.bindBorrowedText(6, venue.segment.bytes)
             try statement.runClearing()
+            guard keeping else { continue }
+            foldedSessions.beginSegment(
+                venue: ids[Int(venue.venue)], id: sqlite3_last_insert_rowid(connection.handle), export: exportSeconds ?? 0)
+            batch.recordNo.bytes.withUnsafeBytes { keys in
+                for row in order[starts[index]..<starts[index + 1]] {
+                    foldedSessions.append(
+                        key: UnsafeRawBufferPointer(rebasing: keys[batch.recordNo.range(row)]),
+                        closed: batch.endSeconds[row] != absentInt64,
+                        amountFen: batch.amountFen[row] == absentInt64 ? 0 : batch.amountFen[row])
+                }
+            }
         }
     }
 
@@ -355,6 +383,7 @@ package final class StoreWriter {
         let isDuplicate = try findHash.step()
         findHash.reset()
         // A file with nothing usable is not remembered either, so that a run able to read it will.
+        defer { foldedSessions.removeAll() }
         if isDuplicate || !report.keepsRows {
             try connection.execute("ROLLBACK")
             store.forgetUnpersistedSymbols()
@@ -387,6 +416,7 @@ package final class StoreWriter {
         statement.bind(15, fileID)
         try statement.run()
         try connection.execute("COMMIT")
+        store.foldedSessions.append(foldedSessions)
         report.fileID = fileID
         return report
     }
@@ -396,6 +426,7 @@ package final class StoreWriter {
         guard inFile else { return }
         try? connection.execute("ROLLBACK")
         try? store.loadSymbols()
+        foldedSessions.removeAll()
         inFile = false
     }
 }

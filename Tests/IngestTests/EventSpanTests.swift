@@ -194,15 +194,17 @@ import Testing
 }
 
 /// `StringDictionary.truncate(keeping:)`: what a rolled-back file interned is forgotten as if never interned.
+/// Interns `text`'s UTF-8 bytes.
+private func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
+    var text = text
+    return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+}
+
 @Suite struct StringDictionaryTruncateTests {
     @Test(arguments: [1, 2, 3] as [UInt64])
     func truncatedDictionaryEqualsOneBuiltFromItsPrefix(seed: UInt64) {
         var generator = SeededGenerator(state: seed)
         func next(_ bound: Int) -> Int { generator.below(bound) }
-        func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
-            var text = text
-            return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
-        }
         var dictionary = StringDictionary()
         var kept: [String] = []
         for round in 0..<30 {
@@ -238,19 +240,17 @@ import Testing
                     var text = Array(repeating: "a", count: length)
                     text[position] = byte
                     let string = text.joined()
-                    var copy = string
-                    let id = copy.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+                    let id = intern(&dictionary, string)
                     if let known = ids[string] { #expect(id == known, "\(length) \(position)") } else { ids[string] = id }
                 }
             }
-            var plain = String(repeating: "a", count: length)
-            ids[plain] = plain.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
+            let plain = String(repeating: "a", count: length)
+            ids[plain] = intern(&dictionary, plain)
         }
         #expect(dictionary.count == ids.count)
         #expect(Set(ids.values).count == ids.count)
         for (string, id) in ids {
-            var copy = string
-            #expect(copy.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) } == id)
+            #expect(intern(&dictionary, string) == id)
             #expect(dictionary.string(id) == string)
         }
     }
@@ -262,10 +262,6 @@ import Testing
     func internAllOfEqualsInterningOneByOne(seed: UInt64) {
         var generator = SeededGenerator(state: seed)
         func next(_ bound: Int) -> Int { generator.below(bound) }
-        func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int32 {
-            var text = text
-            return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0)) }
-        }
         var whole = StringDictionary()
         var reference = StringDictionary()
         for round in 0..<12 {

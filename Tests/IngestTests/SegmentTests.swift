@@ -52,24 +52,28 @@ import Testing
         "[[\"k\",1,2\t,3,4]]", "[[\"k\",1,\n2,3,4]]", #"[["k",1,2,3]"#,
     ])
     func skippingPlainValuesEndsWhereSkippingOneByOneDoes(cell: String) {
-        func outcome(_ fast: Bool) -> String {
-            var text = cell
-            return text.withUTF8 { bytes in
-                do {
-                    var reader = try SegmentReader(UnsafeRawBufferPointer(bytes), what: "a test cell")
-                    guard try reader.nextRow() else { return "no row" }
-                    var scratch = ContiguousArray<UInt8>()
-                    _ = try reader.withString(scratch: &scratch) { $0.count }
-                    if fast { try reader.skipPlainValues(3) } else { for _ in 0..<3 { try reader.skipValue() } }
-                    let next = try reader.int64()
-                    try reader.endRow()
-                    return "read \(next)"
-                } catch {
-                    return "\(error)"
-                }
+        #expect(skipping(3, of: cell, fast: true, thenReading: 1) == skipping(3, of: cell, fast: false, thenReading: 1))
+    }
+
+    /// Passes `count` values after a row's key (`skipPlainValues`, or `skipValue` one by one), reads `after` numbers
+    /// and ends the row: what was read, or the error.
+    private func skipping(_ count: Int, of cell: String, fast: Bool, thenReading after: Int) -> String {
+        var text = cell
+        return text.withUTF8 { bytes in
+            do {
+                var reader = try SegmentReader(UnsafeRawBufferPointer(bytes), what: "a test cell")
+                guard try reader.nextRow() else { return "no row" }
+                var scratch = ContiguousArray<UInt8>()
+                _ = try reader.withString(scratch: &scratch) { $0.count }
+                if fast { try reader.skipPlainValues(count) } else { for _ in 0..<count { try reader.skipValue() } }
+                var read: [Int64] = []
+                for _ in 0..<after { read.append(try reader.int64()) }
+                try reader.endRow()
+                return "read \(read)"
+            } catch {
+                return "\(error)"
             }
         }
-        #expect(outcome(true) == outcome(false))
     }
 
     /// The same on random rows long enough for the sixteen-byte path (up to 40 values of 1-19 digits, nulls,
@@ -93,25 +97,10 @@ import Testing
             var cell = #"[["k","# + values.joined(separator: ",") + "]]"
             if next(10) == 0 { cell = String(cell.prefix(next(cell.count))) }
             for count in [1, next(width) + 1, width] {
-                func outcome(_ fast: Bool) -> String {
-                    var text = cell
-                    return text.withUTF8 { bytes in
-                        do {
-                            var reader = try SegmentReader(UnsafeRawBufferPointer(bytes), what: "a test cell")
-                            guard try reader.nextRow() else { return "no row" }
-                            var scratch = ContiguousArray<UInt8>()
-                            _ = try reader.withString(scratch: &scratch) { $0.count }
-                            if fast { try reader.skipPlainValues(count) } else { for _ in 0..<count { try reader.skipValue() } }
-                            var read: [Int64] = []
-                            for _ in count..<width { read.append(try reader.int64()) }
-                            try reader.endRow()
-                            return "read \(read)"
-                        } catch {
-                            return "\(error)"
-                        }
-                    }
-                }
-                #expect(outcome(true) == outcome(false), "\(cell) skipping \(count)")
+                #expect(
+                    skipping(count, of: cell, fast: true, thenReading: width - count)
+                        == skipping(count, of: cell, fast: false, thenReading: width - count),
+                    "\(cell) skipping \(count)")
             }
         }
     }

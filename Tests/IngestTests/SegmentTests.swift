@@ -32,11 +32,13 @@ import Testing
         let text = SegmentText()
         text.reset()
         for (key, values) in rows {
-            text.beginRow()
             var key = key
-            key.withUTF8 { text.append(text: UnsafeRawBufferPointer($0)) }
-            for value in values { text.appendNullable(value) }
-            text.endRow()
+            key.withUTF8 { key in
+                text.row(values: values.count + 1, textBytes: key.count) { cells in
+                    cells.append(text: UnsafeRawBufferPointer(key))
+                    for value in values { cells.appendNullable(value) }
+                }
+            }
         }
         text.finish()
         return ContiguousArray(text.bytes)
@@ -119,6 +121,27 @@ import Testing
             }
             return rows
         }
+    }
+
+    /// A row writes within the room it made: one value more than it said stops the process instead of writing
+    /// past the buffer.
+    @Test func aRowWritingMoreThanItsRoomStops() async {
+        await #expect(processExitsWith: .failure) {
+            let text = SegmentText(capacity: 8)
+            text.reset()
+            text.row(values: 1) { cells in
+                cells.append(Int64.min + 1)
+                cells.append(Int64.min + 1)
+            }
+        }
+        let text = SegmentText(capacity: 8)
+        text.reset()
+        text.row(values: 2) { cells in
+            cells.append(Int64.min + 1)
+            cells.append(Int64.min + 1)
+        }
+        text.finish()
+        #expect(String(decoding: text.bytes, as: UTF8.self) == "[[-9223372036854775807,-9223372036854775807]]")
     }
 
     @Test(arguments: texts)

@@ -68,11 +68,28 @@ final class SegmentText {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
-    private var firstValue = true
+    /// Two decimal digits of 0...99, for numbers written two digits at a time, and the powers of ten that fit a
+    /// UInt64. Held by each writer: a static read cost a `swift_once` call a number.
+    private let digitPairs: UnsafeMutablePointer<UInt8>
+    private let powersOfTen: UnsafeMutablePointer<UInt64>
 
     init(capacity: Int = 1 << 16) {
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
+        digitPairs = .allocate(capacity: 200)
+        for index in 0..<200 { digitPairs[index] = UInt8(48 + (index % 2 == 0 ? index / 20 : index / 2 % 10)) }
+        powersOfTen = .allocate(capacity: 20)
+        var power: UInt64 = 1
+        for exponent in 0..<20 {
+            powersOfTen[exponent] = power
+            if exponent < 19 { power *= 10 }
+        }
+    }
+
+    deinit {
+        storage.deallocate()
+        digitPairs.deallocate()
+        powersOfTen.deallocate()
     }
 
     /// Gives back a buffer grown past `limit` bytes (a large segment's), keeping `limit`.
@@ -84,22 +101,8 @@ final class SegmentText {
         count = 0
     }
 
-    deinit { storage.deallocate() }
-
     /// The cell written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
-
-    /// Two decimal digits of 0...99, for numbers written two digits at a time, and the powers of ten that fit a
-    /// UInt64. Held by each writer: a static read cost a `swift_once` call a number.
-    private let digitPairs: [UInt8] = (0..<200).map { (index: Int) -> UInt8 in
-        let digit = index % 2 == 0 ? index / 20 : index / 2 % 10
-        return UInt8(48 + digit)
-    }
-    private let powersOfTen: [UInt64] = (0..<20).map { (exponent: Int) -> UInt64 in
-        var power: UInt64 = 1
-        for _ in 0..<exponent { power *= 10 }
-        return power
-    }
 
     @inline(__always)
     private func reserve(_ more: Int) {
@@ -113,106 +116,133 @@ final class SegmentText {
         capacity = grown
     }
 
-    @inline(__always)
-    private func put(_ byte: UInt8) {
-        storage[count] = byte
-        count += 1
-    }
-
     func reset() {
         count = 0
         reserve(1)
-        put(UInt8(ascii: "["))
-    }
-
-    func beginRow() {
-        reserve(2)
-        if count > 1 { put(UInt8(ascii: ",")) }
-        put(UInt8(ascii: "["))
-        firstValue = true
-    }
-
-    func endRow() {
-        reserve(1)
-        put(UInt8(ascii: "]"))
+        storage[0] = UInt8(ascii: "[")
+        count = 1
     }
 
     /// Closes the array; `bytes` is then the cell.
     func finish() {
         reserve(1)
-        put(UInt8(ascii: "]"))
+        storage[count] = UInt8(ascii: "]")
+        count += 1
     }
 
+    /// Appends one row, its values written by `body` through a `Row` that keeps the position in a register (the
+    /// class's count, read and written by every byte, was most of a row's cost). Room for `values` values, strings
+    /// included, and `textBytes` bytes of their strings is made once; each value checks it stays within it.
     @inline(__always)
-    private func separate() {
-        if firstValue { firstValue = false } else { put(UInt8(ascii: ",")) }
+    func row(values: Int, textBytes: Int = 0, _ body: (inout Row) -> Void) {
+        let room = 3 + values * 21 + textBytes * 6
+        reserve(room)
+        var row = Row(
+            storage: storage, position: count, limit: count + room, pairs: UnsafePointer(digitPairs),
+            powers: UnsafePointer(powersOfTen))
+        if count > 1 { row.put(UInt8(ascii: ",")) }
+        row.put(UInt8(ascii: "["))
+        body(&row)
+        row.put(UInt8(ascii: "]"))
+        count = row.position
     }
 
-    @inline(__always)
-    func append(_ value: Int64) {
-        reserve(21)
-        separate()
-        if value < 0 { put(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        // The digit count from the bit length (log10 2 ≈ 1233 / 4096 gives it or one more) and one compare; a loop
-        // of compares cost a mispredicted exit a number.
-        let estimate = ((64 - magnitude.leadingZeroBitCount) * 1233) >> 12
-        let digits = max(1, estimate + (magnitude >= powersOfTen[estimate] ? 1 : 0))
-        // Written from the last digit back, two at a time.
-        var position = count + digits
-        count = position
-        digitPairs.withUnsafeBufferPointer { pairs in
+    /// One row being written (see `row(values:textBytes:_:)`).
+    struct Row {
+        fileprivate let storage: UnsafeMutablePointer<UInt8>
+        fileprivate var position: Int
+        fileprivate let limit: Int
+        fileprivate let pairs: UnsafePointer<UInt8>
+        fileprivate let powers: UnsafePointer<UInt64>
+        private var first = true
+
+        fileprivate init(
+            storage: UnsafeMutablePointer<UInt8>, position: Int, limit: Int, pairs: UnsafePointer<UInt8>,
+            powers: UnsafePointer<UInt64>
+        ) {
+            self.storage = storage
+            self.position = position
+            self.limit = limit
+            self.pairs = pairs
+            self.powers = powers
+        }
+
+        @inline(__always)
+        fileprivate mutating func put(_ byte: UInt8) {
+            storage[position] = byte
+            position &+= 1
+        }
+
+        @inline(__always)
+        private mutating func separate() {
+            if first { first = false } else { put(UInt8(ascii: ",")) }
+        }
+
+        @inline(__always)
+        mutating func append(_ value: Int64) {
+            // A separator, a sign and 19 digits at most.
+            precondition(position + 21 <= limit - 1, "a segment row wrote more values than it made room for")
+            separate()
+            if value < 0 { put(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            // The digit count from the bit length (log10 2 ≈ 1233 / 4096 gives it or one more) and one compare; a
+            // loop of compares cost a mispredicted exit a number.
+            let estimate = ((64 - magnitude.leadingZeroBitCount) * 1233) >> 12
+            let digits = max(1, estimate + (magnitude >= powers[estimate] ? 1 : 0))
+            // Written from the last digit back, two at a time.
+            var at = position + digits
+            position = at
             while magnitude >= 100 {
                 let pair = Int(magnitude % 100) * 2
                 magnitude /= 100
-                position -= 2
-                storage[position] = pairs[pair]
-                storage[position + 1] = pairs[pair + 1]
+                at -= 2
+                storage[at] = pairs[pair]
+                storage[at + 1] = pairs[pair + 1]
             }
             if magnitude >= 10 {
-                position -= 2
-                storage[position] = pairs[Int(magnitude) * 2]
-                storage[position + 1] = pairs[Int(magnitude) * 2 + 1]
+                at -= 2
+                storage[at] = pairs[Int(magnitude) * 2]
+                storage[at + 1] = pairs[Int(magnitude) * 2 + 1]
             } else {
-                storage[position - 1] = UInt8(truncatingIfNeeded: magnitude) &+ 48
+                storage[at - 1] = UInt8(truncatingIfNeeded: magnitude) &+ 48
             }
         }
-    }
 
-    /// `absentInt64` is written as `null`.
-    @inline(__always)
-    func appendNullable(_ value: Int64) {
-        guard value == absentInt64 else { return append(value) }
-        reserve(5)
-        separate()
-        put(UInt8(ascii: "n"))
-        put(UInt8(ascii: "u"))
-        put(UInt8(ascii: "l"))
-        put(UInt8(ascii: "l"))
-    }
-
-    /// A JSON string of UTF-8 `text`: `"` and `\` escaped, control bytes as `\u00XX`.
-    func append(text: UnsafeRawBufferPointer) {
-        reserve(text.count * 6 + 3)
-        separate()
-        put(UInt8(ascii: "\""))
-        for byte in text {
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                put(byte)
-            } else if byte >= 0x20 {
-                put(UInt8(ascii: "\\"))
-                put(byte)
-            } else {
-                let hex: StaticString = "0123456789abcdef"
-                put(UInt8(ascii: "\\"))
-                put(UInt8(ascii: "u"))
-                put(UInt8(ascii: "0"))
-                put(UInt8(ascii: "0"))
-                put(hex.utf8Start[Int(byte >> 4)])
-                put(hex.utf8Start[Int(byte & 0xF)])
-            }
+        /// `absentInt64` is written as `null`.
+        @inline(__always)
+        mutating func appendNullable(_ value: Int64) {
+            guard value == absentInt64 else { return append(value) }
+            precondition(position + 5 <= limit - 1, "a segment row wrote more values than it made room for")
+            separate()
+            put(UInt8(ascii: "n"))
+            put(UInt8(ascii: "u"))
+            put(UInt8(ascii: "l"))
+            put(UInt8(ascii: "l"))
         }
-        put(UInt8(ascii: "\""))
+
+        /// A JSON string of UTF-8 `text`: `"` and `\` escaped, control bytes as `\u00XX`.
+        mutating func append(text: UnsafeRawBufferPointer) {
+            precondition(position + text.count * 6 + 3 <= limit - 1, "a segment row wrote more text than it made room for")
+            separate()
+            put(UInt8(ascii: "\""))
+            for byte in text {
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                    put(byte)
+                } else if byte >= 0x20 {
+                    put(UInt8(ascii: "\\"))
+                    put(byte)
+                } else {
+                    let hex: StaticString = "0123456789abcdef"
+                    put(UInt8(ascii: "\\"))
+                    put(UInt8(ascii: "u"))
+                    put(UInt8(ascii: "0"))
+                    put(UInt8(ascii: "0"))
+                    put(hex.utf8Start[Int(byte >> 4)])
+                    put(hex.utf8Start[Int(byte & 0xF)])
+                }
+            }
+            put(UInt8(ascii: "\""))
+        }
     }
 }
 

@@ -75,10 +75,6 @@ package struct StringDictionary: Sendable {
         return tail(a + offset, count: count - offset) == tail(b + offset, count: count - offset)
     }
 
-    /// The hash of string `id` (as `intern` computed it), so that another dictionary interns it without hashing.
-    @inline(__always)
-    package func storedHash(_ id: Int32) -> UInt64 { hashes[Int(id)] }
-
     /// The id of `bytes`, adding it when new; 0 for empty bytes.
     /// - Complexity: O(bytes.count) expected.
     @inline(__always)

@@ -17,6 +17,8 @@ struct VenueSegments {
     private var pool: [SegmentText] = []
     /// Index in `written` + 1 of each batch-dictionary venue id (0 = not seen), kept zeroed between batches.
     private var slotOfVenue = ContiguousArray<Int32>()
+    /// Index in `written` of each row of the batch.
+    private var slotOfRow = ContiguousArray<Int32>()
     /// A segment past the first that grew beyond this is given back after its batch: a pool of hundreds of venues'
     /// largest segments would otherwise stay allocated.
     private static let keptCapacity = 1 << 16
@@ -31,6 +33,7 @@ struct VenueSegments {
             slotOfVenue.append(contentsOf: repeatElement(0, count: dictionaryCount + 1 - slotOfVenue.count))
         }
         var all = [Written]()
+        slotOfRow.removeAll(keepingCapacity: true)
         for (index, venue) in venues.enumerated() {
             var slot = Int(slotOfVenue[Int(venue)])
             if slot == 0 {
@@ -41,6 +44,7 @@ struct VenueSegments {
                 slot = all.count
                 slotOfVenue[Int(venue)] = Int32(slot)
             }
+            slotOfRow.append(Int32(slot - 1))
             let time = row(index, all[slot - 1].segment)
             all[slot - 1].rows += 1
             all[slot - 1].maxTime = max(all[slot - 1].maxTime, time)
@@ -50,6 +54,19 @@ struct VenueSegments {
             slotOfVenue[Int(venue.venue)] = 0
         }
         written = all[...]
+    }
+
+    /// The rows of each venue in `written`, in order: venue k's are `order[starts[k]..<starts[k + 1]]`.
+    func rowsByVenue() -> (order: [Int], starts: [Int]) {
+        var starts = [Int](repeating: 0, count: written.count + 1)
+        for (index, venue) in written.enumerated() { starts[index + 1] = starts[index] + venue.rows }
+        var order = [Int](repeating: 0, count: slotOfRow.count)
+        var fill = starts
+        for (row, slot) in slotOfRow.enumerated() {
+            order[fill[Int(slot)]] = row
+            fill[Int(slot)] += 1
+        }
+        return (order, starts)
     }
 }
 

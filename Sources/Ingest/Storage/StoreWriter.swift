@@ -249,23 +249,9 @@ package final class StoreWriter {
                 return end == absentInt64 ? batch.startSeconds[row] : end
             }
         }
-        // Each venue's rows in order, for the run totals (a counting sort by the venue's place in `written`).
+        // Each venue's rows in order, for the run totals.
         let keeping = store.foldedSessions.bytes + foldedSessions.bytes < FoldedSessions.capacityBytes
-        var starts = [Int](repeating: 0, count: segments.written.count + 1)
-        var order = [Int](repeating: 0, count: keeping ? batch.count : 0)
-        if keeping {
-            var place = [Int](repeating: -1, count: batch.dictionary.count + 1)
-            for (index, venue) in segments.written.enumerated() {
-                place[Int(venue.venue)] = index
-                starts[index + 1] = starts[index] + venue.rows
-            }
-            var fill = starts
-            for row in 0..<batch.count {
-                let index = place[Int(batch.venue[row])]
-                order[fill[index]] = row
-                fill[index] += 1
-            }
-        }
+        let (order, starts) = keeping ? segments.rowsByVenue() : ([], [])
         for (index, venue) in segments.written.enumerated() {
             let statement = insertSessionSegment
             statement.bind(1, ids[Int(venue.venue)])

@@ -30,34 +30,4 @@ package enum ByteSearch {
         }
         return nil
     }
-
-    /// The eight bytes at `offset` as a little-endian word; at the end of `count` bytes, the bytes left padded
-    /// with spaces (never a separator, quote or backslash). A line's tail is read without reading past it.
-    @inline(__always)
-    package static func chunk(_ base: UnsafeRawPointer, at offset: Int, count: Int) -> UInt64 {
-        let left = count - offset
-        if left >= 8 { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        let spaces: UInt64 = 0x2020_2020_2020_2020
-        if count >= 8 {
-            // The last eight bytes, shifted down past those already read.
-            let last = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-            let shift = UInt64(8 * (8 - left))
-            return last >> shift | spaces << (64 - shift)
-        }
-        var padded = spaces
-        for byte in 0..<left {
-            let shift = 8 * UInt64(byte)
-            padded = padded & ~(0xFF << shift) | UInt64(base.load(fromByteOffset: offset + byte, as: UInt8.self)) << shift
-        }
-        return padded
-    }
-
-    /// The top bit of each byte of `chunk` that equals `byte`, exactly (no borrow from one byte to the next, unlike
-    /// the test in `first`, which may flag bytes above a true match).
-    @inline(__always)
-    package static func matches(_ chunk: UInt64, _ byte: UInt8) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let difference = chunk ^ ones &* UInt64(byte)
-        return ~((difference & low7) &+ low7 | difference) & highs
-    }
 }

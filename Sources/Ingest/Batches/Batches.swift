@@ -8,6 +8,14 @@ package enum BatchCapacity {
     package static let rows = 8192
 }
 
+// A batch makes room for all its rows on its first one: columns begun empty doubled thirteen times on their
+// way to `BatchCapacity.rows`, copying each time, and the dictionary rehashed five times (a batch of a format
+// the file does not hold stays empty and allocates nothing).
+extension ContiguousArray {
+    @inline(__always)
+    mutating func reserveRows() { reserveCapacity(BatchCapacity.rows) }
+}
+
 /// Sentinel of an absent Int64 value (an open session's end, an absent balance, IP or MAC).
 package let absentInt64 = Int64.min
 
@@ -20,6 +28,12 @@ package struct TextHeap: Sendable {
     package private(set) var ends = ContiguousArray<Int32>()
 
     package init() {}
+
+    /// Room for `rows` values of `bytes` bytes in all.
+    package mutating func reserve(rows: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        ends.reserveCapacity(rows)
+    }
 
     package mutating func append(_ value: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: value)
@@ -88,7 +102,18 @@ package struct SessionBatch: Sendable {
     package var count: Int { line.count }
     package var isFull: Bool { count >= BatchCapacity.rows }
 
+    private mutating func reserve() {
+        // Card, cert and name are new strings in most rows.
+        dictionary.reserve(strings: 3 * BatchCapacity.rows, bytes: 40 * BatchCapacity.rows)
+        recordNo.reserve(rows: BatchCapacity.rows, bytes: 12 * BatchCapacity.rows)
+        venue.reserveRows(); card.reserveRows(); cert.reserveRows(); name.reserveRows(); terminal.reserveRows()
+        cashier.reserveRows(); note.reserveRows(); userType.reserveRows(); certType.reserveRows()
+        checkout.reserveRows(); ipv4.reserveRows(); startSeconds.reserveRows(); endSeconds.reserveRows()
+        amountFen.reserveRows(); birthDate.reserveRows(); line.reserveRows()
+    }
+
     package mutating func append(_ row: SessionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
+        if line.isEmpty { reserve() }
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         venue.append(text(row.venue))
         if !row.recordNo.isEmpty {
@@ -141,7 +166,17 @@ package struct TransactionBatch: Sendable {
     package var count: Int { line.count }
     package var isFull: Bool { count >= BatchCapacity.rows }
 
+    private mutating func reserve() {
+        // Card and cert are new strings in most rows.
+        dictionary.reserve(strings: 2 * BatchCapacity.rows, bytes: 30 * BatchCapacity.rows)
+        serialNo.reserve(rows: BatchCapacity.rows, bytes: 16 * BatchCapacity.rows)
+        venue.reserveRows(); card.reserveRows(); cert.reserveRows(); cashier.reserveRows(); terminal.reserveRows()
+        note.reserveRows(); kind.reserveRows(); timeSeconds.reserveRows(); amountFen.reserveRows()
+        balanceFen.reserveRows(); line.reserveRows()
+    }
+
     package mutating func append(_ row: TransactionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
+        if line.isEmpty { reserve() }
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         venue.append(text(row.venue))
         serialNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.serialNo]))
@@ -192,7 +227,17 @@ package struct AuditEventBatch: Sendable {
     package var count: Int { line.count }
     package var isFull: Bool { count >= BatchCapacity.rows }
 
+    private mutating func reserve() {
+        // Most events repeat their terminal's texts; a log-on brings a cert and a name.
+        dictionary.reserve(strings: BatchCapacity.rows, bytes: 24 * BatchCapacity.rows)
+        kind.reserveRows(); timeSeconds.reserveRows(); venue.reserveRows(); terminal.reserveRows()
+        ipv4.reserveRows(); mac.reserveRows(); certType.reserveRows(); cert.reserveRows(); name.reserveRows()
+        text.reserveRows(); md5.reserveRows(); code.reserveRows(); destinationIPv4.reserveRows()
+        destinationPort.reserveRows(); bytesUp.reserveRows(); bytesDown.reserveRows(); line.reserveRows()
+    }
+
     package mutating func append(_ record: AuditRecord, line lineNumber: Int) {
+        if line.isEmpty { reserve() }
         kind.append(record.kind.rawValue)
         timeSeconds.append(record.timeSeconds)
         venue.append(dictionary.intern(record.venue))

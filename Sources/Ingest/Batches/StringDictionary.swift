@@ -161,8 +161,10 @@ package struct StringDictionary: Sendable {
         }
     }
 
-    private mutating func grow() {
-        var newSlots = ContiguousArray<Int32>(repeating: 0, count: slots.count * 2)
+    private mutating func grow() { rehash(slotCount: slots.count * 2) }
+
+    private mutating func rehash(slotCount: Int) {
+        var newSlots = ContiguousArray<Int32>(repeating: 0, count: slotCount)
         let mask = newSlots.count - 1
         for id in 1..<ends.count {
             var slot = Int(truncatingIfNeeded: hashes[id]) & mask
@@ -186,6 +188,17 @@ package struct StringDictionary: Sendable {
         arena.removeLast(arena.count - Int(ends[count]))
         ends.removeLast(ends.count - count - 1)
         hashes.removeLast(hashes.count - count - 1)
+    }
+
+    /// Makes room for `strings` strings of `bytes` bytes in all without growing: a batch's dictionary began at 1,024
+    /// slots and doubled five times on its way to a full batch's strings, rehashing and copying each time.
+    package mutating func reserve(strings: Int, bytes: Int) {
+        arena.reserveCapacity(bytes)
+        ends.reserveCapacity(strings + 1)
+        hashes.reserveCapacity(strings + 1)
+        var size = slots.count
+        while size < 2 * strings { size *= 2 }
+        if size > slots.count { rehash(slotCount: size) }
     }
 
     /// Empties the dictionary, keeping its storage.

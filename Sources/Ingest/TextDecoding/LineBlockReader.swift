@@ -75,30 +75,34 @@ package final class LineBlockReader {
         }
     }
 
+    /// Reads the next bytes into the buffer after the live ones, with room for a whole read made first (the live
+    /// tail moved to the front, or the buffer grown when a line fills it).
     private func readMore() {
-        guard let chunk = source.next() else {
-            finished = true
-            return
-        }
-        hash.update(chunk)
-        decompressedBytes += Int64(chunk.count)
-        if buffer.count - end < chunk.count {
+        let room = DecompressingReader.readSize
+        if buffer.count - end < room {
             if start > 0 {
                 let live = end - start
                 if live > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + start, live) }
                 start = 0
                 end = live
             }
-            if buffer.count - end < chunk.count {
+            if buffer.count - end < room {
                 let grown = UnsafeMutableRawBufferPointer.allocate(
-                    byteCount: max(buffer.count * 2, end + chunk.count), alignment: 16)
+                    byteCount: max(buffer.count * 2, end + room), alignment: 16)
                 if end > 0 { grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end) }
                 buffer.deallocate()
                 buffer = grown
             }
         }
-        (buffer.baseAddress! + end).copyMemory(from: chunk.baseAddress!, byteCount: chunk.count)
-        end += chunk.count
+        // A read's worth at a time, as before: blocks stay near `targetBlockBytes`, within the caches.
+        let count = source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end..<(end + room)]))
+        guard count > 0 else {
+            finished = true
+            return
+        }
+        hash.update(UnsafeRawBufferPointer(rebasing: buffer[end..<(end + count)]))
+        decompressedBytes += Int64(count)
+        end += count
     }
 
     private func findFirstNewline(from position: Int) -> Int? {

@@ -8,12 +8,26 @@ package enum BatchCapacity {
     package static let rows = 8192
 }
 
-// A batch makes room for all its rows on its first one: columns begun empty doubled thirteen times on their
-// way to `BatchCapacity.rows`, copying each time, and the dictionary rehashed five times (a batch of a format
-// the file does not hold stays empty and allocates nothing).
-extension ContiguousArray {
+/// One column's values while a batch fills, in memory of its own kept from batch to batch of a file, written in
+/// place: an array append's uniqueness and capacity checks, seventeen a session row, were most of a row's cost
+/// after its dictionary lookups, and arrays begun empty doubled thirteen times on the way to a full batch.
+/// The batch that goes to the writer gets the values as an array.
+final class ColumnBuffer<Element: BitwiseCopyable> {
+    private let base = UnsafeMutablePointer<Element>.allocate(capacity: BatchCapacity.rows)
+
+    deinit { base.deallocate() }
+
+    /// Sets row `row`; the batch builder keeps `row` below `BatchCapacity.rows`.
     @inline(__always)
-    mutating func reserveRows() { reserveCapacity(BatchCapacity.rows) }
+    func set(_ row: Int, _ value: Element) { base[row] = value }
+
+    /// The first `count` values.
+    func array(_ count: Int) -> ContiguousArray<Element> {
+        ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { buffer.baseAddress!.initialize(from: base, count: count) }
+            initialized = count
+        }
+    }
 }
 
 /// Sentinel of an absent Int64 value (an open session's end, an absent balance, IP or MAC).
@@ -98,24 +112,33 @@ package struct SessionBatch: Sendable {
     /// 1-based source line.
     package var line = ContiguousArray<Int32>()
 
-    package init() {}
     package var count: Int { line.count }
-    package var isFull: Bool { count >= BatchCapacity.rows }
+}
 
-    private mutating func reserve() {
-        // Card, cert and name are new strings in most rows.
-        dictionary.reserve(strings: 3 * BatchCapacity.rows, bytes: 40 * BatchCapacity.rows)
-        recordNo.reserve(rows: BatchCapacity.rows, bytes: 12 * BatchCapacity.rows)
-        venue.reserveRows(); card.reserveRows(); cert.reserveRows(); name.reserveRows(); terminal.reserveRows()
-        cashier.reserveRows(); note.reserveRows(); userType.reserveRows(); certType.reserveRows()
-        checkout.reserveRows(); ipv4.reserveRows(); startSeconds.reserveRows(); endSeconds.reserveRows()
-        amountFen.reserveRows(); birthDate.reserveRows(); line.reserveRows()
-    }
+/// Fills `SessionBatch`es a row at a time; `take()` hands the rows over as a batch and starts the next one.
+struct SessionBatchBuilder {
+    private(set) var count = 0
+    private var dictionary = StringDictionary()
+    private var recordNo = TextHeap()
+    private let venue = ColumnBuffer<Int32>(), card = ColumnBuffer<Int32>(), cert = ColumnBuffer<Int32>()
+    private let name = ColumnBuffer<Int32>(), terminal = ColumnBuffer<Int32>(), cashier = ColumnBuffer<Int32>()
+    private let note = ColumnBuffer<Int32>(), userType = ColumnBuffer<UInt8>(), certType = ColumnBuffer<UInt16>()
+    private let checkout = ColumnBuffer<UInt8>(), ipv4 = ColumnBuffer<Int64>(), startSeconds = ColumnBuffer<Int64>()
+    private let endSeconds = ColumnBuffer<Int64>(), amountFen = ColumnBuffer<Int64>()
+    private let birthDate = ColumnBuffer<Int64>(), line = ColumnBuffer<Int32>()
 
-    package mutating func append(_ row: SessionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
-        if line.isEmpty { reserve() }
+    var isFull: Bool { count >= BatchCapacity.rows }
+
+    mutating func append(_ row: SessionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
+        precondition(count < BatchCapacity.rows, "a full batch is taken before its next row")
+        if count == 0 {
+            // Card, cert and name are new strings in most rows: the dictionary's room made once, not doubled.
+            dictionary.reserve(strings: 3 * BatchCapacity.rows, bytes: 40 * BatchCapacity.rows)
+            recordNo.reserve(rows: BatchCapacity.rows, bytes: 12 * BatchCapacity.rows)
+        }
         func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
-        venue.append(text(row.venue))
+        let at = count
+        venue.set(at, text(row.venue))
         if !row.recordNo.isEmpty {
             recordNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.recordNo]))
         } else {
@@ -123,21 +146,41 @@ package struct SessionBatch: Sendable {
                 terminal: UnsafeRawBufferPointer(rebasing: bytes[row.terminal]), startSeconds: row.startSeconds,
                 cert: UnsafeRawBufferPointer(rebasing: bytes[row.certNo]))
         }
-        card.append(text(row.card))
-        cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
-        name.append(text(row.name))
-        terminal.append(text(row.terminal))
-        cashier.append(text(row.cashier))
-        note.append(text(row.note))
-        userType.append(row.userType.rawValue)
-        certType.append(row.certType.rawValue)
-        checkout.append(row.checkout.rawValue)
-        ipv4.append(row.ipv4 == 0 ? absentInt64 : Int64(row.ipv4))
-        startSeconds.append(row.startSeconds)
-        endSeconds.append(row.endSeconds ?? absentInt64)
-        amountFen.append(row.amountFen)
-        birthDate.append(row.birthDate)
-        line.append(Int32(truncatingIfNeeded: lineNumber))
+        card.set(at, text(row.card))
+        cert.set(at, dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
+        name.set(at, text(row.name))
+        terminal.set(at, text(row.terminal))
+        cashier.set(at, text(row.cashier))
+        note.set(at, text(row.note))
+        userType.set(at, row.userType.rawValue)
+        certType.set(at, row.certType.rawValue)
+        checkout.set(at, row.checkout.rawValue)
+        ipv4.set(at, row.ipv4 == 0 ? absentInt64 : Int64(row.ipv4))
+        startSeconds.set(at, row.startSeconds)
+        endSeconds.set(at, row.endSeconds ?? absentInt64)
+        amountFen.set(at, row.amountFen)
+        birthDate.set(at, row.birthDate)
+        line.set(at, Int32(truncatingIfNeeded: lineNumber))
+        count = at + 1
+    }
+
+    /// Drops the rows so far.
+    mutating func removeAll() {
+        count = 0
+        dictionary = StringDictionary()
+        recordNo = TextHeap()
+    }
+
+    /// The rows so far as a batch; the builder starts empty.
+    mutating func take() -> SessionBatch {
+        defer { removeAll() }
+        return SessionBatch(
+            dictionary: dictionary, venue: venue.array(count), recordNo: recordNo, card: card.array(count),
+            cert: cert.array(count), name: name.array(count), terminal: terminal.array(count),
+            cashier: cashier.array(count), note: note.array(count), userType: userType.array(count),
+            certType: certType.array(count), checkout: checkout.array(count), ipv4: ipv4.array(count),
+            startSeconds: startSeconds.array(count), endSeconds: endSeconds.array(count),
+            amountFen: amountFen.array(count), birthDate: birthDate.array(count), line: line.array(count))
     }
 }
 
@@ -162,34 +205,60 @@ package struct TransactionBatch: Sendable {
     package var balanceFen = ContiguousArray<Int64>()
     package var line = ContiguousArray<Int32>()
 
-    package init() {}
     package var count: Int { line.count }
-    package var isFull: Bool { count >= BatchCapacity.rows }
+}
 
-    private mutating func reserve() {
-        // Card and cert are new strings in most rows.
-        dictionary.reserve(strings: 2 * BatchCapacity.rows, bytes: 30 * BatchCapacity.rows)
-        serialNo.reserve(rows: BatchCapacity.rows, bytes: 16 * BatchCapacity.rows)
-        venue.reserveRows(); card.reserveRows(); cert.reserveRows(); cashier.reserveRows(); terminal.reserveRows()
-        note.reserveRows(); kind.reserveRows(); timeSeconds.reserveRows(); amountFen.reserveRows()
-        balanceFen.reserveRows(); line.reserveRows()
+/// Fills `TransactionBatch`es a row at a time, as `SessionBatchBuilder` does sessions.
+struct TransactionBatchBuilder {
+    private(set) var count = 0
+    private var dictionary = StringDictionary()
+    private var serialNo = TextHeap()
+    private let venue = ColumnBuffer<Int32>(), card = ColumnBuffer<Int32>(), cert = ColumnBuffer<Int32>()
+    private let cashier = ColumnBuffer<Int32>(), terminal = ColumnBuffer<Int32>(), note = ColumnBuffer<Int32>()
+    private let kind = ColumnBuffer<UInt8>(), timeSeconds = ColumnBuffer<Int64>(), amountFen = ColumnBuffer<Int64>()
+    private let balanceFen = ColumnBuffer<Int64>(), line = ColumnBuffer<Int32>()
+
+    var isFull: Bool { count >= BatchCapacity.rows }
+
+    mutating func append(_ row: TransactionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
+        precondition(count < BatchCapacity.rows, "a full batch is taken before its next row")
+        if count == 0 {
+            // Card and cert are new strings in most rows.
+            dictionary.reserve(strings: 2 * BatchCapacity.rows, bytes: 30 * BatchCapacity.rows)
+            serialNo.reserve(rows: BatchCapacity.rows, bytes: 16 * BatchCapacity.rows)
+        }
+        func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
+        let at = count
+        venue.set(at, text(row.venue))
+        serialNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.serialNo]))
+        card.set(at, text(row.card))
+        cert.set(at, dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
+        cashier.set(at, text(row.cashier))
+        terminal.set(at, text(row.terminal))
+        note.set(at, text(row.note))
+        kind.set(at, row.kind.rawValue)
+        timeSeconds.set(at, row.timeSeconds)
+        amountFen.set(at, row.amountFen)
+        balanceFen.set(at, row.balanceFen ?? absentInt64)
+        line.set(at, Int32(truncatingIfNeeded: lineNumber))
+        count = at + 1
     }
 
-    package mutating func append(_ row: TransactionRecord, bytes: UnsafeRawBufferPointer, line lineNumber: Int) {
-        if line.isEmpty { reserve() }
-        func text(_ range: Range<Int>) -> Int32 { dictionary.intern(UnsafeRawBufferPointer(rebasing: bytes[range])) }
-        venue.append(text(row.venue))
-        serialNo.append(UnsafeRawBufferPointer(rebasing: bytes[row.serialNo]))
-        card.append(text(row.card))
-        cert.append(dictionary.internUppercased(UnsafeRawBufferPointer(rebasing: bytes[row.certNo])))
-        cashier.append(text(row.cashier))
-        terminal.append(text(row.terminal))
-        note.append(text(row.note))
-        kind.append(row.kind.rawValue)
-        timeSeconds.append(row.timeSeconds)
-        amountFen.append(row.amountFen)
-        balanceFen.append(row.balanceFen ?? absentInt64)
-        line.append(Int32(truncatingIfNeeded: lineNumber))
+    /// Drops the rows so far.
+    mutating func removeAll() {
+        count = 0
+        dictionary = StringDictionary()
+        serialNo = TextHeap()
+    }
+
+    /// The rows so far as a batch; the builder starts empty.
+    mutating func take() -> TransactionBatch {
+        defer { removeAll() }
+        return TransactionBatch(
+            dictionary: dictionary, venue: venue.array(count), serialNo: serialNo, card: card.array(count),
+            cert: cert.array(count), cashier: cashier.array(count), terminal: terminal.array(count),
+            note: note.array(count), kind: kind.array(count), timeSeconds: timeSeconds.array(count),
+            amountFen: amountFen.array(count), balanceFen: balanceFen.array(count), line: line.array(count))
     }
 }
 
@@ -223,43 +292,68 @@ package struct AuditEventBatch: Sendable {
     package var bytesDown = ContiguousArray<Int64>()
     package var line = ContiguousArray<Int32>()
 
-    package init() {}
     package var count: Int { line.count }
-    package var isFull: Bool { count >= BatchCapacity.rows }
+}
 
-    private mutating func reserve() {
+/// Fills `AuditEventBatch`es an event at a time, as `SessionBatchBuilder` does sessions.
+struct AuditEventBatchBuilder {
+    private(set) var count = 0
+    private var dictionary = StringDictionary()
+    private let kind = ColumnBuffer<UInt8>(), timeSeconds = ColumnBuffer<Int64>(), venue = ColumnBuffer<Int32>()
+    private let terminal = ColumnBuffer<Int32>(), ipv4 = ColumnBuffer<Int64>(), mac = ColumnBuffer<Int64>()
+    private let certType = ColumnBuffer<UInt16>(), cert = ColumnBuffer<Int32>(), name = ColumnBuffer<Int32>()
+    private let text = ColumnBuffer<Int32>(), md5 = ColumnBuffer<Int32>(), code = ColumnBuffer<UInt8>()
+    private let destinationIPv4 = ColumnBuffer<Int64>(), destinationPort = ColumnBuffer<Int64>()
+    private let bytesUp = ColumnBuffer<Int64>(), bytesDown = ColumnBuffer<Int64>(), line = ColumnBuffer<Int32>()
+
+    var isFull: Bool { count >= BatchCapacity.rows }
+
+    mutating func append(_ record: AuditRecord, line lineNumber: Int) {
+        precondition(count < BatchCapacity.rows, "a full batch is taken before its next row")
         // Most events repeat their terminal's texts; a log-on brings a cert and a name.
-        dictionary.reserve(strings: BatchCapacity.rows, bytes: 24 * BatchCapacity.rows)
-        kind.reserveRows(); timeSeconds.reserveRows(); venue.reserveRows(); terminal.reserveRows()
-        ipv4.reserveRows(); mac.reserveRows(); certType.reserveRows(); cert.reserveRows(); name.reserveRows()
-        text.reserveRows(); md5.reserveRows(); code.reserveRows(); destinationIPv4.reserveRows()
-        destinationPort.reserveRows(); bytesUp.reserveRows(); bytesDown.reserveRows(); line.reserveRows()
+        if count == 0 { dictionary.reserve(strings: BatchCapacity.rows, bytes: 24 * BatchCapacity.rows) }
+        let at = count
+        kind.set(at, record.kind.rawValue)
+        timeSeconds.set(at, record.timeSeconds)
+        venue.set(at, dictionary.intern(record.venue))
+        terminal.set(at, dictionary.intern(record.terminal))
+        ipv4.set(at, record.ipv4.map { Int64($0) } ?? absentInt64)
+        mac.set(at, record.mac.map { Int64($0) } ?? absentInt64)
+        certType.set(at, record.certType.rawValue)
+        cert.set(at, dictionary.internUppercased(record.cert))
+        name.set(at, dictionary.intern(record.name))
+        switch record.kind {
+        case .process: text.set(at, dictionary.intern(record.exe))
+        case .swipe: text.set(at, dictionary.intern(record.readerSerial))
+        case .audit: text.set(at, dictionary.intern(record.detail))
+        default: text.set(at, 0)
+        }
+        md5.set(at, dictionary.intern(record.md5))
+        code.set(at, record.code)
+        destinationIPv4.set(at, record.destinationIPv4.map { Int64($0) } ?? absentInt64)
+        destinationPort.set(at, record.destinationPort)
+        bytesUp.set(at, record.bytesUp)
+        bytesDown.set(at, record.bytesDown)
+        line.set(at, Int32(truncatingIfNeeded: lineNumber))
+        count = at + 1
     }
 
-    package mutating func append(_ record: AuditRecord, line lineNumber: Int) {
-        if line.isEmpty { reserve() }
-        kind.append(record.kind.rawValue)
-        timeSeconds.append(record.timeSeconds)
-        venue.append(dictionary.intern(record.venue))
-        terminal.append(dictionary.intern(record.terminal))
-        ipv4.append(record.ipv4.map { Int64($0) } ?? absentInt64)
-        mac.append(record.mac.map { Int64($0) } ?? absentInt64)
-        certType.append(record.certType.rawValue)
-        cert.append(dictionary.internUppercased(record.cert))
-        name.append(dictionary.intern(record.name))
-        switch record.kind {
-        case .process: text.append(dictionary.intern(record.exe))
-        case .swipe: text.append(dictionary.intern(record.readerSerial))
-        case .audit: text.append(dictionary.intern(record.detail))
-        default: text.append(0)
-        }
-        md5.append(dictionary.intern(record.md5))
-        code.append(record.code)
-        destinationIPv4.append(record.destinationIPv4.map { Int64($0) } ?? absentInt64)
-        destinationPort.append(record.destinationPort)
-        bytesUp.append(record.bytesUp)
-        bytesDown.append(record.bytesDown)
-        line.append(Int32(truncatingIfNeeded: lineNumber))
+    /// Drops the rows so far.
+    mutating func removeAll() {
+        count = 0
+        dictionary = StringDictionary()
+    }
+
+    /// The events so far as a batch; the builder starts empty.
+    mutating func take() -> AuditEventBatch {
+        defer { removeAll() }
+        return AuditEventBatch(
+            dictionary: dictionary, kind: kind.array(count), timeSeconds: timeSeconds.array(count),
+            venue: venue.array(count), terminal: terminal.array(count), ipv4: ipv4.array(count), mac: mac.array(count),
+            certType: certType.array(count), cert: cert.array(count), name: name.array(count), text: text.array(count),
+            md5: md5.array(count), code: code.array(count), destinationIPv4: destinationIPv4.array(count),
+            destinationPort: destinationPort.array(count), bytesUp: bytesUp.array(count),
+            bytesDown: bytesDown.array(count), line: line.array(count))
     }
 }
 

@@ -7,9 +7,9 @@ import LogFormats
 struct BatchSink: RecordSink {
     var report: FileReport
     private let send: (IngestMessage) -> Void
-    private var sessions = SessionBatch()
-    private var realnameSessions = SessionBatch()
-    private var transactions = TransactionBatch()
+    private var sessions = SessionBatchBuilder()
+    private var realnameSessions = SessionBatchBuilder()
+    private var transactions = TransactionBatchBuilder()
     private var audit = AuditLineReader()
     private var quarantined: [QuarantinedRow] = []
     private var registryRows: [RegistryRow] = []
@@ -25,26 +25,17 @@ struct BatchSink: RecordSink {
         report.rows += 1
         if row.isBilling {
             sessions.append(row, bytes: bytes, line: line)
-            if sessions.isFull {
-                send(.sessions(sessions, exportSeconds: report.exportSeconds))
-                sessions = SessionBatch()
-            }
+            if sessions.isFull { send(.sessions(sessions.take(), exportSeconds: report.exportSeconds)) }
         } else {
             realnameSessions.append(row, bytes: bytes, line: line)
-            if realnameSessions.isFull {
-                send(.realnameSessions(realnameSessions))
-                realnameSessions = SessionBatch()
-            }
+            if realnameSessions.isFull { send(.realnameSessions(realnameSessions.take())) }
         }
     }
 
     mutating func takeTransaction(_ row: TransactionRecord, bytes: UnsafeRawBufferPointer, line: Int) {
         report.rows += 1
         transactions.append(row, bytes: bytes, line: line)
-        if transactions.isFull {
-            send(.transactions(transactions))
-            transactions = TransactionBatch()
-        }
+        if transactions.isFull { send(.transactions(transactions.take())) }
     }
 
     @inline(__always)
@@ -100,9 +91,9 @@ struct BatchSink: RecordSink {
 
     /// Sends everything still held, at the end of the file.
     mutating func finish() {
-        if sessions.count > 0 { send(.sessions(sessions, exportSeconds: report.exportSeconds)) }
-        if realnameSessions.count > 0 { send(.realnameSessions(realnameSessions)) }
-        if transactions.count > 0 { send(.transactions(transactions)) }
+        if sessions.count > 0 { send(.sessions(sessions.take(), exportSeconds: report.exportSeconds)) }
+        if realnameSessions.count > 0 { send(.realnameSessions(realnameSessions.take())) }
+        if transactions.count > 0 { send(.transactions(transactions.take())) }
         audit.finish(send: send)
         if !quarantined.isEmpty { send(.quarantine(quarantined)) }
         if !registryRows.isEmpty { send(.registry(registryRows)) }
@@ -110,9 +101,9 @@ struct BatchSink: RecordSink {
     }
 
     private mutating func dropHeldRows() {
-        sessions = SessionBatch()
-        realnameSessions = SessionBatch()
-        transactions = TransactionBatch()
+        sessions.removeAll()
+        realnameSessions.removeAll()
+        transactions.removeAll()
         audit = AuditLineReader()
         quarantined = []
         registryRows = []

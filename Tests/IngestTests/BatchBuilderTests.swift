@@ -1,0 +1,91 @@
+import LogFormats
+import NetbarTestSupport
+import Testing
+
+@testable import Ingest
+
+/// Batch builders write rows in place into buffers kept from batch to batch: every batch they hand over holds exactly
+/// the rows appended since the last one, in order, and rows dropped with `removeAll` never reach a later batch.
+@Suite struct BatchBuilderTests {
+    /// One transaction row's text as `venue,serial,card,cert,cashier,terminal,note` and its numbers.
+    private struct Row: Equatable {
+        var texts: [String]
+        var kind: TransactionKind
+        var time: Int64
+        var amount: Int64
+        var balance: Int64?
+        var line: Int
+    }
+
+    private static func randomRow(_ generator: inout SeededGenerator, line: Int) -> Row {
+        func text(_ choices: Int) -> String { generator.below(5) == 0 ? "" : "t\(generator.below(choices))" }
+        return Row(
+            texts: ["3301061000000\(generator.below(3))", "S\(line)", text(900), text(20_000) + "x", text(5), text(40), text(3)],
+            kind: TransactionKind.allCases[generator.below(TransactionKind.allCases.count)],
+            time: 1_790_000_000 + Int64(generator.below(86_400)), amount: Int64(generator.below(100_000)) - 50_000,
+            balance: generator.below(3) == 0 ? nil : Int64(generator.below(1_000_000)), line: line)
+    }
+
+    private static func append(_ row: Row, to builder: inout TransactionBatchBuilder) {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for text in row.texts {
+            ranges.append(bytes.count..<(bytes.count + text.utf8.count))
+            bytes += Array(text.utf8)
+        }
+        var record = TransactionRecord()
+        (record.venue, record.serialNo, record.card, record.certNo) = (ranges[0], ranges[1], ranges[2], ranges[3])
+        (record.cashier, record.terminal, record.note) = (ranges[4], ranges[5], ranges[6])
+        (record.kind, record.timeSeconds, record.amountFen, record.balanceFen) = (row.kind, row.time, row.amount, row.balance)
+        bytes.withUnsafeBytes { builder.append(record, bytes: $0, line: row.line) }
+    }
+
+    private static func rows(of batch: TransactionBatch) -> [Row] {
+        func text(_ id: Int32) -> String { batch.dictionary.string(id) }
+        return (0..<batch.count).map { row in
+            let serial = batch.serialNo.bytes.withUnsafeBytes {
+                String(decoding: UnsafeRawBufferPointer(rebasing: $0[batch.serialNo.range(row)]), as: UTF8.self)
+            }
+            return Row(
+                texts: [
+                    text(batch.venue[row]), serial, text(batch.card[row]), text(batch.cert[row]).lowercased(),
+                    text(batch.cashier[row]), text(batch.terminal[row]), text(batch.note[row]),
+                ],
+                kind: TransactionKind(rawValue: batch.kind[row])!, time: batch.timeSeconds[row],
+                amount: batch.amountFen[row], balance: batch.balanceFen[row] == absentInt64 ? nil : batch.balanceFen[row],
+                line: Int(batch.line[row]))
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func batchesHoldTheRowsSinceTheLastOneAndNoDroppedRow(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        var builder = TransactionBatchBuilder()
+        var pending: [Row] = []
+        var handedOver: [[Row]] = []
+        var expected: [[Row]] = []
+        var line = 1
+        // Three full batches and a part, with rows dropped once mid-batch.
+        while line <= 3 * BatchCapacity.rows + 1_000 {
+            let row = Self.randomRow(&generator, line: line)
+            Self.append(row, to: &builder)
+            pending.append(row)
+            if line == BatchCapacity.rows + 500 {
+                builder.removeAll()
+                pending = []
+            }
+            if builder.isFull {
+                handedOver.append(Self.rows(of: builder.take()))
+                expected.append(pending)
+                pending = []
+            }
+            line += 1
+        }
+        handedOver.append(Self.rows(of: builder.take()))
+        expected.append(pending)
+        #expect(handedOver.map(\.count) == expected.map(\.count))
+        let same = handedOver == expected
+        #expect(same)
+        #expect(builder.count == 0)
+    }
+}

@@ -20,7 +20,10 @@ import Testing
     private static func randomRow(_ generator: inout SeededGenerator, line: Int) -> Row {
         func text(_ choices: Int) -> String { generator.below(5) == 0 ? "" : "t\(generator.below(choices))" }
         return Row(
-            texts: ["3301061000000\(generator.below(3))", "S\(line)", text(900), text(20_000) + "x", text(5), text(40), text(3)],
+            texts: [
+                "3301061000000\(generator.below(3))", "S\(line)", text(900), text(20_000) + "x", text(5), text(40),
+                text(3),
+            ],
             kind: TransactionKind.allCases[generator.below(TransactionKind.allCases.count)],
             time: 1_790_000_000 + Int64(generator.below(86_400)), amount: Int64(generator.below(100_000)) - 50_000,
             balance: generator.below(3) == 0 ? nil : Int64(generator.below(1_000_000)), line: line)
@@ -36,7 +39,8 @@ import Testing
         var record = TransactionRecord()
         (record.venue, record.serialNo, record.card, record.certNo) = (ranges[0], ranges[1], ranges[2], ranges[3])
         (record.cashier, record.terminal, record.note) = (ranges[4], ranges[5], ranges[6])
-        (record.kind, record.timeSeconds, record.amountFen, record.balanceFen) = (row.kind, row.time, row.amount, row.balance)
+        (record.kind, record.timeSeconds) = (row.kind, row.time)
+        (record.amountFen, record.balanceFen) = (row.amount, row.balance)
         bytes.withUnsafeBytes { builder.append(record, bytes: $0, line: row.line) }
     }
 
@@ -52,7 +56,8 @@ import Testing
                     text(batch.cashier[row]), text(batch.terminal[row]), text(batch.note[row]),
                 ],
                 kind: TransactionKind(rawValue: batch.kind[row])!, time: batch.timeSeconds[row],
-                amount: batch.amountFen[row], balance: batch.balanceFen[row] == absentInt64 ? nil : batch.balanceFen[row],
+                amount: batch.amountFen[row],
+                balance: batch.balanceFen[row] == absentInt64 ? nil : batch.balanceFen[row],
                 line: Int(batch.line[row]))
         }
     }

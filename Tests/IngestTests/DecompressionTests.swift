@@ -9,8 +9,10 @@ import Testing
 @Suite struct DecompressionTests {
     /// 40,000 lines of mixed ASCII and Chinese text, about 1.5 MB: more than one read of the file and of the output.
     private static let text: [UInt8] = Array(
-        (0..<40_000).map { "2026-11-28 14:\(String(format: "%02d", $0 % 60)):00|33010610000123|第\($0)行|\($0 * 7919)\n" }
-            .joined().utf8)
+        (0..<40_000).map {
+            "2026-11-28 14:\(String(format: "%02d", $0 % 60)):00|33010610000123|第\($0)行|\($0 * 7919)\n"
+        }
+        .joined().utf8)
 
     private static func files() throws -> (folder: String, names: [String]) {
         let folder = TestSupport.temporaryDirectory()
@@ -69,7 +71,8 @@ import Testing
         let (folder, names) = try Self.files()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in names {
-            let blocks = LineBlockReader(source: try DecompressingReader(file: InputFile(path: folder + "/" + name, sizeBytes: 0)))
+            let file = InputFile(path: folder + "/" + name, sizeBytes: 0)
+            let blocks = LineBlockReader(source: try DecompressingReader(file: file))
             var joined: [UInt8] = []
             var blockCount = 0
             while let block = blocks.next() {
@@ -98,7 +101,8 @@ import Testing
         let (folder, _) = try Self.files()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try TestSupport.shell(
-            "cd '\(folder)' && head -c $(($(wc -c < one.zst) / 2)) one.zst > cut.zst && head -c $(($(wc -c < a.gz) / 2)) a.gz > cut.gz")
+            "cd '\(folder)' && head -c $(($(wc -c < one.zst) / 2)) one.zst > cut.zst && "
+                + "head -c $(($(wc -c < a.gz) / 2)) a.gz > cut.gz")
         for name in ["cut.zst", "cut.gz"] {
             let (bytes, damaged) = try Self.readAll(folder + "/" + name) { 4096 }
             #expect(damaged, "\(name)")

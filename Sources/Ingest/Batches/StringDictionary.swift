@@ -5,8 +5,13 @@ import Glibc
 /// text columns, and the store's symbol table. Open addressing over one byte arena, so interning a field
 /// that was seen before allocates nothing (STYLE.md §7).
 package struct StringDictionary: Sendable {
+    /// Every string's bytes, back to back: the first `arenaCount` bytes of `storage`, whose bytes past them are room
+    /// made ahead. A new string is copied in with one `memcpy` (an array's `append(contentsOf:)` of a few bytes cost
+    /// a hundred instructions of generic code, once for each new string of every batch and of the symbol table).
+    private var storage = ContiguousArray<UInt8>(repeating: 0, count: 4096)
+    private var arenaCount = 0
     /// Every string's bytes, back to back.
-    package private(set) var arena = ContiguousArray<UInt8>()
+    package var arena: ArraySlice<UInt8> { storage[0..<arenaCount] }
     /// `ends[id]` is the end offset in `arena` of string `id`; `ends[0] == 0` stands for the empty string.
     package private(set) var ends = ContiguousArray<Int32>([0])
     private var hashes = ContiguousArray<UInt64>([0])
@@ -25,7 +30,7 @@ package struct StringDictionary: Sendable {
     }
 
     package func string(_ id: Int32) -> String {
-        arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(id)]), as: UTF8.self) }
+        storage.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(id)]), as: UTF8.self) }
     }
 
     @inline(__always)
@@ -94,8 +99,8 @@ package struct StringDictionary: Sendable {
             if hashes[Int(id)] == hash && equal(id, bytes) { return id }
             slot = (slot + 1) & mask
         }
-        arena.append(contentsOf: bytes)
-        ends.append(Int32(arena.count))
+        appendToArena(bytes)
+        ends.append(Int32(arenaCount))
         hashes.append(hash)
         let id = Int32(ends.count - 1)
         slots[slot] = id
@@ -120,11 +125,11 @@ package struct StringDictionary: Sendable {
                     ends.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found - 1) }
                 }
                 if id + 8 <= count, case let found = Int(slots[slot(id + 8)]), found != 0 {
-                    arena.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
+                    storage.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
                 }
             }
             let hash = other.hashes[id]
-            mapping[id] = other.arena.withUnsafeBytes { bytes in
+            mapping[id] = other.storage.withUnsafeBytes { bytes in
                 Int64(intern(UnsafeRawBufferPointer(rebasing: bytes[other.range(Int32(id))]), hash: hash))
             }
         }
@@ -156,9 +161,22 @@ package struct StringDictionary: Sendable {
     private func equal(_ id: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let stored = range(id)
         guard stored.count == bytes.count else { return false }
-        return arena.withUnsafeBytes { arenaBytes in
+        return storage.withUnsafeBytes { arenaBytes in
             Self.same(arenaBytes.baseAddress! + stored.lowerBound, bytes.baseAddress!, count: bytes.count)
         }
+    }
+
+    @inline(__always)
+    private mutating func appendToArena(_ bytes: UnsafeRawBufferPointer) {
+        let end = arenaCount + bytes.count
+        if end > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: max(storage.count, end - storage.count)))
+        }
+        let start = arenaCount
+        storage.withUnsafeMutableBytes {
+            $0.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        }
+        arenaCount = end
     }
 
     private mutating func grow() { rehash(slotCount: slots.count * 2) }
@@ -185,7 +203,7 @@ package struct StringDictionary: Sendable {
             while slots[slot] != Int32(id) { slot = (slot + 1) & mask }
             slots[slot] = 0
         }
-        arena.removeLast(arena.count - Int(ends[count]))
+        arenaCount = Int(ends[count])
         ends.removeLast(ends.count - count - 1)
         hashes.removeLast(hashes.count - count - 1)
     }
@@ -193,7 +211,7 @@ package struct StringDictionary: Sendable {
     /// Makes room for `strings` strings of `bytes` bytes in all without growing: a batch's dictionary began at 1,024
     /// slots and doubled five times on its way to a full batch's strings, rehashing and copying each time.
     package mutating func reserve(strings: Int, bytes: Int) {
-        arena.reserveCapacity(bytes)
+        if storage.count < bytes { storage.append(contentsOf: repeatElement(0, count: bytes - storage.count)) }
         ends.reserveCapacity(strings + 1)
         hashes.reserveCapacity(strings + 1)
         var size = slots.count
@@ -203,7 +221,7 @@ package struct StringDictionary: Sendable {
 
     /// Empties the dictionary, keeping its storage.
     package mutating func removeAll() {
-        arena.removeAll(keepingCapacity: true)
+        arenaCount = 0
         ends.removeAll(keepingCapacity: true)
         ends.append(0)
         hashes.removeAll(keepingCapacity: true)

@@ -33,4 +33,35 @@ import Testing
             #expect(found == expected, "\(bytes.map { String($0, radix: 16) })")
         }
     }
+
+    /// Characters back to back, as a Chinese name or 收银员 is: runs of three-byte ones (taken a word at a time) with
+    /// the other forms, E0 and ED leads (whose second byte has narrower bounds) and a bad byte among them, up to the
+    /// end of the bytes.
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func runsOfCharactersAgreeWithTheStandardLibrary(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        let threeByte: [[UInt8]] = [
+            [0xE4, 0xB8, 0xAD], [0xE6, 0x94, 0xB6], [0xEF, 0xBF, 0xBF], [0xE1, 0x80, 0x80], [0xEC, 0xBF, 0xBF],
+            [0xEE, 0x80, 0x80], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
+        ]
+        let bad: [[UInt8]] = [
+            [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xE4, 0xB8, 0x41], [0xE4, 0xC0, 0x80], [0xE4, 0x41, 0x80],
+            [0xE4, 0xB8, 0xC0], [0xE4, 0xB8], [0xEF], [0x80],
+        ]
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = (0..<next(3)).map { _ in UInt8(0x41 + next(26)) }
+            for _ in 0..<next(12) {
+                switch next(20) {
+                case 0: bytes += bad[next(bad.count)]
+                case 1, 2: bytes += Self.valid[next(Self.valid.count)]
+                case 3: bytes.append(UInt8(ascii: ","))
+                default: bytes += threeByte[next(threeByte.count)]
+                }
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            let found = bytes.withUnsafeBytes { TextDecoder.validUTF8($0) }
+            #expect(found == expected, "\(bytes.map { String($0, radix: 16) })")
+        }
+    }
 }

@@ -198,6 +198,15 @@ package final class TextDecoder {
                 index += 8
             }
             guard index < count else { break }
+            // Runs of three-byte characters (the CJK of names, 会员, 正常) a word at a time: a lead E1-EC or EE-EF
+            // and two continuation bytes; anything else, and the run's last character, go the general way.
+            while index + 4 <= count {
+                let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                let lead = word & 0xFF
+                guard word & 0x00C0_C0F0 == 0x0080_80E0, lead != 0xE0, lead != 0xED else { break }
+                index += 3
+            }
+            guard index < count else { break }
             let lead = bytes[index]
             if lead < 0x80 {
                 index += 1

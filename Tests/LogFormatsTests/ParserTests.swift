@@ -162,6 +162,23 @@ private func records(_ text: String) -> [(fields: [String], firstLine: Int, line
         #expect(sink.sessions.first?.record.userType == .unknown)
     }
 
+    /// Spaces and tabs around a field are not its value, on either side, mixed, or as the whole field.
+    @Test(arguments: [
+        ("", ""), (" ", ""), ("", " "), ("\t", ""), ("", "\t"), (" \t", "\t "), ("\t\t", "  "),
+    ])
+    func blanksAroundFieldsAreTrimmed(before: String, after: String) {
+        func pad(_ value: String) -> String { before + value + after }
+        let row = ["99", "33010610000123", "005", "33010619910511507X", "黄敏", "2026-11-28 14:03:22", ""].map(pad)
+        let sink = RecordingSink.decode(
+            .pubwinSessions, "记录号,场所编码,终端号,证件号码,姓名,上机时间,备注\n" + row.joined(separator: ","))
+        #expect(sink.sessions.count == 1, "\(row)")
+        guard let session = sink.sessions.first else { return }
+        #expect(
+            [session.recordNo, session.venue, session.terminal, session.cert, session.name]
+                == ["99", "33010610000123", "005", "33010619910511507X", "黄敏"], "\(row)")
+        #expect(session.record.startSeconds == 1_795_845_802 && session.record.note.isEmpty, "\(row)")
+    }
+
     @Test func issuesNameTheirReason() {
         let cases: [(String, RowIssueReason)] = [
             ("1,33010610000123,C,会员,111,x,n,01,,2026-11-28 14:00:00,,,1", .wrongFieldCount),

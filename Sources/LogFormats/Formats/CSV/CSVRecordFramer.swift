@@ -30,6 +30,18 @@ package struct CSVRecord: Sendable {
         return bounds[2 &* index]..<bounds[2 &* index &+ 1]
     }
 
+    /// The record's bytes and its field bounds (field k is `bounds[2k]..<bounds[2k + 1]`, k below `fieldCount`).
+    @inline(__always)
+    package func withFields<Result>(
+        _ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<Int>) throws -> Result
+    ) rethrows -> Result {
+        try bytes.withUnsafeBytes { bytes in
+            try bounds.withUnsafeBufferPointer { bounds in
+                try body(bytes, UnsafeBufferPointer(rebasing: bounds[0..<(2 * fieldCount)]))
+            }
+        }
+    }
+
     mutating func reset(line: Int) {
         bytes.removeAll(keepingCapacity: true)
         fieldCount = 0

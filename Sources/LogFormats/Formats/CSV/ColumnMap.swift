@@ -95,19 +95,32 @@ extension ColumnMap {
         // Written in place, not appended: an append per field (a uniqueness and a capacity check each) was a
         // third of this function.
         if ranges.count != position.count { ranges = [Range<Int>](repeating: 0..<0, count: position.count) }
-        record.bytes.withUnsafeBytes { bytes in
-            ranges.withUnsafeMutableBufferPointer { ranges in
-                for (slot, index) in position.enumerated() {
-                    guard index >= 0 else {
-                        ranges[slot] = 0..<0
-                        continue
+        // Through pointers: the array subscripts' checks, the field lookup's precondition and the trim's byte reads
+        // were most of the cost of a field, whose bounds the row's field count already checked above.
+        record.withFields { bytes, bounds in
+            position.withUnsafeBufferPointer { position in
+                ranges.withUnsafeMutableBufferPointer { ranges in
+                    for slot in 0..<position.count {
+                        let index = position[slot]
+                        guard index >= 0 else {
+                            ranges[slot] = 0..<0
+                            continue
+                        }
+                        precondition(index < count, "a header field past the row's fields")
+                        var lower = bounds[2 &* index]
+                        var upper = bounds[2 &* index &+ 1]
+                        while lower < upper, case let byte = bytes.load(fromByteOffset: lower, as: UInt8.self),
+                            byte == 0x20 || byte == 0x09
+                        {
+                            lower &+= 1
+                        }
+                        while upper > lower, case let byte = bytes.load(fromByteOffset: upper &- 1, as: UInt8.self),
+                            byte == 0x20 || byte == 0x09
+                        {
+                            upper &-= 1
+                        }
+                        ranges[slot] = lower..<upper
                     }
-                    let whole = record.fieldRange(index)
-                    var lower = whole.lowerBound
-                    var upper = whole.upperBound
-                    while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
-                    while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-                    ranges[slot] = lower..<upper
                 }
             }
         }

@@ -255,6 +255,26 @@ private func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int
         }
     }
 
+    /// Cert numbers are interned upper-cased: the word-wise test for a-z against a byte loop, on every byte value at
+    /// every position of texts to 40 bytes (UTF-8 lead and continuation bytes included), and the ids it gives.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func lowercaseFoundWordWiseAsByteByByte(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        var dictionary = StringDictionary()
+        for _ in 0..<20_000 {
+            var bytes = (0..<generator.below(41)).map { _ in UInt8(ascii: "0") + UInt8(generator.below(10)) }
+            if !bytes.isEmpty, generator.below(4) != 0 {
+                bytes[generator.below(bytes.count)] = UInt8(truncatingIfNeeded: generator.below(256))
+            }
+            let expected = bytes.contains { $0 >= 0x61 && $0 <= 0x7A }
+            let found = bytes.withUnsafeBytes { StringDictionary.holdsLowercase($0) }
+            #expect(found == expected, "\(bytes)")
+            let upper = bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+            let id = bytes.withUnsafeBytes { dictionary.internUppercased($0) }
+            #expect(id == upper.withUnsafeBytes { dictionary.intern($0) }, "\(bytes)")
+        }
+    }
+
     /// Interning a whole batch dictionary (with its fetches ahead) gives what interning its strings one by one
     /// gives: the same ids, the same table after, through the table's growth, for batches smaller and larger than
     /// the fetch distance, with strings old and new, of lengths around a word's.

@@ -138,18 +138,33 @@ package struct StringDictionary: Sendable {
 
     /// Interns `bytes` with ASCII letters upper-cased (cert numbers: `x` equals `X`, FORMATS.md §4).
     package mutating func internUppercased(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        var hasLower = false
-        for byte in bytes where byte >= 0x61 && byte <= 0x7A {
-            hasLower = true
-            break
-        }
-        if !hasLower || bytes.count > 64 { return intern(bytes) }
+        if bytes.count > 64 || !Self.holdsLowercase(bytes) { return intern(bytes) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
             for (index, byte) in bytes.enumerated() {
                 buffer[index] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
             }
             return intern(UnsafeRawBufferPointer(buffer))
         }
+    }
+
+    /// Whether `bytes` hold an ASCII a-z, eight bytes a word: a byte's top bit is set by adding 0x1F when it is at
+    /// least 0x61 and by adding 5 when it is past 0x7A (on its low seven bits, so no carry crosses bytes), and a
+    /// byte with its own top bit set (UTF-8) is no letter. A byte loop cost most of a cert's interning.
+    @inline(__always)
+    static func holdsLowercase(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        func lowercase(_ word: UInt64) -> Bool {
+            let low = word & 0x7F7F_7F7F_7F7F_7F7F
+            let atLeastA = low &+ 0x1F1F_1F1F_1F1F_1F1F
+            let pastZ = low &+ 0x0505_0505_0505_0505
+            return atLeastA & ~pastZ & ~word & 0x8080_8080_8080_8080 != 0
+        }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if lowercase(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+            index += 8
+        }
+        return lowercase(tail(base + index, count: bytes.count - index))
     }
 
     package mutating func intern(_ text: String) -> Int32 {

@@ -43,9 +43,11 @@ package struct CSVRecord: Sendable {
     }
 
     mutating func reset(line: Int) {
-        bytes.removeAll(keepingCapacity: true)
+        // Emptied only when not empty: `removeAll(keepingCapacity:)` is a generic range replacement, a hundred
+        // instructions a call, and a plain line's record never holds quoted lines.
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         fieldCount = 0
-        quotedLines.removeAll(keepingCapacity: true)
+        if !quotedLines.isEmpty { quotedLines.removeAll(keepingCapacity: true) }
         plainLineCount = -1
         firstLine = line
         lineCount = 0

@@ -255,6 +255,25 @@ private func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int
         }
     }
 
+    /// Room made part way through (a batch reaching `BatchCapacity.roomAt` rows) keeps every string under its id.
+    @Test(arguments: [0, 1, 700, 5_000] as [Int])
+    func roomMadeAfterSomeStringsKeepsTheirIds(before: Int) {
+        var dictionary = StringDictionary()
+        var reference = StringDictionary()
+        let texts = (0..<8_000).map { "t\($0 * 7919 % 10_007)" }
+        for text in texts.prefix(before) {
+            _ = intern(&dictionary, text)
+            _ = intern(&reference, text)
+        }
+        dictionary.reserve(strings: 3 * 8_192, bytes: 40 * 8_192)
+        for (offset, text) in texts.prefix(before).enumerated() {
+            #expect(intern(&dictionary, text) == intern(&reference, text), "\(offset)")
+        }
+        #expect(dictionary.count == reference.count)
+        for text in texts { #expect(intern(&dictionary, text) == intern(&reference, text)) }
+        #expect(dictionary.count == reference.count && dictionary.arena == reference.arena)
+    }
+
     /// Cert numbers are interned upper-cased: the word-wise test for a-z against a byte loop, on every byte value at
     /// every position of texts to 40 bytes (UTF-8 lead and continuation bytes included), and the ids it gives.
     @Test(arguments: [1, 2, 3] as [UInt64])

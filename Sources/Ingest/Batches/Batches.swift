@@ -8,7 +8,7 @@ package enum BatchCapacity {
     package static let rows = 8192
     /// A batch that reaches this many rows makes room for a full one (dictionary, key heap): the last batch of a
     /// file, or a small file's only one, keeps what it grew to (a full batch's room, held in flight, cost ~10 MB of
-    /// peak memory on the 5 GB night, 241-244 MB against 233).
+    /// peak memory on the 5 GB night, 240-244 MB against 233).
     static let roomAt = 1024
 }
 

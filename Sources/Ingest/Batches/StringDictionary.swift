@@ -184,14 +184,17 @@ package struct StringDictionary: Sendable {
     @inline(__always)
     private mutating func appendToArena(_ bytes: UnsafeRawBufferPointer) {
         let end = arenaCount + bytes.count
-        if end > storage.count {
-            storage.append(contentsOf: repeatElement(0, count: max(storage.count, end - storage.count)))
-        }
+        if end > storage.count { makeRoom(max(2 * storage.count, end)) }
         let start = arenaCount
         storage.withUnsafeMutableBytes {
             $0.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         }
         arenaCount = end
+    }
+
+    /// Grows the arena's storage to `byteCount` bytes (the bytes past `arenaCount` are room).
+    private mutating func makeRoom(_ byteCount: Int) {
+        if storage.count < byteCount { storage.append(contentsOf: repeatElement(0, count: byteCount - storage.count)) }
     }
 
     private mutating func grow() { rehash(slotCount: slots.count * 2) }
@@ -226,22 +229,12 @@ package struct StringDictionary: Sendable {
     /// Makes room for `strings` strings of `bytes` bytes in all without growing: a batch's dictionary began at 1,024
     /// slots and doubled five times on its way to a full batch's strings, rehashing and copying each time.
     package mutating func reserve(strings: Int, bytes: Int) {
-        if storage.count < bytes { storage.append(contentsOf: repeatElement(0, count: bytes - storage.count)) }
+        makeRoom(bytes)
         ends.reserveCapacity(strings + 1)
         hashes.reserveCapacity(strings + 1)
         var size = slots.count
         while size < 2 * strings { size *= 2 }
         if size > slots.count { rehash(slotCount: size) }
-    }
-
-    /// Empties the dictionary, keeping its storage.
-    package mutating func removeAll() {
-        arenaCount = 0
-        ends.removeAll(keepingCapacity: true)
-        ends.append(0)
-        hashes.removeAll(keepingCapacity: true)
-        hashes.append(0)
-        for index in slots.indices { slots[index] = 0 }
     }
 }
 

@@ -103,7 +103,9 @@ package enum EvidenceLines {
         } catch {
             return nil
         }
-        let blocks = LineBlockReader(source: reader)
+        // A file stored by a build before `ContentHash` is checked against the hash that build stored.
+        let legacy = !source.contentHash.hasPrefix(ContentHash.prefix)
+        let blocks = LineBlockReader(source: reader, legacyHash: legacy)
         let decoder = TextDecoder()
         var masker = EvidenceMasking.LineMasker(format: source.format, names: names)
         var found: [Int64: String] = [:]
@@ -126,7 +128,8 @@ package enum EvidenceLines {
         }
         // The hash covers the whole file: drain what is left without decoding it.
         while blocks.next() != nil {}
-        guard !reader.failedToRead, blocks.hash.finalize() == source.contentHash else {
+        let hash = legacy ? blocks.legacyHash?.finalize() : blocks.hash.finalize()
+        guard !reader.failedToRead, hash == source.contentHash else {
             return nil
         }
         return found

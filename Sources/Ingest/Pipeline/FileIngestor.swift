@@ -11,15 +11,19 @@ package final class FileIngestor {
     private let send: (IngestMessage) -> Void
     private let progress: (Int64) -> Void
     private let textDecoder: TextDecoder
+    private let legacyContentHash: Bool
 
     /// - Parameters:
     ///   - names: the header map the CSV formats are recognised and read by.
     ///   - progress: called with compressed bytes read so far, about once a block.
     ///   - textDecoder: decodes the file's text (tests give one whose GBK converter cannot be opened).
+    ///   - legacyContentHash: whether to hash the file the way builds before `ContentHash` did, too.
     package init(
         file: InputFile, formatOverride: Format?, names: ColumnNames, send: @escaping (IngestMessage) -> Void,
-        progress: @escaping (Int64) -> Void = { _ in }, textDecoder: TextDecoder = TextDecoder()
+        progress: @escaping (Int64) -> Void = { _ in }, textDecoder: TextDecoder = TextDecoder(),
+        legacyContentHash: Bool = false
     ) {
+        self.legacyContentHash = legacyContentHash
         self.file = file
         self.formatOverride = formatOverride
         self.names = names
@@ -48,7 +52,7 @@ package final class FileIngestor {
         } catch {
             return end(&sink, status: .unreadable, reason: error.description)
         }
-        let blocks = LineBlockReader(source: reader)
+        let blocks = LineBlockReader(source: reader, legacyHash: legacyContentHash)
         var state = ReadState()
         var plan: Plan?
         while plan == nil, let block = blocks.next() {
@@ -81,6 +85,7 @@ package final class FileIngestor {
         sink.report.compression = reader.compression
         sink.report.encoding = textDecoder.reportedEncoding
         sink.report.contentHash = blocks.hash.finalize()
+        sink.report.legacyContentHash = blocks.legacyHash?.finalize()
         sink.report.bytes = blocks.decompressedBytes
         if !sink.report.abandoned { sink.report.damage = reader.damage }
         // A status the format gave (unrecognised, ambiguous, no-venue) stands even when the file is also damaged:

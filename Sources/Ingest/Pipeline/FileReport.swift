@@ -44,6 +44,8 @@ package struct FileReport: Sendable {
     package var abandoned = false
     /// Hash of the decompressed bytes.
     package var contentHash = ""
+    /// The file's `LegacyContentHash`, when the database holds values of that hash.
+    package var legacyContentHash: String?
     /// Decompressed bytes.
     package var bytes: Int64 = 0
     /// 导出时间 of a billing export, epoch seconds.

@@ -25,6 +25,8 @@ package struct IngestOptions: Sendable {
 
 /// Where parsed files go, one at a time in input order: the store's writer, or a scan that only counts.
 package protocol IngestWriter {
+    /// Whether files are to be hashed the way builds before `ContentHash` did, too (a database holding such values).
+    var wantsLegacyContentHash: Bool { get }
     func beginFile(path: String) throws(StoreError)
     func write(_ message: IngestMessage) throws(StoreError)
     /// Ends the file and returns its report with its final status.
@@ -33,7 +35,9 @@ package protocol IngestWriter {
     func abandonFile()
 }
 
-extension StoreWriter: IngestWriter {}
+extension StoreWriter: IngestWriter {
+    package var wantsLegacyContentHash: Bool { store.holdsLegacyContentHashes }
+}
 
 /// Runs the ingest: files are parsed in parallel (STYLE.md §3: parallel across files first), each into
 /// its own bounded channel, and the single writer stores them in input order, so that a re-run gives
@@ -62,6 +66,7 @@ package enum IngestRun {
             alwaysAdmitted: options.jobs, maximumFiles: maximumFilesAhead, budgetBytes: admittedBytesBudget)
         let formatOverride = options.formatOverride
         let names = options.names
+        let legacyContentHash = writer.wantsLegacyContentHash
 
         for _ in 0..<min(options.jobs, files.count) {
             let thread = Thread {
@@ -76,7 +81,7 @@ package enum IngestRun {
                         progress: { read in
                             _ = bytesRead.add(read - lastReported)
                             lastReported = read
-                        })
+                        }, legacyContentHash: legacyContentHash)
                     ingestor.run()
                 }
             }

@@ -17,6 +17,8 @@ package struct FileScan: Sendable {
 package final class ScanWriter: IngestWriter {
     package private(set) var scans: [FileScan] = []
     private var current = FileScan(report: FileReport(path: ""))
+    /// A scan's hashes only meet other scans' of the same build.
+    package let wantsLegacyContentHash = false
 
     package init() {}
 

@@ -70,7 +70,15 @@ package final class Store {
         insertSymbols = try connection.prepare(
             "INSERT OR FAIL INTO symbol(text) VALUES" + Array(repeating: "(?)", count: Self.symbolsPerInsert).joined(separator: ","))
         try loadSymbols()
+        let legacy = try connection.prepare(
+            "SELECT EXISTS(SELECT 1 FROM ingestedFile WHERE contentHash NOT LIKE '\(ContentHash.prefix)%' "
+                + "AND contentHash NOT LIKE 'pending:%')")
+        holdsLegacyContentHashes = try legacy.step() && legacy.int64(0) == 1
     }
+
+    /// Whether a file stored here was hashed by `LegacyContentHash` (by a build before `ContentHash`): files are then
+    /// hashed both ways, so that one sent again is still recognised.
+    package private(set) var holdsLegacyContentHashes = false
 
     private static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
         let versionStatement = try connection.prepare("PRAGMA user_version")

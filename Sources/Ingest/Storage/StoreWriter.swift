@@ -368,10 +368,8 @@ package final class StoreWriter {
     package func endFile(_ report: FileReport) throws(StoreError) -> FileReport {
         var report = report
         defer { inFile = false }
-        findHash.bind(1, report.contentHash)
-        findHash.bind(2, fileID)
-        let isDuplicate = try findHash.step()
-        findHash.reset()
+        var isDuplicate = try isStored(report.contentHash)
+        if !isDuplicate, let legacy = report.legacyContentHash { isDuplicate = try isStored(legacy) }
         // A file with nothing usable is not remembered either, so that a run able to read it will.
         defer { foldedSessions.removeAll() }
         if isDuplicate || !report.keepsRows {
@@ -409,6 +407,14 @@ package final class StoreWriter {
         store.foldedSessions.append(foldedSessions)
         report.fileID = fileID
         return report
+    }
+
+    /// Whether a file other than the current one has this content hash.
+    private func isStored(_ hash: String) throws(StoreError) -> Bool {
+        findHash.bind(1, hash)
+        findHash.bind(2, fileID)
+        defer { findHash.reset() }
+        return try findHash.step()
     }
 
     /// Gives up the current file's transaction (after a store error).

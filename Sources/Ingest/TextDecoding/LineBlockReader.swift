@@ -18,6 +18,8 @@ package final class LineBlockReader {
 
     package let source: DecompressingReader
     package private(set) var hash = ContentHash()
+    /// The hash of builds before `ContentHash`, when asked for (a database holding such values).
+    package private(set) var legacyHash: LegacyContentHash?
     /// Decompressed bytes read so far.
     package private(set) var decompressedBytes: Int64 = 0
     private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 16)
@@ -26,7 +28,10 @@ package final class LineBlockReader {
     private var finished = false
     private var discarding = false
 
-    package init(source: DecompressingReader) { self.source = source }
+    package init(source: DecompressingReader, legacyHash: Bool = false) {
+        self.source = source
+        if legacyHash { self.legacyHash = LegacyContentHash() }
+    }
 
     deinit { buffer.deallocate() }
 
@@ -101,6 +106,7 @@ package final class LineBlockReader {
             return
         }
         hash.update(UnsafeRawBufferPointer(rebasing: buffer[end..<(end + count)]))
+        legacyHash?.update(UnsafeRawBufferPointer(rebasing: buffer[end..<(end + count)]))
         decompressedBytes += Int64(count)
         end += count
     }

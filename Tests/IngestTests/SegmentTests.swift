@@ -484,6 +484,13 @@ import Testing
         }
         var one = SessionStanding()
         one.take(key: one.keys.intern("A"), closed: true, export: 1, amountFen: 2)
+        // The bytes cells of earlier builds hold: length, key, closed, zigzag export and amount.
+        #expect(one.encoded() == [1, 0x41, 1, 2, 4])
+        var long = SessionStanding()
+        long.take(key: long.keys.intern(String(repeating: "k", count: 200)), closed: false, export: Int64.max, amountFen: -1)
+        let longBytes = long.encoded()
+        let maxExport: [UInt8] = Array(repeating: 0xFF, count: 9) + [0x01]
+        #expect(longBytes == [0xC8, 0x01] + Array(repeating: 0x6B, count: 200) + [0] + [0xFE] + maxExport.dropFirst() + [1])
         let twice = one.encoded() + one.encoded()
         let repeated = #expect(throws: StoreError.self) {
             _ = try twice.withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "twice") }

@@ -1,17 +1,7 @@
 /// LEB128 varints and zigzag signs: the pulse runs' time and line deltas and the run totals' cached standings.
 enum Varint {
-    /// Appends `value` seven bits a byte, low bits first, the top bit set on every byte but the last.
-    @inline(__always)
-    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    /// Writes `value` as `append` does at `at`, returning the offset after it; the caller has made room (10 bytes).
+    /// Writes `value` at `offset` seven bits a byte, low bits first, the top bit set on every byte but the last;
+    /// returns the offset after it. The caller has made room (10 bytes at most).
     @inline(__always)
     static func write(_ value: UInt64, to bytes: UnsafeMutableRawPointer, at offset: Int) -> Int {
         var value = value

@@ -9,10 +9,13 @@ struct PulseAccumulator {
     /// Finished runs gathered before they are sent.
     static let runsPerMessage = 512
 
+    /// A run being gathered, its bytes written in place into a region of `RunRegions` (array appends cost a
+    /// uniqueness and a capacity check each, three a pulse, and grew each array a dozen times a run).
     private struct OpenRun {
-        var times: [UInt8] = []
-        var values: [UInt8] = []
-        var lines: [UInt8] = []
+        /// `RunRegions.bytes` bytes: the values, then the line deltas, then the time deltas.
+        let bytes: UnsafeMutableRawPointer
+        var linesCount = 0
+        var timesCount = 0
         var baseSeconds: Int64 = 0
         var baseLine: Int32 = 0
         var previousSeconds: Int64 = 0
@@ -20,7 +23,29 @@ struct PulseAccumulator {
         var count = 0
         var minSeconds = Int64.max
         var maxSeconds = Int64.min
+
+        init(bytes: UnsafeMutableRawPointer) { self.bytes = bytes }
     }
+
+    /// The open runs' regions, each room for a full run's longest bytes: 4,096 values, 4,096 line deltas of at most
+    /// 5 bytes (32-bit varints) and 4,096 time deltas of at most 10 (64-bit): 64 KiB, of which a run touches what it
+    /// writes. Freed with the accumulator.
+    private final class RunRegions {
+        static let linesAt = maximumRunCount
+        static let timesAt = linesAt + 5 * maximumRunCount
+        static let bytes = timesAt + 10 * maximumRunCount
+        private var regions: [UnsafeMutableRawPointer] = []
+
+        func make() -> UnsafeMutableRawPointer {
+            let region = UnsafeMutableRawPointer.allocate(byteCount: Self.bytes, alignment: 16)
+            regions.append(region)
+            return region
+        }
+
+        deinit { for region in regions { region.deallocate() } }
+    }
+
+    private let regions = RunRegions()
 
     private struct AddressKey: Hashable {
         var terminal: Int
@@ -153,8 +178,8 @@ struct PulseAccumulator {
         if local < venueTerminalIndices[venueIndex].count { return venueTerminalIndices[venueIndex][local] }
         let index = terminalNames.count
         terminalNames.append((record.venue.text, record.terminal.text))
-        openRuns.append(OpenRun())
-        openRuns.append(OpenRun())
+        openRuns.append(OpenRun(bytes: regions.make()))
+        openRuns.append(OpenRun(bytes: regions.make()))
         lastIPv4.append(Int64.max)
         lastMAC.append(Int64.max)
         lastAddress.append(-1)
@@ -225,10 +250,13 @@ struct PulseAccumulator {
             run.baseLine = line
         } else {
             let delta = seconds - run.previousSeconds
-            Varint.append(Varint.zigzag(delta), to: &run.times)
-            Varint.append(UInt64(UInt32(bitPattern: line &- run.previousLine)), to: &run.lines)
+            run.timesCount = Varint.write(Varint.zigzag(delta), to: run.bytes, at: RunRegions.timesAt + run.timesCount)
+                - RunRegions.timesAt
+            run.linesCount = Varint.write(
+                UInt64(UInt32(bitPattern: line &- run.previousLine)), to: run.bytes, at: RunRegions.linesAt + run.linesCount)
+                - RunRegions.linesAt
         }
-        run.values.append(value)
+        run.bytes.storeBytes(of: value, toByteOffset: run.count, as: UInt8.self)
         run.previousSeconds = seconds
         run.previousLine = line
         run.count += 1
@@ -240,13 +268,15 @@ struct PulseAccumulator {
         let slot = 2 * index + Int(family.rawValue)
         let run = openRuns[slot]
         guard run.count > 0 else { return }
-        openRuns[slot] = OpenRun()
+        openRuns[slot] = OpenRun(bytes: run.bytes)
         finishedRuns.append(
             PulseRun(
                 venue: terminalNames[index].venue, terminal: terminalNames[index].terminal, family: family,
                 minSeconds: run.minSeconds, maxSeconds: run.maxSeconds, count: run.count,
-                baseSeconds: run.baseSeconds, baseLine: run.baseLine, times: run.times, values: run.values,
-                lines: run.lines))
+                baseSeconds: run.baseSeconds, baseLine: run.baseLine,
+                times: [UInt8](UnsafeRawBufferPointer(start: run.bytes + RunRegions.timesAt, count: run.timesCount)),
+                values: [UInt8](UnsafeRawBufferPointer(start: run.bytes, count: run.count)),
+                lines: [UInt8](UnsafeRawBufferPointer(start: run.bytes + RunRegions.linesAt, count: run.linesCount))))
     }
 
     /// Everything still held, at the end of the file.

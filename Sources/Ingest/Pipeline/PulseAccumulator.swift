@@ -1,3 +1,4 @@
+import Glibc
 import LogFormats
 
 /// Reduces one file's heartbeats and snapshots to delta-encoded `PulseRun`s per terminal, and gathers
@@ -9,43 +10,107 @@ struct PulseAccumulator {
     /// Finished runs gathered before they are sent.
     static let runsPerMessage = 512
 
-    /// A run being gathered, its bytes written in place into a region of `RunRegions` (array appends cost a
-    /// uniqueness and a capacity check each, three a pulse, and grew each array a dozen times a run).
-    private struct OpenRun {
-        /// `RunRegions.bytes` bytes: the values, then the line deltas, then the time deltas.
-        let bytes: UnsafeMutableRawPointer
-        var linesCount = 0
-        var timesCount = 0
-        var baseSeconds: Int64 = 0
-        var baseLine: Int32 = 0
-        var previousSeconds: Int64 = 0
-        var previousLine: Int32 = 0
-        var count = 0
-        var minSeconds = Int64.max
-        var maxSeconds = Int64.min
+    /// The runs being gathered, two a terminal (at 2 × index + family), their bytes written in place into buffers
+    /// each run keeps for the next (array appends cost a uniqueness and a capacity check each, three a pulse, and
+    /// grew each array a dozen times a run). A buffer grows by `realloc` as its first runs need: buffers of a full
+    /// run's longest bytes made up front (64 KiB) held 30 MB more on a night, recycled heap being resident.
+    private final class OpenRuns {
+        struct Run {
+            var values: UnsafeMutablePointer<UInt8>?
+            var times: UnsafeMutablePointer<UInt8>?
+            var lines: UnsafeMutablePointer<UInt8>?
+            var valuesCapacity = 0
+            var timesCapacity = 0
+            var linesCapacity = 0
+            var timesCount = 0
+            var linesCount = 0
+            var baseSeconds: Int64 = 0
+            var baseLine: Int32 = 0
+            var previousSeconds: Int64 = 0
+            var previousLine: Int32 = 0
+            var count = 0
+            var minSeconds = Int64.max
+            var maxSeconds = Int64.min
 
-        init(bytes: UnsafeMutableRawPointer) { self.bytes = bytes }
-    }
-
-    /// The open runs' regions, each room for a full run's longest bytes: 4,096 values, 4,096 line deltas of at most
-    /// 5 bytes (32-bit varints) and 4,096 time deltas of at most 10 (64-bit): 64 KiB, of which a run touches what it
-    /// writes. Freed with the accumulator.
-    private final class RunRegions {
-        static let linesAt = maximumRunCount
-        static let timesAt = linesAt + 5 * maximumRunCount
-        static let bytes = timesAt + 10 * maximumRunCount
-        private var regions: [UnsafeMutableRawPointer] = []
-
-        func make() -> UnsafeMutableRawPointer {
-            let region = UnsafeMutableRawPointer.allocate(byteCount: Self.bytes, alignment: 16)
-            regions.append(region)
-            return region
+            /// Forgets the run's pulses, keeping its buffers.
+            mutating func empty() {
+                self = Run(
+                    values: values, times: times, lines: lines, valuesCapacity: valuesCapacity,
+                    timesCapacity: timesCapacity, linesCapacity: linesCapacity)
+            }
         }
 
-        deinit { for region in regions { region.deallocate() } }
+        private(set) var runs = UnsafeMutablePointer<Run>.allocate(capacity: 64)
+        private var capacity = 64
+        private(set) var count = 0
+
+        /// Two more runs (a new terminal's).
+        func addTerminal() {
+            if count + 2 > capacity {
+                let larger = UnsafeMutablePointer<Run>.allocate(capacity: capacity * 2)
+                larger.moveInitialize(from: runs, count: count)
+                runs.deallocate()
+                runs = larger
+                capacity *= 2
+            }
+            (runs + count).initialize(repeating: Run(), count: 2)
+            count += 2
+        }
+
+        /// Makes room in `buffer` for `needed` bytes.
+        private static func grow(_ buffer: inout UnsafeMutablePointer<UInt8>?, _ capacity: inout Int, to needed: Int) {
+            let grown = max(needed, capacity * 2, 256)
+            guard let moved = realloc(buffer, grown) else { fatalError("out of memory for a pulse run") }
+            buffer = moved.assumingMemoryBound(to: UInt8.self)
+            capacity = grown
+        }
+
+        /// Appends a pulse to run `slot`; returns its pulse count.
+        @inline(__always)
+        func append(_ slot: Int, seconds: Int64, value: UInt8, line: Int32) -> Int {
+            let run = runs + slot
+            if run.pointee.count == run.pointee.valuesCapacity {
+                Self.grow(&run.pointee.values, &run.pointee.valuesCapacity, to: run.pointee.count + 1)
+            }
+            run.pointee.values.unsafelyUnwrapped[run.pointee.count] = value
+            if run.pointee.count == 0 {
+                run.pointee.baseSeconds = seconds
+                run.pointee.baseLine = line
+            } else {
+                // A time delta is at most 10 bytes, a line delta at most 5.
+                if run.pointee.timesCount + 10 > run.pointee.timesCapacity {
+                    Self.grow(&run.pointee.times, &run.pointee.timesCapacity, to: run.pointee.timesCount + 10)
+                }
+                if run.pointee.linesCount + 5 > run.pointee.linesCapacity {
+                    Self.grow(&run.pointee.lines, &run.pointee.linesCapacity, to: run.pointee.linesCount + 5)
+                }
+                run.pointee.timesCount = Varint.write(
+                    Varint.zigzag(seconds - run.pointee.previousSeconds), to: UnsafeMutableRawPointer(run.pointee.times!),
+                    at: run.pointee.timesCount)
+                run.pointee.linesCount = Varint.write(
+                    UInt64(UInt32(bitPattern: line &- run.pointee.previousLine)),
+                    to: UnsafeMutableRawPointer(run.pointee.lines!), at: run.pointee.linesCount)
+            }
+            run.pointee.previousSeconds = seconds
+            run.pointee.previousLine = line
+            run.pointee.count += 1
+            if seconds < run.pointee.minSeconds { run.pointee.minSeconds = seconds }
+            if seconds > run.pointee.maxSeconds { run.pointee.maxSeconds = seconds }
+            return run.pointee.count
+        }
+
+        deinit {
+            for slot in 0..<count {
+                free(runs[slot].values)
+                free(runs[slot].times)
+                free(runs[slot].lines)
+            }
+            runs.deinitialize(count: count)
+            runs.deallocate()
+        }
     }
 
-    private let regions = RunRegions()
+    private let openRuns = OpenRuns()
 
     private struct AddressKey: Hashable {
         var terminal: Int
@@ -56,7 +121,6 @@ struct PulseAccumulator {
     // Per-terminal state in flat columns indexed by terminal index (runs at 2 × index + family), so the
     // per-line path touches no reference counts and copies nothing (STYLE.md §7).
     private var terminalNames: [(venue: String, terminal: String)] = []
-    private var openRuns = ContiguousArray<OpenRun>()
     private var lastIPv4 = ContiguousArray<Int64>()
     private var lastMAC = ContiguousArray<Int64>()
     private var lastAddress = ContiguousArray<Int>()
@@ -178,8 +242,7 @@ struct PulseAccumulator {
         if local < venueTerminalIndices[venueIndex].count { return venueTerminalIndices[venueIndex][local] }
         let index = terminalNames.count
         terminalNames.append((record.venue.text, record.terminal.text))
-        openRuns.append(OpenRun(bytes: regions.make()))
-        openRuns.append(OpenRun(bytes: regions.make()))
+        openRuns.addTerminal()
         lastIPv4.append(Int64.max)
         lastMAC.append(Int64.max)
         lastAddress.append(-1)
@@ -231,10 +294,7 @@ struct PulseAccumulator {
         }
         let slot = 2 * index + Int(family.rawValue)
         let value = record.code
-        let full = openRuns.withUnsafeMutableBufferPointer { runs in
-            Self.append(&runs[slot], seconds: seconds, value: value, line: line32)
-            return runs[slot].count >= Self.maximumRunCount
-        }
+        let full = openRuns.append(slot, seconds: seconds, value: value, line: line32) >= Self.maximumRunCount
         if full { finish(index, family) }
         if finishedRuns.count >= Self.runsPerMessage {
             defer { finishedRuns.removeAll(keepingCapacity: true) }
@@ -243,40 +303,18 @@ struct PulseAccumulator {
         return nil
     }
 
-    @inline(__always)
-    private static func append(_ run: inout OpenRun, seconds: Int64, value: UInt8, line: Int32) {
-        if run.count == 0 {
-            run.baseSeconds = seconds
-            run.baseLine = line
-        } else {
-            let delta = seconds - run.previousSeconds
-            run.timesCount = Varint.write(Varint.zigzag(delta), to: run.bytes, at: RunRegions.timesAt + run.timesCount)
-                - RunRegions.timesAt
-            run.linesCount = Varint.write(
-                UInt64(UInt32(bitPattern: line &- run.previousLine)), to: run.bytes, at: RunRegions.linesAt + run.linesCount)
-                - RunRegions.linesAt
-        }
-        run.bytes.storeBytes(of: value, toByteOffset: run.count, as: UInt8.self)
-        run.previousSeconds = seconds
-        run.previousLine = line
-        run.count += 1
-        if seconds < run.minSeconds { run.minSeconds = seconds }
-        if seconds > run.maxSeconds { run.maxSeconds = seconds }
-    }
-
     private mutating func finish(_ index: Int, _ family: PulseRun.Family) {
-        let slot = 2 * index + Int(family.rawValue)
-        let run = openRuns[slot]
-        guard run.count > 0 else { return }
-        openRuns[slot] = OpenRun(bytes: run.bytes)
+        let run = openRuns.runs + (2 * index + Int(family.rawValue))
+        guard run.pointee.count > 0 else { return }
         finishedRuns.append(
             PulseRun(
                 venue: terminalNames[index].venue, terminal: terminalNames[index].terminal, family: family,
-                minSeconds: run.minSeconds, maxSeconds: run.maxSeconds, count: run.count,
-                baseSeconds: run.baseSeconds, baseLine: run.baseLine,
-                times: [UInt8](UnsafeRawBufferPointer(start: run.bytes + RunRegions.timesAt, count: run.timesCount)),
-                values: [UInt8](UnsafeRawBufferPointer(start: run.bytes, count: run.count)),
-                lines: [UInt8](UnsafeRawBufferPointer(start: run.bytes + RunRegions.linesAt, count: run.linesCount))))
+                minSeconds: run.pointee.minSeconds, maxSeconds: run.pointee.maxSeconds, count: run.pointee.count,
+                baseSeconds: run.pointee.baseSeconds, baseLine: run.pointee.baseLine,
+                times: [UInt8](UnsafeBufferPointer(start: run.pointee.times, count: run.pointee.timesCount)),
+                values: [UInt8](UnsafeBufferPointer(start: run.pointee.values, count: run.pointee.count)),
+                lines: [UInt8](UnsafeBufferPointer(start: run.pointee.lines, count: run.pointee.linesCount))))
+        run.pointee.empty()
     }
 
     /// Everything still held, at the end of the file.

@@ -395,4 +395,77 @@ import Testing
         }
         #expect(events > 2_000, "\(events)")
     }
+
+    // MARK: Money
+
+    /// 金额 as the reader read it before its fast path for `D.DD`, a byte at a time.
+    private static func referenceMoneyFen(_ field: UnsafeRawBufferPointer) -> Int64? {
+        let bytes = field.trimmed()
+        var index = 0
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var yuan: Int64 = 0
+        var digits = 0
+        while index < bytes.count, bytes[index] &- 0x30 < 10 {
+            yuan = yuan * 10 + Int64(bytes[index] - 0x30)
+            index += 1
+            digits += 1
+            if digits > 15 { return nil }
+        }
+        var fen: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var decimals = 0
+            while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                decimals += 1
+                if decimals > 2 { return nil }
+                fen = fen * 10 + Int64(bytes[index] - 0x30)
+                index += 1
+            }
+            if decimals == 1 { fen *= 10 }
+            if decimals == 0 && digits == 0 { return nil }
+        } else if digits == 0 {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        return negative ? -(yuan * 100 + fen) : yuan * 100 + fen
+    }
+
+    /// Around the fast path's edges: its shortest and longest forms, one past them, a sign, a bad byte in each place.
+    @Test(arguments: [
+        ("0.00", Int64(0)), ("96.00", 9600), ("1.05", 105), (".50", 50), ("99999999999.99", 9_999_999_999_999),
+        ("999999999999.99", 99_999_999_999_999), ("-12.50", -1250), ("+12.50", 1250), (" 12.50\t", 1250),
+        ("1x.50", nil), ("12.x0", nil), ("12.5x", nil), ("12,50", nil), ("1 2.50", nil), ("..50", nil),
+        ("12.505", nil), ("1.2.50", nil),
+    ] as [(String, Int64?)])
+    func moneyRow(text: String, expected: Int64?) {
+        let parsed = Array(text.utf8).withUnsafeBytes { FieldParser.moneyFen($0) }
+        #expect(parsed == expected, "\(text)")
+    }
+
+    /// Random fields of digits, points, signs, spaces and odd bytes, 0-20 bytes (past the 15 digits a yuan may have):
+    /// the same value as the reference.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func moneyAgreesWithTheByteReader(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        let alphabet = Array("0123456789.-+ \tx,".utf8) + [0x00, 0xE5, 0x2F, 0x3A]
+        var fastShaped = 0
+        for _ in 0..<50_000 {
+            var bytes = (0..<generator.below(21)).map { _ in
+                generator.below(3) == 0 ? alphabet[generator.below(alphabet.count)] : UInt8(0x30 + generator.below(10))
+            }
+            // Half of them in the fast path's shape, a byte perhaps changed after.
+            if generator.below(2) == 0, bytes.count >= 4 {
+                bytes[bytes.count - 3] = UInt8(ascii: ".")
+                fastShaped += 1
+            }
+            let fast = bytes.withUnsafeBytes { FieldParser.moneyFen($0) }
+            let reference = bytes.withUnsafeBytes { Self.referenceMoneyFen($0) }
+            #expect(fast == reference, "\(bytes)")
+        }
+        #expect(fastShaped > 10_000)
+    }
 }

@@ -362,6 +362,24 @@ package enum FieldParser {
     /// Yuan amount (`12.50`, `12.5`, `12`, `-3.00`) as integer fen; nil when malformed or over two decimals.
     package static func moneyFen(_ field: UnsafeRawBufferPointer) -> Int64? {
         let bytes = field.trimmed()
+        // Nearly every amount is unsigned yuan with two decimals (`96.00`): read from its fixed end, the yuan
+        // digits in one loop. Anything else is read by the general path below, which gives these the same value.
+        let count = bytes.count
+        if count >= 4, count <= 14, let base = bytes.baseAddress,
+            base.load(fromByteOffset: count - 3, as: UInt8.self) == UInt8(ascii: ".")
+        {
+            let tens = base.load(fromByteOffset: count - 2, as: UInt8.self) &- 0x30
+            let ones = base.load(fromByteOffset: count - 1, as: UInt8.self) &- 0x30
+            var yuan: Int64 = 0
+            var offset = 0
+            while offset < count - 3 {
+                let digit = base.load(fromByteOffset: offset, as: UInt8.self) &- 0x30
+                if digit >= 10 { break }
+                yuan = yuan &* 10 &+ Int64(digit)
+                offset += 1
+            }
+            if offset == count - 3, tens < 10, ones < 10 { return yuan &* 100 &+ Int64(tens) &* 10 &+ Int64(ones) }
+        }
         var index = 0
         var negative = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {

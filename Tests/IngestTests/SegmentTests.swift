@@ -484,8 +484,9 @@ import Testing
         }
         var one = SessionStanding()
         one.take(key: one.keys.intern("A"), closed: true, export: 1, amountFen: 2)
-        // The bytes cells of earlier builds hold: length, key, closed, zigzag export and amount.
+        // The bytes cells of earlier builds hold: length, key, closed, zigzag export and amount; none for no session.
         #expect(one.encoded() == [1, 0x41, 1, 2, 4])
+        #expect(SessionStanding().encoded() == [])
         var long = SessionStanding()
         long.take(key: long.keys.intern(String(repeating: "k", count: 200)), closed: false, export: Int64.max, amountFen: -1)
         let longBytes = long.encoded()

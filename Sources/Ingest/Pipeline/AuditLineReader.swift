@@ -4,7 +4,7 @@ import LogFormats
 /// the `BatchSink`, a struct in a local variable while the file is read, so the hot loop pays no dynamic
 /// exclusivity checks on class properties (measured: ~5 % of audit-pipe ingest in `perf` when it did).
 struct AuditLineReader {
-    private(set) var pulses = PulseAccumulator()
+    private var pulses = PulseAccumulator()
     private var events = AuditEventBatchBuilder()
 
     @inline(__always)

@@ -3,7 +3,8 @@ import LogFormats
 
 /// Reduces one file's heartbeats and snapshots to delta-encoded `PulseRun`s per terminal, and gathers
 /// the distinct addresses and the per-venue time coverage of its audit events. Memory is bounded by the
-/// number of terminals, not the file's size.
+/// number of terminals, not the file's size. Used in place, one per file: a copy would share the open runs
+/// (`OpenRuns` is a class, for its buffers' sake).
 struct PulseAccumulator {
     /// Pulses per run before it is handed on.
     static let maximumRunCount = 4096

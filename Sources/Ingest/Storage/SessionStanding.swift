@@ -40,11 +40,11 @@ struct SessionStanding {
     // MARK: The cached form
 
     /// Per session in id order: the key's length and bytes, a byte 0 or 1 (closed), the export time and the amount,
-    /// integers as zigzag varints.
-    /// Written in place into room for the longest form (three 10-byte varints and a byte a session): appends to an
-    /// array cost a uniqueness and a capacity check a byte, ~360 instructions a session.
+    /// integers as zigzag varints. Written in place into room for the longest form (three 10-byte varints and a byte
+    /// a session): appends to an array cost a uniqueness and a capacity check a byte, ~360 instructions a session.
     func encoded() -> [UInt8] {
         let sessions = copies.count - (emptyKeySeen ? 0 : 1)
+        guard sessions > 0 else { return [] }
         let room = keys.arena.count + 31 * sessions
         return [UInt8](unsafeUninitializedCapacity: room) { buffer, written in
             let out = UnsafeMutableRawPointer(buffer.baseAddress!)

@@ -1,8 +1,11 @@
 /// One CSV record (RFC 4180) with its fields unescaped into one byte buffer.
 package struct CSVRecord: Sendable {
-    /// The unescaped bytes of the fields: a line without quotes is copied whole (its commas stay between the
-    /// fields, one copy instead of one per field); quoted fields are unescaped back to back.
-    package var bytes = ContiguousArray<UInt8>()
+    /// The unescaped bytes of the fields, its first `byteCount` (fields are read by their ranges; the bytes past
+    /// them are room kept from record to record: emptying the array and appending a line to it were generic
+    /// range replacements, ~190 instructions a row): a line without quotes is copied whole (its commas stay between
+    /// the fields, one copy instead of one per field); quoted fields are unescaped back to back.
+    package private(set) var bytes = ContiguousArray<UInt8>()
+    package private(set) var byteCount = 0
     /// Field k is `bounds[2k]..<bounds[2k + 1]` of `bytes`, for k below `fieldCount`; the rest is room kept from
     /// record to record (an append per bound, with its uniqueness and capacity checks, was most of the framing).
     private var bounds = ContiguousArray<Int>(repeating: 0, count: 64)
@@ -43,14 +46,32 @@ package struct CSVRecord: Sendable {
     }
 
     mutating func reset(line: Int) {
+        byteCount = 0
+        fieldCount = 0
         // Emptied only when not empty: `removeAll(keepingCapacity:)` is a generic range replacement, a hundred
         // instructions a call, and a plain line's record never holds quoted lines.
-        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
-        fieldCount = 0
         if !quotedLines.isEmpty { quotedLines.removeAll(keepingCapacity: true) }
         plainLineCount = -1
         firstLine = line
         lineCount = 0
+    }
+
+    /// Appends one byte after the first `byteCount`.
+    @inline(__always)
+    fileprivate mutating func put(_ byte: UInt8) {
+        if byteCount == bytes.count { bytes.append(byte) } else { bytes[byteCount] = byte }
+        byteCount &+= 1
+    }
+
+    /// Appends `more` after the first `byteCount`.
+    fileprivate mutating func put(contentsOf more: UnsafeRawBufferPointer) {
+        guard let source = more.baseAddress, !more.isEmpty else { return }
+        if bytes.count < byteCount + more.count {
+            bytes.append(contentsOf: repeatElement(0, count: byteCount + more.count - bytes.count))
+        }
+        let at = byteCount
+        bytes.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: source, byteCount: more.count) }
+        byteCount += more.count
     }
 
     /// Adds the field `start..<end` of `bytes`.
@@ -109,7 +130,7 @@ package struct CSVRecord: Sendable {
         guard quotes == 0 else { return false }
         reset(line: number)
         lineCount = 1
-        bytes.append(contentsOf: line)
+        put(contentsOf: line)
         plainLineCount = count
         if 2 &* field &+ 2 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: 2)) }
         bounds[2 &* field] = start
@@ -158,7 +179,7 @@ package struct CSVRecordFramer {
             fieldBegin = 0
         } else {
             record.quotedLines.append(0x0A)
-            record.bytes.append(0x0A)
+            record.put(0x0A)
         }
         record.lineCount += 1
         record.quotedLines.append(contentsOf: line)
@@ -170,13 +191,13 @@ package struct CSVRecordFramer {
             if inQuotes {
                 if byte == 0x22 {
                     if index + 1 < count, line[index + 1] == 0x22 {
-                        record.bytes.append(0x22)
+                        record.put(0x22)
                         index += 2
                         continue
                     }
                     inQuotes = false
                 } else {
-                    record.bytes.append(byte)
+                    record.put(byte)
                 }
             } else if byte == 0x2C {
                 closeField()
@@ -187,7 +208,7 @@ package struct CSVRecordFramer {
                 inQuotes = true
             } else {
                 // A quote inside an unquoted field is kept literally, as spreadsheet exports write them.
-                record.bytes.append(byte)
+                record.put(byte)
             }
             fieldStart = false
             index += 1
@@ -204,8 +225,8 @@ package struct CSVRecordFramer {
     }
 
     private mutating func closeField() {
-        record.appendField(fieldBegin, record.bytes.count)
-        fieldBegin = record.bytes.count
+        record.appendField(fieldBegin, record.byteCount)
+        fieldBegin = record.byteCount
     }
 
     /// At the end of the input: whether a record was left open (its lines are in `record.raw`).
@@ -218,9 +239,9 @@ package struct CSVRecordFramer {
     /// `record.bytes`: a value the row lacks, such as the venue of a title line (no copy of the record is
     /// made as long as the caller holds none).
     package mutating func appendToRecord(_ bytes: [UInt8]) -> Range<Int> {
-        let start = record.bytes.count
-        record.bytes.append(contentsOf: bytes)
-        return start..<record.bytes.count
+        let start = record.byteCount
+        bytes.withUnsafeBytes { record.put(contentsOf: $0) }
+        return start..<record.byteCount
     }
 
     /// One physical line framed as a record on its own, a quote left open closing at the line's end: how

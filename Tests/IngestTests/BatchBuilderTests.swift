@@ -93,4 +93,40 @@ import Testing
         #expect(same)
         #expect(builder.count == 0)
     }
+
+    /// A session without 记录号 is keyed `@终端号|上机时间|证件号码` (cert upper-cased), the text databases already hold
+    /// for such sessions (a re-sent export must meet its stored copies); keys given are kept as written, whatever
+    /// their length, across the heap's growth.
+    @Test func sessionKeysAreTheTextDatabasesHold() {
+        let rows: [(recordNo: String, terminal: String, start: Int64, cert: String, key: String)] = [
+            ("", "012", 1_795_845_600, "33010619910511507x", "@012|1795845600|33010619910511507X"),
+            ("", "", 0, "", "@|0|"),
+            ("", "终端7", -5, "ab", "@终端7|-5|AB"),
+            ("", "1", 9_223_372_036_854_775_807, "Z", "@1|9223372036854775807|Z"),
+            ("R1", "012", 1, "x", "R1"),
+            (String(repeating: "长", count: 3_000), "", 1, "", String(repeating: "长", count: 3_000)),
+        ]
+        var builder = SessionBatchBuilder()
+        for (line, row) in (rows + rows).enumerated() {
+            var bytes: [UInt8] = []
+            func range(_ text: String) -> Range<Int> {
+                defer { bytes += Array(text.utf8) }
+                return bytes.count..<(bytes.count + text.utf8.count)
+            }
+            var record = SessionRecord()
+            record.venue = range("33010610000123")
+            record.recordNo = range(row.recordNo)
+            record.terminal = range(row.terminal)
+            record.certNo = range(row.cert)
+            record.startSeconds = row.start
+            bytes.withUnsafeBytes { builder.append(record, bytes: $0, line: line + 1) }
+        }
+        let batch = builder.take()
+        let keys = (0..<batch.count).map { row in
+            batch.recordNo.bytes.withUnsafeBytes {
+                String(decoding: UnsafeRawBufferPointer(rebasing: $0[batch.recordNo.range(row)]), as: UTF8.self)
+            }
+        }
+        #expect(keys == (rows + rows).map(\.key))
+    }
 }

@@ -40,46 +40,32 @@ package let absentInt64 = Int64.min
 /// Unique text of a column (a row key such as 记录号) in one byte heap: dictionary-encoding text that
 /// never repeats would only grow the symbol table.
 package struct TextHeap: Sendable {
-    /// Every value's bytes, back to back, then room made ahead (values are read by `range`): a value is copied
-    /// into the room with one `memcpy` (an array's generic `append(contentsOf:)` cost ~100 instructions a row).
-    package private(set) var bytes = ContiguousArray<UInt8>()
+    /// Every value's bytes, back to back, and room after them (values are read by `range`).
+    private var values = ByteRoom()
+    /// The values' bytes and room after them.
+    package var bytes: ContiguousArray<UInt8> { values.storage }
     /// `ends[row]` is the end offset of row's value; it starts at `ends[row - 1]` (or 0).
     package private(set) var ends = ContiguousArray<Int32>()
-    /// Bytes of `bytes` the values take.
-    private var byteCount = 0
 
     package init() {}
 
     /// Room for `rows` values of `bytes` bytes in all.
     package mutating func reserve(rows: Int, bytes byteCount: Int) {
-        makeRoom(byteCount)
+        values.makeRoom(byteCount)
         ends.reserveCapacity(rows)
     }
 
-    /// Makes `bytes` at least `total` bytes long, doubling.
-    private mutating func makeRoom(_ total: Int) {
-        guard total > bytes.count else { return }
-        bytes.append(contentsOf: repeatElement(0, count: max(total, 2 * bytes.count) - bytes.count))
-    }
-
     package mutating func append(_ value: UnsafeRawBufferPointer) {
-        let start = byteCount
-        makeRoom(start + value.count)
-        if let source = value.baseAddress, !value.isEmpty {
-            bytes.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start).copyMemory(from: source, byteCount: value.count) }
-        }
-        byteCount = start + value.count
-        ends.append(Int32(byteCount))
+        values.append(value)
+        ends.append(Int32(values.count))
     }
 
     /// Appends `@terminal|startSeconds|CERT` as one value, written in place (no String or array per row).
     package mutating func appendSessionKey(
         terminal: UnsafeRawBufferPointer, startSeconds: Int64, cert: UnsafeRawBufferPointer
     ) {
-        let start = byteCount
         // `@`, `|` twice, a sign and 19 digits at most.
-        makeRoom(start + terminal.count + cert.count + 23)
-        byteCount = bytes.withUnsafeMutableBufferPointer { out in
+        values.write(atMost: terminal.count + cert.count + 23) { out, start in
             var at = start
             out[at] = UInt8(ascii: "@")
             at += 1
@@ -109,7 +95,7 @@ package struct TextHeap: Sendable {
             }
             return at
         }
-        ends.append(Int32(byteCount))
+        ends.append(Int32(values.count))
     }
 
     package func range(_ row: Int) -> Range<Int> {

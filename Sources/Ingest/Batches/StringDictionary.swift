@@ -5,13 +5,10 @@ import Glibc
 /// text columns, and the store's symbol table. Open addressing over one byte arena, so interning a field
 /// that was seen before allocates nothing (STYLE.md §7).
 package struct StringDictionary: Sendable {
-    /// Every string's bytes, back to back: the first `arenaCount` bytes of `storage`, whose bytes past them are room
-    /// made ahead. A new string is copied in with one `memcpy` (an array's `append(contentsOf:)` of a few bytes cost
-    /// a hundred instructions of generic code, once for each new string of every batch and of the symbol table).
-    private var storage = ContiguousArray<UInt8>(repeating: 0, count: 4096)
-    private var arenaCount = 0
+    /// Every string's bytes, back to back, and room after them.
+    private var strings = ByteRoom(room: 4096)
     /// Every string's bytes, back to back.
-    package var arena: ArraySlice<UInt8> { storage[0..<arenaCount] }
+    package var arena: ArraySlice<UInt8> { strings.bytes }
     /// `ends[id]` is the end offset in `arena` of string `id`; `ends[0] == 0` stands for the empty string.
     package private(set) var ends = ContiguousArray<Int32>([0])
     private var hashes = ContiguousArray<UInt64>([0])
@@ -30,7 +27,7 @@ package struct StringDictionary: Sendable {
     }
 
     package func string(_ id: Int32) -> String {
-        storage.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(id)]), as: UTF8.self) }
+        strings.storage.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(id)]), as: UTF8.self) }
     }
 
     @inline(__always)
@@ -99,8 +96,8 @@ package struct StringDictionary: Sendable {
             if hashes[Int(id)] == hash && equal(id, bytes) { return id }
             slot = (slot + 1) & mask
         }
-        appendToArena(bytes)
-        ends.append(Int32(arenaCount))
+        strings.append(bytes)
+        ends.append(Int32(strings.count))
         hashes.append(hash)
         let id = Int32(ends.count - 1)
         slots[slot] = id
@@ -125,11 +122,11 @@ package struct StringDictionary: Sendable {
                     ends.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found - 1) }
                 }
                 if id + 8 <= count, case let found = Int(slots[slot(id + 8)]), found != 0 {
-                    storage.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
+                    strings.storage.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
                 }
             }
             let hash = other.hashes[id]
-            mapping[id] = other.storage.withUnsafeBytes { bytes in
+            mapping[id] = other.strings.storage.withUnsafeBytes { bytes in
                 Int64(intern(UnsafeRawBufferPointer(rebasing: bytes[other.range(Int32(id))]), hash: hash))
             }
         }
@@ -176,25 +173,9 @@ package struct StringDictionary: Sendable {
     private func equal(_ id: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let stored = range(id)
         guard stored.count == bytes.count else { return false }
-        return storage.withUnsafeBytes { arenaBytes in
+        return strings.storage.withUnsafeBytes { arenaBytes in
             Self.same(arenaBytes.baseAddress! + stored.lowerBound, bytes.baseAddress!, count: bytes.count)
         }
-    }
-
-    @inline(__always)
-    private mutating func appendToArena(_ bytes: UnsafeRawBufferPointer) {
-        let end = arenaCount + bytes.count
-        if end > storage.count { makeRoom(max(2 * storage.count, end)) }
-        let start = arenaCount
-        storage.withUnsafeMutableBytes {
-            $0.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        }
-        arenaCount = end
-    }
-
-    /// Grows the arena's storage to `byteCount` bytes (the bytes past `arenaCount` are room).
-    private mutating func makeRoom(_ byteCount: Int) {
-        if storage.count < byteCount { storage.append(contentsOf: repeatElement(0, count: byteCount - storage.count)) }
     }
 
     private mutating func grow() { rehash(slotCount: slots.count * 2) }
@@ -221,19 +202,19 @@ package struct StringDictionary: Sendable {
             while slots[slot] != Int32(id) { slot = (slot + 1) & mask }
             slots[slot] = 0
         }
-        arenaCount = Int(ends[count])
+        strings.truncate(to: Int(ends[count]))
         ends.removeLast(ends.count - count - 1)
         hashes.removeLast(hashes.count - count - 1)
     }
 
     /// Makes room for `strings` strings of `bytes` bytes in all without growing: a batch's dictionary began at 1,024
     /// slots and doubled five times on its way to a full batch's strings, rehashing and copying each time.
-    package mutating func reserve(strings: Int, bytes: Int) {
-        makeRoom(bytes)
-        ends.reserveCapacity(strings + 1)
-        hashes.reserveCapacity(strings + 1)
+    package mutating func reserve(strings count: Int, bytes: Int) {
+        strings.makeRoom(bytes)
+        ends.reserveCapacity(count + 1)
+        hashes.reserveCapacity(count + 1)
         var size = slots.count
-        while size < 2 * strings { size *= 2 }
+        while size < 2 * count { size *= 2 }
         if size > slots.count { rehash(slotCount: size) }
     }
 }

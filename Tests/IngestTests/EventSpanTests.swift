@@ -255,6 +255,52 @@ private func intern(_ dictionary: inout StringDictionary, _ text: String) -> Int
         }
     }
 
+    /// Slots carry the top bits of a hash beside the id: strings given hashes that share a slot, a tag, or both
+    /// (as many as 400 on one slot with one tag), through the table's growth (which moves the tag's bits) and a
+    /// rolled-back tail, each keep their own id, found again by the same hash, as a plain dictionary says.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func stringsSharingSlotAndTagKeepTheirIds(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        var dictionary = StringDictionary()
+        var reference: [String: (id: Int32, hash: UInt64)] = [:]
+        var order: [String] = []
+        // Four hashes' worth of slots and tags: the same low half or the same high half as others.
+        let lows: [UInt64] = [0x1234_5677, 0x1234_5677 ^ 0x400, 0x0000_0003]
+        let highs: [UInt64] = [0xDEAD_BEEF, 0xDEAD_BEEF ^ 0x8000_0000, 0x0000_0001]
+        func hash() -> UInt64 { highs[generator.below(highs.count)] << 32 | lows[generator.below(lows.count)] }
+        func intern(_ text: String, _ hash: UInt64) -> Int32 {
+            var text = text
+            return text.withUTF8 { dictionary.intern(UnsafeRawBufferPointer($0), hash: hash) }
+        }
+        for round in 0..<12 {
+            let before = dictionary.count
+            var added: [String] = []
+            for _ in 0..<(1 + generator.below(round == 5 ? 1_500 : 60)) {
+                let text = "x\(generator.below(3_000))"
+                if let known = reference[text] {
+                    #expect(intern(text, known.hash) == known.id, "seed \(seed) round \(round) \(text)")
+                    continue
+                }
+                let chosen = hash()
+                let id = intern(text, chosen)
+                #expect(id == Int32(dictionary.count), "a new string takes the next id")
+                reference[text] = (id, chosen)
+                order.append(text)
+                added.append(text)
+            }
+            if generator.below(3) == 0 {
+                dictionary.truncate(keeping: before)
+                for text in added { reference[text] = nil }
+                order.removeLast(added.count)
+            }
+            #expect(dictionary.count == reference.count, "seed \(seed) round \(round)")
+            for (offset, text) in order.enumerated() {
+                #expect(intern(text, reference[text]!.hash) == Int32(offset + 1), "seed \(seed) round \(round) \(text)")
+            }
+            #expect(dictionary.count == reference.count)
+        }
+    }
+
     /// Room made part way through (a batch reaching `BatchCapacity.roomAt` rows) keeps every string under its id.
     @Test(arguments: [0, 1, 700, 5_000] as [Int])
     func roomMadeAfterSomeStringsKeepsTheirIds(before: Int) {

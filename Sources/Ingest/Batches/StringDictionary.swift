@@ -12,8 +12,11 @@ package struct StringDictionary: Sendable {
     /// `ends[id]` is the end offset in `arena` of string `id`; `ends[0] == 0` stands for the empty string.
     package private(set) var ends = ContiguousArray<Int32>([0])
     private var hashes = ContiguousArray<UInt64>([0])
-    /// Slots hold id (0 = free).
-    private var slots = ContiguousArray<Int32>(repeating: 0, count: 1024)
+    /// Each slot holds an id in its low bits (0 = free) and, above them, the top bits of the id's hash (its
+    /// tag): a probe meets a stranger's slot and moves on, or finds its own and goes straight to the bytes, without
+    /// reading `hashes` (in the store's symbol table each read there was a cache miss the lookup waited for). Ids
+    /// stay below the slot count (the table is at most half full), so the bits of `slots.count - 1` hold them.
+    private var slots = ContiguousArray<UInt32>(repeating: 0, count: 1024)
 
     package init() {}
 
@@ -89,39 +92,52 @@ package struct StringDictionary: Sendable {
     @inline(__always)
     package mutating func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
         let mask = slots.count - 1
+        let idMask = UInt32(mask)
+        let tag = Self.tag(hash, idMask: idMask)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let id = slots[slot]
-            if id == 0 { break }
-            if hashes[Int(id)] == hash && equal(id, bytes) { return id }
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry & ~idMask == tag, case let id = Int32(bitPattern: entry & idMask), equal(id, bytes) { return id }
             slot = (slot + 1) & mask
         }
         strings.append(bytes)
         ends.append(Int32(strings.count))
         hashes.append(hash)
         let id = Int32(ends.count - 1)
-        slots[slot] = id
+        slots[slot] = tag | UInt32(id)
         if count * 2 > slots.count { grow() }
         return id
     }
 
+    /// The tag of `hash` in place above the id's bits: bits of the hash's high half (its low bits pick the slot).
+    @inline(__always)
+    private static func tag(_ hash: UInt64, idMask: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash &>> 32) & ~idMask
+    }
+
     /// The ids here of every string of `other` (index = `other`'s id; 0 stays 0), adding the new ones in `other`'s
     /// order. In a large dictionary each step of a lookup is a cache miss that the next one waits for (the slot,
-    /// then the id's hash and end, then its bytes): each is fetched eight strings before the step that needs it,
-    /// so that the misses of many strings overlap. (Plain loads instead of prefetches did not overlap: a missing
-    /// load holds up everything after it.)
+    /// then the id's end, then its bytes): each is fetched eight strings before the step that needs it, so that
+    /// the misses of many strings overlap. (Plain loads instead of prefetches did not overlap: a missing load holds
+    /// up everything after it.)
     package mutating func intern(allOf other: StringDictionary) -> ContiguousArray<Int64> {
         let count = other.count
         var mapping = ContiguousArray<Int64>(repeating: 0, count: count + 1)
-        func slot(_ id: Int) -> Int { Int(truncatingIfNeeded: other.hashes[id]) & (slots.count - 1) }
+        let mask = slots.count - 1
+        func slot(_ id: Int) -> Int { Int(truncatingIfNeeded: other.hashes[id]) & mask }
+        /// The id in the first slot of `other`'s string `id` when its tag matches, else 0.
+        func candidate(_ id: Int, _ slots: UnsafeBufferPointer<UInt32>) -> Int {
+            let entry = slots[slot(id)]
+            return entry & ~UInt32(mask) == Self.tag(other.hashes[id], idMask: UInt32(mask)) ? Int(entry & UInt32(mask)) : 0
+        }
         for id in 1..<(count + 1) {
             slots.withUnsafeBufferPointer { slots in
                 if id + 24 <= count { netbar_prefetch(slots.baseAddress! + slot(id + 24)) }
-                if id + 16 <= count, case let found = Int(slots[slot(id + 16)]), found != 0 {
-                    hashes.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found) }
+                if id + 16 <= count, case let found = candidate(id + 16, slots), found != 0 {
                     ends.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + found - 1) }
                 }
-                if id + 8 <= count, case let found = Int(slots[slot(id + 8)]), found != 0 {
+                if id + 8 <= count, case let found = candidate(id + 8, slots), found != 0 {
                     strings.storage.withUnsafeBufferPointer { netbar_prefetch($0.baseAddress! + Int(ends[found - 1])) }
                 }
             }
@@ -181,12 +197,13 @@ package struct StringDictionary: Sendable {
     private mutating func grow() { rehash(slotCount: slots.count * 2) }
 
     private mutating func rehash(slotCount: Int) {
-        var newSlots = ContiguousArray<Int32>(repeating: 0, count: slotCount)
+        precondition(slotCount.nonzeroBitCount == 1 && slotCount <= 1 << 31, "a dictionary's slots are a power of two")
+        var newSlots = ContiguousArray<UInt32>(repeating: 0, count: slotCount)
         let mask = newSlots.count - 1
         for id in 1..<ends.count {
             var slot = Int(truncatingIfNeeded: hashes[id]) & mask
             while newSlots[slot] != 0 { slot = (slot + 1) & mask }
-            newSlots[slot] = Int32(id)
+            newSlots[slot] = Self.tag(hashes[id], idMask: UInt32(mask)) | UInt32(id)
         }
         slots = newSlots
     }
@@ -199,7 +216,7 @@ package struct StringDictionary: Sendable {
         let mask = slots.count - 1
         for id in stride(from: self.count, to: count, by: -1) {
             var slot = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[slot] != Int32(id) { slot = (slot + 1) & mask }
+            while slots[slot] & UInt32(mask) != UInt32(id) { slot = (slot + 1) & mask }
             slots[slot] = 0
         }
         strings.truncate(to: Int(ends[count]))

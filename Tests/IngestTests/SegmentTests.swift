@@ -172,6 +172,44 @@ import Testing
         }
     }
 
+    /// Numbers are written eight digits a word: each digit count from 1 to 19, both signs, against the standard
+    /// library's text, in rows of every width from none to five (the row's '[' takes the place of its first
+    /// value's comma), byte for byte.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func numbersAndRowsAreWrittenAsTheStandardLibraryWritesThem(seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
+        let text = SegmentText(capacity: 16)
+        text.reset()
+        var expected = "["
+        for index in 0..<20_000 {
+            let width = generator.below(6)
+            let values = (0..<width).map { _ -> Int64 in
+                let digits = 1 + generator.below(19)
+                var value = Int64(generator.below(9) + (digits == 1 ? 0 : 1))
+                for _ in 1..<digits { value = value &* 10 &+ Int64(generator.below(10)) }
+                if value < 0 { value = Int64.max }
+                return generator.below(3) == 0 ? -value : value
+            }
+            text.row(values: width) { cells in for value in values { cells.append(value) } }
+            expected += (index == 0 ? "" : ",") + "[" + values.map(String.init).joined(separator: ",") + "]"
+        }
+        text.finish()
+        expected += "]"
+        let written = String(decoding: text.bytes, as: UTF8.self)
+        let same = written == expected
+        #expect(same, "\(written.prefix(200))")
+    }
+
+    @Test func eightDigitsOfEveryPlaceValue() {
+        for value: UInt64 in [0, 1, 9, 10, 99, 100, 999, 1_000, 9_999, 10_000, 43_698, 99_999, 100_000, 12_345_678,
+            90_000_009, 99_999_999]
+        {
+            let word = SegmentText.Row.eightDigits(value)
+            let digits = String(decoding: withUnsafeBytes(of: word.littleEndian) { Array($0) }, as: UTF8.self)
+            #expect(digits == String(repeating: "0", count: 8 - String(value).count) + String(value))
+        }
+    }
+
     /// Cells SQLite writes (the schema 6 migration's `json_array`) are read too, its escapes included.
     @Test(arguments: texts)
     func aCellWrittenBySQLiteIsRead(text: String) throws {

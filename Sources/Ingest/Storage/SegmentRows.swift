@@ -85,16 +85,13 @@ final class SegmentText {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
-    /// Two decimal digits of 0...99, for numbers written two digits at a time, and the powers of ten that fit a
-    /// UInt64. Held by each writer: a static read cost a `swift_once` call a number.
-    private let digitPairs: UnsafeMutablePointer<UInt8>
+    /// The powers of ten that fit a UInt64, for a number's digit count. Held by each writer: a static read cost a
+    /// `swift_once` call a number.
     private let powersOfTen: UnsafeMutablePointer<UInt64>
 
     init(capacity: Int = 1 << 16) {
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
-        digitPairs = .allocate(capacity: 200)
-        for index in 0..<200 { digitPairs[index] = UInt8(48 + (index % 2 == 0 ? index / 20 : index / 2 % 10)) }
         powersOfTen = .allocate(capacity: 20)
         var power: UInt64 = 1
         for exponent in 0..<20 {
@@ -105,7 +102,6 @@ final class SegmentText {
 
     deinit {
         storage.deallocate()
-        digitPairs.deallocate()
         powersOfTen.deallocate()
     }
 
@@ -147,40 +143,55 @@ final class SegmentText {
         count += 1
     }
 
-    /// Appends one row, its values written by `body` through a `Row` that keeps the position in a register (the
-    /// class's count, read and written by every byte, was most of a row's cost). Room for `values` values, strings
-    /// included, and `textBytes` bytes of their strings is made once; each value checks it stays within it.
+    /// Appends one row, its values written by `body` (see `beginRow`).
     @inline(__always)
     func row(values: Int, textBytes: Int = 0, _ body: (inout Row) -> Void) {
+        var row = beginRow(values: values, textBytes: textBytes)
+        body(&row)
+        endRow(row)
+    }
+
+    /// Starts a row: room for `values` values, strings included, and `textBytes` bytes of their strings is made
+    /// once, and each value written through the `Row` returned checks it stays within it; `endRow` takes the row
+    /// back, before any other row begins. The row is a value the caller keeps in registers (the class's count,
+    /// read and written by every byte, was most of a row's cost; a closure given the row through `inout`, not
+    /// inlined, kept it in memory).
+    @inline(__always)
+    func beginRow(values: Int, textBytes: Int = 0) -> Row {
         let room = 3 + values * 21 + textBytes * 6
         reserve(room)
-        var row = Row(
-            storage: storage, position: count, limit: count + room, pairs: UnsafePointer(digitPairs),
-            powers: UnsafePointer(powersOfTen))
+        var row = Row(storage: storage, position: count, limit: count + room, powers: UnsafePointer(powersOfTen))
         if count > 1 { row.put(UInt8(ascii: ",")) }
-        row.put(UInt8(ascii: "["))
-        body(&row)
+        row.opening = row.position
+        return row
+    }
+
+    /// Ends the row `beginRow` gave.
+    @inline(__always)
+    func endRow(_ row: Row) {
+        var row = row
+        precondition(row.storage == storage && row.opening >= count, "a segment row ended twice or out of turn")
+        // Every value wrote a comma before itself: the first one's is the row's '['.
+        if row.position == row.opening { row.put(UInt8(ascii: "[")) } else { storage[row.opening] = UInt8(ascii: "[") }
         row.put(UInt8(ascii: "]"))
         count = row.position
     }
 
-    /// One row being written (see `row(values:textBytes:_:)`).
+    /// One row being written (see `beginRow(values:textBytes:)`).
     struct Row {
         fileprivate let storage: UnsafeMutablePointer<UInt8>
         fileprivate var position: Int
         fileprivate let limit: Int
-        fileprivate let pairs: UnsafePointer<UInt8>
         fileprivate let powers: UnsafePointer<UInt64>
-        private var first = true
+        /// Where the row's '[' goes.
+        fileprivate var opening = 0
 
         fileprivate init(
-            storage: UnsafeMutablePointer<UInt8>, position: Int, limit: Int, pairs: UnsafePointer<UInt8>,
-            powers: UnsafePointer<UInt64>
+            storage: UnsafeMutablePointer<UInt8>, position: Int, limit: Int, powers: UnsafePointer<UInt64>
         ) {
             self.storage = storage
             self.position = position
             self.limit = limit
-            self.pairs = pairs
             self.powers = powers
         }
 
@@ -191,9 +202,7 @@ final class SegmentText {
         }
 
         @inline(__always)
-        private mutating func separate() {
-            if first { first = false } else { put(UInt8(ascii: ",")) }
-        }
+        private mutating func separate() { put(UInt8(ascii: ",")) }
 
         @inline(__always)
         mutating func append(_ value: Int64) {
@@ -201,28 +210,52 @@ final class SegmentText {
             precondition(position + 21 <= limit - 1, "a segment row wrote more values than it made room for")
             separate()
             if value < 0 { put(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
+            let magnitude = value.magnitude
             // The digit count from the bit length (log10 2 ≈ 1233 / 4096 gives it or one more) and one compare; a
             // loop of compares cost a mispredicted exit a number.
             let estimate = ((64 - magnitude.leadingZeroBitCount) * 1233) >> 12
             let digits = max(1, estimate + (magnitude >= powers[estimate] ? 1 : 0))
-            // Written from the last digit back, two at a time.
-            var at = position + digits
-            position = at
-            while magnitude >= 100 {
-                let pair = Int(magnitude % 100) * 2
-                magnitude /= 100
-                at -= 2
-                storage[at] = pairs[pair]
-                storage[at + 1] = pairs[pair + 1]
-            }
-            if magnitude >= 10 {
-                at -= 2
-                storage[at] = pairs[Int(magnitude) * 2]
-                storage[at + 1] = pairs[Int(magnitude) * 2 + 1]
+            // Up to eight digits a word (the room holds a word's store past the last digit; later values overwrite
+            // it): two digits a turn of `% 100` was a chain of dependent multiplies, five of them for a time.
+            if digits <= 8 {
+                store(Self.eightDigits(magnitude) &>> UInt64(8 &* (8 &- digits)), at: position)
+            } else if digits <= 16 {
+                let high = magnitude / 100_000_000
+                let lead = digits &- 8
+                store(Self.eightDigits(high) &>> UInt64(8 &* (8 &- lead)), at: position)
+                store(Self.eightDigits(magnitude &- high &* 100_000_000), at: position &+ lead)
             } else {
-                storage[at - 1] = UInt8(truncatingIfNeeded: magnitude) &+ 48
+                let top = magnitude / 10_000_000_000_000_000
+                let rest = magnitude &- top &* 10_000_000_000_000_000
+                let middle = rest / 100_000_000
+                let lead = digits &- 16
+                store(Self.eightDigits(top) &>> UInt64(8 &* (8 &- lead)), at: position)
+                store(Self.eightDigits(middle), at: position &+ lead)
+                store(Self.eightDigits(rest &- middle &* 100_000_000), at: position &+ lead &+ 8)
             }
+            position &+= digits
+        }
+
+        @inline(__always)
+        private func store(_ word: UInt64, at offset: Int) {
+            UnsafeMutableRawPointer(storage + offset).storeBytes(of: word.littleEndian, as: UInt64.self)
+        }
+
+        /// The eight decimal digits of `value` (below 10^8, leading zeros included) as ASCII, the first digit in
+        /// the lowest byte: split into halves of four digits, then pairs, then digits, every part in its own lane
+        /// of one word, each division a multiply and a shift exact over its lane's range.
+        @inline(__always)
+        static func eightDigits(_ value: UInt64) -> UInt64 {
+            let high = value / 10_000
+            // Lanes of 32 bits: abcd | efgh. v / 100 = v * 5243 >> 19 for v < 43,699.
+            var word = high | (value &- high &* 10_000) << 32
+            let hundreds = (word &* 5243) >> 19 & 0x0000_007F_0000_007F
+            // Lanes of 16 bits: ab | cd | ef | gh. v / 10 = v * 103 >> 10 for v < 179.
+            word = hundreds | (word &- hundreds &* 100) << 16
+            let tens = (word &* 103) >> 10 & 0x000F_000F_000F_000F
+            // Bytes a | b | c | d | e | f | g | h.
+            word = tens | (word &- tens &* 10) << 8
+            return word | 0x3030_3030_3030_3030
         }
 
         /// `absentInt64` is written as `null`.

@@ -423,11 +423,14 @@ import Testing
         let (database, _) = try makeDatabase(seed: seed, files: 8, folder: folder) { database in
             let store = try Store(path: database)
             #expect(try totals(store) == viewTotals(store), "run \(runs)")
-            // The cache covers each venue's last segment, and a second call reads no segment again.
+            // The cache covers each venue's last segment, its parts add up to it, and a second call reads no
+            // segment again.
             #expect(try store.textRows(
                 """
-                SELECT count(*) FROM sessionStanding c
+                SELECT count(*) FROM sessionStandingVenue c
                 WHERE c.throughSegment != (SELECT max(id) FROM sessionSegment g WHERE g.venue = c.venue)
+                  OR c.sessions != (SELECT sum(sessions) FROM sessionStandingPart p WHERE p.venue = c.venue)
+                  OR c.amountFen != (SELECT sum(amountFen) FROM sessionStandingPart p WHERE p.venue = c.venue)
                 """) == [["0"]])
             #expect(try totals(store) == viewTotals(store))
             runs += 1
@@ -436,13 +439,16 @@ import Testing
         let store = try Store(path: database)
         let copies = try store.textRows("SELECT sum(count) FROM sessionSegment")[0][0]
         #expect(Int(copies)! > Int(try viewTotals(store)[0][0])!, "copies of one session met")
-        try store.connection.execute("DELETE FROM sessionStanding")
+        try store.connection.execute("DELETE FROM sessionStandingVenue")
         #expect(try totals(store) == viewTotals(store))
-        try store.connection.execute("UPDATE sessionStanding SET throughSegment = 1000000")
+        try store.connection.execute("UPDATE sessionStandingVenue SET throughSegment = 1000000")
         #expect(try totals(store) == viewTotals(store))
         // A cache behind its segments is read, then folded on: a damaged one stops the totals.
         try store.connection.execute(
-            "UPDATE sessionStanding SET throughSegment = 0, standing = substr(standing, 1, length(standing) - 1)")
+            """
+            UPDATE sessionStandingVenue SET throughSegment = 0;
+            UPDATE sessionStandingPart SET standing = substr(standing, 1, length(standing) - 1);
+            """)
         let error = #expect(throws: StoreError.self) { _ = try store.sessionTotals() }
         #expect(error?.description.contains("the cached session totals of venue") == true, "\(error?.description ?? "")")
     }
@@ -494,9 +500,153 @@ import Testing
             #expect(store.venuesFoldedInMemory > 0, "round \(round)")
         }
         _ = try run([try sessionsFile("last.csv")])
-        try store.connection.execute("DELETE FROM sessionStanding")
+        try store.connection.execute("DELETE FROM sessionStandingVenue")
         #expect(try store.sessionTotals() == (try viewTotals()))
         #expect(store.venuesFoldedInMemory == 0)
+    }
+
+    /// The run totals' standing copies kept in parts of at most a few sessions (so that parts split, run after
+    /// run): keys counting up, old keys sent again open or closed, keys of other lengths and letters, empty 记录号
+    /// (derived keys). After every run the totals are the `session` view's, each venue's parts add up to its row,
+    /// hold no more than the limit, and each part holds only keys from its low key to the next part's; a run whose
+    /// keys all come after the stored ones rewrites only each venue's last part (and adds the parts it splits into).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func runTotalsKeptInPartsAreTheViewsTotals(seed: UInt64) throws {
+        let folder = TestSupport.temporaryDirectory("parts-\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SeededGenerator(state: seed)
+        let database = folder + "/db.sqlite"
+        let store = try Store(path: database)
+        store.standingPartSessions = 3 + generator.below(3)
+        var counter = 100
+        var sent: [String] = []
+        func sessionsFile(_ name: String, onlyNewKeys: Bool) throws -> String {
+            var text = "上机记录查询,导出时间:\(time(600 + generator.below(3) * 30))\n" + Self.sessionHeader + "\n"
+            for _ in 0..<(3 + generator.below(25)) {
+                var key: String
+                switch onlyNewKeys ? -1 : generator.below(6) {
+                case -1:
+                    // After every key sent before in key order, derived keys (`@终端号|上机时间|证件号码`) included.
+                    counter += 1 + generator.below(3)
+                    key = String(repeating: "9", count: 40) + String(1_000_000_000 + counter)
+                case 0, 1:
+                    counter += 1 + generator.below(3)
+                    key = String(counter)
+                case 2, 3: key = sent.isEmpty ? "7" : sent[generator.below(sent.count)]
+                case 4: key = ["W", "0", "A-", "99999999999"][generator.below(4)] + String(generator.below(30))
+                default: key = ""
+                }
+                if !key.isEmpty { sent.append(key) }
+                let start = generator.below(400)
+                let end = generator.below(2) == 0 ? time(start + 1 + generator.below(120)) : ""
+                text += "\(key),\(Self.venues[generator.below(2)]),C1,会员,111,33010619910511507X,张三,"
+                    + "0\(generator.below(3)),192.168.1.2,\(time(start)),\(end),1小时,\(generator.below(900)).50,收银员1,正常,\n"
+            }
+            let path = folder + "/" + name
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        func run(_ paths: [String]) throws {
+            let writer = try StoreWriter(store: store)
+            let inputs = try InputSource.expand(paths, excluding: [database])
+            _ = try IngestRun.run(
+                IngestOptions(inputs: inputs, names: shippedNames, formatOverride: nil, jobs: 1, showProgress: false),
+                writer: writer)
+        }
+        func parts() throws -> [[String]] {
+            try store.textRows("SELECT venue, hex(lowKey), sessions, amountFen, hex(standing) FROM sessionStandingPart ORDER BY 1, 2")
+        }
+        for round in 0..<8 {
+            let onlyNew = round >= 6
+            let before = try parts()
+            try run((0..<(1 + generator.below(3))).map { _ in try sessionsFile("r\(round)-\(generator.below(1 << 30)).csv", onlyNewKeys: onlyNew) })
+            let totals = try store.sessionTotals()
+            let view = try store.textRows("SELECT count(*), coalesce(sum(amountFen), 0) FROM session")[0]
+            #expect([String(totals.distinct), String(totals.amountFen)] == view, "seed \(seed) round \(round)")
+            #expect(try store.textRows(
+                """
+                SELECT count(*) FROM sessionStandingVenue c
+                WHERE c.sessions != (SELECT sum(sessions) FROM sessionStandingPart p WHERE p.venue = c.venue)
+                   OR c.amountFen != (SELECT sum(amountFen) FROM sessionStandingPart p WHERE p.venue = c.venue)
+                   OR NOT EXISTS (SELECT 1 FROM sessionStandingPart p WHERE p.venue = c.venue AND p.lowKey = X'')
+                """) == [["0"]])
+            // Each part's keys lie between its low key and the next part's, and no part passes the limit.
+            let rows = try store.textRows("SELECT venue FROM sessionStandingVenue")
+            for venue in rows.map({ Int64($0[0])! }) {
+                let statement = try store.connection.prepare(
+                    "SELECT lowKey, standing FROM sessionStandingPart WHERE venue = ?")
+                statement.bind(1, venue)
+                var venueParts: [(low: [UInt8], keys: [[UInt8]])] = []
+                while try statement.step() {
+                    let standing = try SessionStanding(decoding: statement.blob(1), what: "a test part")
+                    let keys = (0...standing.keys.count).map { id in Array(standing.keys.arena[standing.keys.range(Int32(id))]) }
+                    #expect(standing.count <= store.standingPartSessions)
+                    venueParts.append((Array(statement.blob(0)), keys))
+                }
+                func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+                    a.withUnsafeBytes { a in b.withUnsafeBytes { b in PartedStanding.precedes(a, b) } }
+                }
+                venueParts.sort { precedes($0.low, $1.low) }
+                for (index, part) in venueParts.enumerated() {
+                    let next = index + 1 < venueParts.count ? venueParts[index + 1].low : nil
+                    for key in part.keys.dropFirst() {
+                        let inside = !precedes(key, part.low) && (next.map { precedes(key, $0) } ?? true)
+                        #expect(inside, "seed \(seed) round \(round): key \(key) outside its part")
+                    }
+                }
+            }
+            if onlyNew {
+                // Only each venue's last part (and the parts split from it) changed.
+                let after = try parts()
+                // Hex keeps the keys' order: longer, or the same length and bytes after.
+                var lastLow: [String: String] = [:]
+                for row in before {
+                    let low = row[1]
+                    if let known = lastLow[row[0]], known.count > low.count || (known.count == low.count && known >= low) {
+                        continue
+                    }
+                    lastLow[row[0]] = low
+                }
+                let untouched = before.filter { $0[1] != lastLow[$0[0]] }
+                #expect(untouched.allSatisfy { after.contains($0) }, "seed \(seed) round \(round)")
+                #expect(untouched.count > 0, "parts other than the last")
+            }
+        }
+    }
+
+    /// A database whose run totals were kept whole (schema 8) is carried over: each venue's standing becomes its
+    /// first part, `sessionStanding` is emptied, and the totals stay the same, also when the carried part is read
+    /// and folded on (its last segment folded again, which changes nothing).
+    @Test func aWholeStandingIsCarriedOverAsTheFirstPart() throws {
+        let folder = TestSupport.temporaryDirectory("parts-carried")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (database, _) = try makeDatabase(seed: 4, files: 3, folder: folder)
+        var store: Store? = try Store(path: database)
+        let expected = try store!.sessionTotals()
+        // Back to schema 8: the venues' whole standings in `sessionStanding` (one part each here).
+        #expect(try store!.textRows("SELECT count(*) FROM sessionStandingPart WHERE lowKey != X''") == [["0"]])
+        try store!.connection.execute(
+            """
+            INSERT INTO sessionStanding SELECT v.venue, v.throughSegment, v.sessions, v.amountFen, p.standing
+              FROM sessionStandingVenue v JOIN sessionStandingPart p ON p.venue = v.venue;
+            DROP TABLE sessionStandingVenue;
+            DROP TABLE sessionStandingPart;
+            PRAGMA user_version = 8;
+            """)
+        let whole = try store!.textRows("SELECT venue, throughSegment, sessions, amountFen, hex(standing) FROM sessionStanding ORDER BY 1")
+        #expect(!whole.isEmpty)
+        store = nil
+        store = try Store(path: database)
+        #expect(try store!.textRows("SELECT count(*) FROM sessionStanding") == [["0"]])
+        #expect(try store!.textRows(
+            """
+            SELECT v.venue, v.throughSegment, v.sessions, v.amountFen, hex(p.standing)
+            FROM sessionStandingVenue v JOIN sessionStandingPart p ON p.venue = v.venue AND p.lowKey = X'' ORDER BY 1
+            """) == whole)
+        #expect(try store!.sessionTotals() == expected)
+        try store!.connection.execute("UPDATE sessionStandingVenue SET throughSegment = throughSegment - 1")
+        #expect(try store!.sessionTotals() == expected)
+        #expect(try store!.textRows("SELECT count(*) FROM sessionStandingPart WHERE lowKey = X''")[0][0] == String(whole.count))
     }
 
     /// The cached form reads back as written, the empty key (which older cells may hold) included, and a cut or a
@@ -514,11 +664,11 @@ import Testing
         }
         #expect(standing.totals == (4, 700 - 20 + Int64.min))
         let bytes = standing.encoded()
-        let back = try bytes.withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "a test standing") }
-        #expect(back.totals == standing.totals && back.throughSegment == 7)
+        let back = try bytes.withUnsafeBytes { try SessionStanding(decoding: $0, what: "a test standing") }
+        #expect(back.totals == standing.totals)
         #expect(back.encoded() == bytes)
         #expect(throws: StoreError.self) {
-            _ = try bytes.dropLast().withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "cut") }
+            _ = try bytes.dropLast().withUnsafeBytes { try SessionStanding(decoding: $0, what: "cut") }
         }
         var one = SessionStanding()
         one.take(key: one.keys.intern("A"), closed: true, export: 1, amountFen: 2)
@@ -532,7 +682,7 @@ import Testing
         #expect(longBytes == [0xC8, 0x01] + Array(repeating: 0x6B, count: 200) + [0] + [0xFE] + maxExport.dropFirst() + [1])
         let twice = one.encoded() + one.encoded()
         let repeated = #expect(throws: StoreError.self) {
-            _ = try twice.withUnsafeBytes { try SessionStanding(decoding: $0, through: 7, what: "twice") }
+            _ = try twice.withUnsafeBytes { try SessionStanding(decoding: $0, what: "twice") }
         }
         #expect(repeated?.description.contains("a key is repeated") == true)
     }

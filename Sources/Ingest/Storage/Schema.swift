@@ -221,5 +221,20 @@ enum Schema {
                    r.value ->> 14 AS bytesDown, g.fileId AS fileId, r.value ->> 15 AS line
             FROM eventSegment g, json_each(g.rows) r;
         """,
+        // 9: the run totals' standing copies cut into parts by key (`PartedStanding`): one standing of every session a
+        // venue ever stored, rewritten whole by each run, grew each run's totals with the database. A venue's cached
+        // standing becomes its first part; `sessionStanding` is emptied (its standings moved, not copied): an older
+        // build opening the database finds no cache and folds every segment again.
+        """
+        CREATE TABLE sessionStandingVenue(
+            venue INTEGER PRIMARY KEY, throughSegment INTEGER NOT NULL, sessions INTEGER NOT NULL,
+            amountFen INTEGER NOT NULL);
+        CREATE TABLE sessionStandingPart(
+            venue INTEGER NOT NULL, lowKey BLOB NOT NULL, sessions INTEGER NOT NULL, amountFen INTEGER NOT NULL,
+            standing BLOB NOT NULL, PRIMARY KEY(venue, lowKey));
+        INSERT INTO sessionStandingVenue SELECT venue, throughSegment, sessions, amountFen FROM sessionStanding;
+        INSERT INTO sessionStandingPart SELECT venue, X'', sessions, amountFen, standing FROM sessionStanding;
+        DELETE FROM sessionStanding;
+        """,
     ]
 }

@@ -119,26 +119,25 @@ extension Store {
     }
 
     /// Distinct sessions in the whole database and their 消费金额 summed, in fen (FORMATS.md §6 `sessions`), by the
-    /// copy rule of `resolvedSessions`. A venue's standing copies are kept in `sessionStanding` with the last segment
-    /// they fold in, so a run reads only the segments after it (reading every stored session again on every run
-    /// grew with the database: ~1.2 µs a session). A venue whose cache is missing, or ahead of its segments, is
-    /// folded from its first segment.
+    /// copy rule of `resolvedSessions`. A venue's standing copies are kept in `sessionStandingPart`, cut into parts
+    /// by key (`PartedStanding`), and its totals in `sessionStandingVenue` with the last segment they fold in: a run
+    /// reads only the segments after it (reading every stored session again on every run grew with the database:
+    /// ~1.2 µs a session), and loads and rewrites only the parts their keys fall in. A venue whose cache is
+    /// missing, or ahead of its segments, is folded from its first segment.
     package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
         var cached: [Int64: (through: Int64, sessions: Int64, amountFen: Int64)] = [:]
-        let cache = try connection.prepare("SELECT venue, throughSegment, sessions, amountFen FROM sessionStanding")
+        let cache = try connection.prepare("SELECT venue, throughSegment, sessions, amountFen FROM sessionStandingVenue")
         while try cache.step() { cached[cache.int64(0)] = (cache.int64(1), cache.int64(2), cache.int64(3)) }
         let last = try connection.prepare("SELECT venue, max(id) FROM sessionSegment GROUP BY venue ORDER BY venue")
         var venues: [(venue: Int64, lastSegment: Int64)] = []
         while try last.step() { venues.append((last.int64(0), last.int64(1))) }
         var distinct: Int64 = 0
         var amountFen: Int64 = 0
-        // Each venue's standing is saved as soon as it is folded, so that only one venue's keys are held at a time.
-        let save = access == .exclusive
-            ? try connection.prepare(
-                "INSERT OR REPLACE INTO sessionStanding(venue, throughSegment, sessions, amountFen, standing) "
-                    + "VALUES(?, ?, ?, ?, ?)")
-            : nil
+        // Each venue's parts are saved as soon as it is folded, so that only one venue's keys are held at a time.
+        let writes = access == .exclusive ? try StandingWrites(connection) : nil
         var writing = false
+        let partList = try connection.prepare("SELECT lowKey, sessions, amountFen FROM sessionStandingPart WHERE venue = ?")
+        let partCopies = try connection.prepare("SELECT standing FROM sessionStandingPart WHERE venue = ? AND lowKey = ?")
         // One statement for every venue's fold: preparing it venue by venue cost 1 % of a 400-venue export's ingest.
         let segments = try connection.prepare(
             "SELECT id, exportTime, rows FROM sessionSegment WHERE venue = ? AND id > ? ORDER BY id")
@@ -154,33 +153,43 @@ extension Store {
                     amountFen += row.amountFen
                     continue
                 }
-                var standing = SessionStanding()
+                let what = "the cached session totals of venue \(symbolText(venue))"
+                var through: Int64 = 0
+                var stored: [PartedStanding.Part] = []
                 if let row = cached[venue], row.through < lastSegment {
-                    standing = try storedStanding(venue: venue, through: row.through)
+                    through = row.through
+                    defer { partList.reset() }
+                    partList.bind(1, venue)
+                    while try partList.step() {
+                        stored.append(.init(lowKey: Array(partList.blob(0)), stored: (partList.int64(1), partList.int64(2))))
+                    }
+                }
+                var standing = PartedStanding(parts: stored) { lowKey throws(StoreError) in
+                    defer { partCopies.reset() }
+                    partCopies.bind(1, venue)
+                    lowKey.withUnsafeBytes { partCopies.bindBlob(2, $0) }
+                    guard try partCopies.step() else { throw StoreError(description: "\(what) lack a part") }
+                    return try SessionStanding(decoding: partCopies.blob(0), what: what)
                 }
                 if let kept = foldedByVenue[venue],
-                    try Self.ids(venue: venue, after: standing.throughSegment, reading: segmentIDs)
-                        == kept.map({ folded.segments[$0].id })
+                    try Self.ids(venue: venue, after: through, reading: segmentIDs) == kept.map({ folded.segments[$0].id })
                 {
-                    Self.fold(kept.map { folded.segments[$0] }, of: folded, into: &standing)
+                    try Self.fold(kept.map { folded.segments[$0] }, of: folded, into: &standing)
                     venuesFoldedInMemory += 1
                 } else {
-                    try fold(venue: venue, into: &standing, reading: segments)
+                    try fold(venue: venue, after: through, into: &standing, reading: segments)
                 }
                 let totals = standing.totals
                 distinct += totals.distinct
                 amountFen += totals.amountFen
-                guard let save else { continue }
+                guard let writes else { continue }
                 if !writing {
                     try connection.execute("BEGIN IMMEDIATE")
                     writing = true
                 }
-                save.bind(1, venue)
-                save.bind(2, standing.throughSegment)
-                save.bind(3, totals.distinct)
-                save.bind(4, totals.amountFen)
-                standing.encoded().withUnsafeBytes { save.bindBlob(5, $0) }
-                try save.run()
+                try writes.save(
+                    venue: venue, through: lastSegment, totals: totals, parts: standing,
+                    partSessions: standingPartSessions, replacingAll: stored.isEmpty)
             }
             if writing { try connection.execute("COMMIT") }
         } catch {
@@ -198,8 +207,47 @@ extension Store {
         return (distinct, amountFen)
     }
 
-    /// Folds the venue's session segments after `standing.throughSegment` into it, in id order, reading only the
-    /// key, 下机时间 and amount of each copy.
+    /// The statements that save a venue's run totals.
+    private struct StandingWrites {
+        let venue: Statement
+        let part: Statement
+        let dropParts: Statement
+
+        init(_ connection: SQLiteConnection) throws(StoreError) {
+            venue = try connection.prepare(
+                "INSERT OR REPLACE INTO sessionStandingVenue(venue, throughSegment, sessions, amountFen) VALUES(?, ?, ?, ?)")
+            part = try connection.prepare(
+                "INSERT OR REPLACE INTO sessionStandingPart(venue, lowKey, sessions, amountFen, standing) VALUES(?, ?, ?, ?, ?)")
+            dropParts = try connection.prepare("DELETE FROM sessionStandingPart WHERE venue = ?")
+        }
+
+        /// Writes the parts keys fell in (all of them, the old ones dropped first, when the venue was folded from its
+        /// first segment) and the venue's totals.
+        func save(
+            venue id: Int64, through: Int64, totals: (distinct: Int64, amountFen: Int64), parts: PartedStanding,
+            partSessions: Int, replacingAll: Bool
+        ) throws(StoreError) {
+            if replacingAll {
+                dropParts.bind(1, id)
+                try dropParts.run()
+            }
+            for (lowKey, standing) in parts.changedParts(limit: partSessions) {
+                let totals = standing.totals
+                part.bind(1, id)
+                lowKey.withUnsafeBytes { part.bindBlob(2, $0) }
+                part.bind(3, totals.distinct)
+                part.bind(4, totals.amountFen)
+                standing.encoded().withUnsafeBytes { part.bindBlob(5, $0) }
+                try part.run()
+            }
+            venue.bind(1, id)
+            venue.bind(2, through)
+            venue.bind(3, totals.distinct)
+            venue.bind(4, totals.amountFen)
+            try venue.run()
+        }
+    }
+
     /// The ids of a venue's segments after `id`, in order (`statement` as `sessionTotals` prepares it).
     private static func ids(venue: Int64, after id: Int64, reading statement: Statement) throws(StoreError) -> [Int64] {
         defer { statement.reset() }
@@ -210,53 +258,60 @@ extension Store {
         return ids
     }
 
-    /// Folds segments the writer kept in memory, as `fold(venue:into:reading:)` folds them from the database.
+    /// Folds segments the writer kept in memory, as `fold(venue:after:into:reading:)` folds them from the database.
     private static func fold(
-        _ segments: [FoldedSessions.Segment], of folded: FoldedSessions, into standing: inout SessionStanding
-    ) {
+        _ segments: [FoldedSessions.Segment], of folded: FoldedSessions, into standing: inout PartedStanding
+    ) throws(StoreError) {
+        var failure: StoreError?
         folded.keyBytes.withUnsafeBytes { keys in
-            for segment in segments {
-                for row in segment.rows {
-                    let key = standing.keys.intern(UnsafeRawBufferPointer(rebasing: keys[folded.key(row)]))
-                    standing.take(
-                        key: key, closed: folded.closed[row], export: segment.export, amountFen: folded.amountFen[row])
+            do throws(StoreError) {
+                for segment in segments {
+                    for row in segment.rows {
+                        try standing.take(
+                            key: UnsafeRawBufferPointer(rebasing: keys[folded.key(row)]), closed: folded.closed[row],
+                            export: segment.export, amountFen: folded.amountFen[row])
+                    }
                 }
-                standing.throughSegment = segment.id
+            } catch {
+                failure = error
             }
         }
+        if let failure { throw failure }
     }
 
-    /// `statement` selects a venue's segments after an id, as `sessionTotals` prepares it.
-    func fold(venue: Int64, into standing: inout SessionStanding, reading statement: Statement) throws(StoreError) {
+    /// Folds the venue's segments after `through`, in id order (`statement` as `sessionTotals` prepares it).
+    func fold(venue: Int64, after through: Int64, into standing: inout PartedStanding, reading statement: Statement)
+        throws(StoreError)
+    {
         defer { statement.reset() }
         statement.bind(1, venue)
-        statement.bind(2, standing.throughSegment)
-        var scratch = ContiguousArray<UInt8>()
+        statement.bind(2, through)
+        var key = ContiguousArray<UInt8>()
         while try statement.step() {
             let export = statement.isNull(1) ? 0 : statement.int64(1)
             var reader = try SegmentReader(
                 statement.textBytes(2), what: "a session segment of venue \(symbolText(venue))")
+            // Only the key, 下机时间 and amount of each copy are read.
             while try reader.nextRow() {
-                let key = try reader.withString(scratch: &scratch) { standing.keys.intern($0) }
+                key.removeAll(keepingCapacity: true)
+                _ = try reader.string(into: &key)
                 try reader.skipPlainValues(8)
                 let closed = !(try reader.isNull())
                 var amount = try reader.int64()
                 if amount == absentInt64 { amount = 0 }
                 try reader.skipPlainValues(5)
                 try reader.endRow()
-                standing.take(key: key, closed: closed, export: export, amountFen: amount)
+                let failure: StoreError? = key.withUnsafeBytes { key in
+                    do throws(StoreError) {
+                        try standing.take(key: key, closed: closed, export: export, amountFen: amount)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+                if let failure { throw failure }
             }
-            standing.throughSegment = statement.int64(0)
         }
-    }
-
-    private func storedStanding(venue: Int64, through: Int64) throws(StoreError) -> SessionStanding {
-        let statement = try connection.prepare("SELECT standing FROM sessionStanding WHERE venue = ?")
-        statement.bind(1, venue)
-        guard try statement.step() else { return SessionStanding() }
-        return try SessionStanding(
-            decoding: statement.blob(0), through: through,
-            what: "the cached session totals of venue \(symbolText(venue))")
     }
 
     /// The venue's transactions as the `billingTransaction` view gives them: the first copy of a (venue, 流水号) in

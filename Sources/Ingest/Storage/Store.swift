@@ -14,6 +14,9 @@ package final class Store {
     var foldedSessions = FoldedSessions()
     /// How many venues the last `sessionTotals` folded from `foldedSessions` rather than from their segments.
     package internal(set) var venuesFoldedInMemory = 0
+    /// Sessions a part of a venue's run-totals standing holds at most (`PartedStanding`): a night's new keys
+    /// rewrite the last part, a few tens of KiB, not every copy the venue ever stored.
+    var standingPartSessions = 4096
     private var symbolsPersisted = 0
 
     /// How a run shares the database with other runs (a cron job overlapping a hand run, FORMATS.md §7).

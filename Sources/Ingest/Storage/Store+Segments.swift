@@ -184,8 +184,11 @@ extension Store {
                 amountFen += totals.amountFen
                 guard let writes else { continue }
                 if !writing {
+                    // An older build's whole standings, written since this schema (it finds no cache here and
+                    // keeps its own), are dropped: these parts are the cache.
                     try connection.execute("BEGIN IMMEDIATE")
                     writing = true
+                    try connection.execute("DELETE FROM sessionStanding")
                 }
                 try writes.save(
                     venue: venue, through: lastSegment, totals: totals, parts: standing,

@@ -614,6 +614,43 @@ import Testing
         }
     }
 
+    /// A platform session re-sent with its 下网时间 takes the row over (the copy with 下网时间 wins): the file of
+    /// the copy it replaced is told (`movedRealnameFiles`), so that its night is detected again; a copy that does
+    /// not win (re-sent open after a closed one) and a file sent twice tell nothing.
+    @Test func aPlatformSessionTakenOverTellsItsFormerFile() throws {
+        let folder = TestSupport.temporaryDirectory("realname-moved")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let header = "YYCSDM,SWRYXM,ZJLX,ZJHM,SWKSSJ,SWZDH,XWSJ\n"
+        func row(_ cert: String, _ terminal: String, end: String) -> String {
+            "\(Self.venues[0]),张三,111,\(cert),2026-11-27 14:00:00,\(terminal),\(end)\n"
+        }
+        // Two rows of the first file taken over by the second (each told once), one kept.
+        let files = [
+            header + row("110105199001011232", "005", end: "") + row("110105201103151236", "006", end: "2026-11-27 15:00:00")
+                + row("110105201007204561", "007", end: ""),
+            header + row("110105199001011232", "005", end: "2026-11-27 16:00:00") + row("110105201103151236", "006", end: "")
+                + row("110105201007204561", "007", end: "2026-11-27 17:00:00"),
+        ]
+        let database = folder + "/db.sqlite"
+        let store = try Store(path: database)
+        var ids: [Int64] = []
+        for (index, text) in (files + [files[1]]).enumerated() {
+            let path = folder + "/platform-\(index).csv"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let reports = try IngestRun.run(
+                IngestOptions(
+                    inputs: try InputSource.expand([path], excluding: [database]), names: shippedNames,
+                    formatOverride: nil, jobs: 1, showProgress: false),
+                writer: try StoreWriter(store: store))
+            #expect(reports.map(\.format) == [.realnameSessions], "\(reports)")
+            ids.append(reports[0].fileID)
+        }
+        let moved = try store.movedRealnameFiles()
+        #expect(moved == [ids[0]], "\(moved) \(ids)")
+        let rows = try store.textRows("SELECT terminal, fileId, endTime FROM realnameSession ORDER BY 1")
+        #expect(rows.map { $0[1] } == [String(ids[1]), String(ids[0]), String(ids[1])], "\(rows)")
+    }
+
     /// A database whose run totals were kept whole (schema 8) is carried over: each venue's standing becomes its
     /// first part, `sessionStanding` is emptied, and the totals stay the same, also when the carried part is read
     /// and folded on (its last segment folded again, which changes nothing).

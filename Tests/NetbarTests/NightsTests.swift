@@ -125,6 +125,47 @@ import Testing
         #expect(notice.text.contains("第三十一条"))
     }
 
+    /// `analyze` detects again only its night and the nights its sessions moved out of. Night 1 holds session 1
+    /// open with a minor's cert; night 2 re-sends it closed with the cert corrected to an adult's, so the session
+    /// is night 2's and no minor is left on either night (as `detect`, which judges every night again, says);
+    /// night 3 adds a minor of its own and leaves the first two nights' findings as they were.
+    @Test func aRunDetectsItsNightAndTheNightsItsSessionsLeft() throws {
+        let folder = TestSupport.temporaryDirectory("nights-moved")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let nights: [(String, String)] = [
+            ("n1", Self.header + "1,\(Self.venue),会员,111,\(Self.minorA),005,2026-11-27 14:00:00,,5,正常\n"
+                + Self.session(2, Self.minorB, "006", "2026-11-27")),
+            ("n2", Self.header + "1,\(Self.venue),会员,111,\(Self.adult),005,2026-11-27 14:00:00,2026-11-28 01:00:00,5,正常\n"
+                + Self.session(3, Self.adult, "007", "2026-11-28")),
+            ("n3", Self.header + Self.session(4, Self.minorC, "008", "2026-11-29")),
+        ]
+        func findings(_ database: String) throws -> [String] {
+            TestSupport.jsonLines(try Self.netbar(["report", "--db", database, "--reveal-certs"]).standardOutput).map {
+                [$0["detector"], $0["night"], $0["terminal"], $0["cert"], $0["start"], $0["seen_before"]]
+                    .map { "\($0 ?? "-")" }.joined(separator: "|")
+            }.sorted()
+        }
+        var afterSecond: [String] = []
+        for (index, (name, text)) in nights.enumerated() {
+            try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
+            TestSupport.write(text, to: folder + "/\(name)/sessions.csv")
+            let outcome = try Self.netbar(["analyze", folder + "/" + name, "--db", folder + "/n.db", "--quiet"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            // Every night judged again gives what this run left.
+            try? FileManager.default.removeItem(atPath: folder + "/all.db")
+            try FileManager.default.copyItem(atPath: folder + "/n.db", toPath: folder + "/all.db")
+            #expect(try Self.netbar(["detect", "--db", folder + "/all.db"]).status == 0)
+            let incremental = try findings(folder + "/n.db")
+            #expect(incremental == (try findings(folder + "/all.db")), "after night \(index + 1)")
+            if index == 1 { afterSecond = incremental }
+        }
+        let all = try findings(folder + "/n.db")
+        #expect(!all.contains { $0.hasPrefix("minor|") && $0.contains("|005|") }, "\(all)")
+        #expect(all.contains { $0.hasPrefix("minor|2026-11-27|006|") })
+        #expect(all.contains { $0.hasPrefix("minor|2026-11-29|008|") })
+        #expect(afterSecond.allSatisfy { all.contains($0) })
+    }
+
     /// Two generated nights of one seed in one database: each night's findings are exactly those of that night
     /// analysed alone (a night is judged on its own dump), and a case planted on both nights recurs.
     @Test func eachNightIsJudgedOnItsOwnDump() throws {

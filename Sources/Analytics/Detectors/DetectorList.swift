@@ -70,8 +70,15 @@ package func runDetectors(
         let lacking = detectors[index].missingInputs(context)
         if !lacking.isEmpty { missing[id] = lacking }
     }
-    findings.sort(by: findingPrecedes)
+    let merged = mergedByKey(findings)
+    for finding in merged { perDetector[finding.detector, default: 0] += 1 }
+    return DetectionResult(findings: merged, missingInputs: missing, findingsPerDetector: perDetector)
+}
 
+/// `findings` in `findingPrecedes` order, those of one key merged into the first, their evidence united.
+func mergedByKey(_ findings: [Finding]) -> [Finding] {
+    var findings = findings
+    findings.sort(by: findingPrecedes)
     var merged: [Finding] = []
     merged.reserveCapacity(findings.count)
     var indexByKey: [String: Int] = [:]
@@ -87,8 +94,25 @@ package func runDetectors(
             merged.append(finding)
         }
     }
-    for finding in merged { perDetector[finding.detector, default: 0] += 1 }
-    return DetectionResult(findings: merged, missingInputs: missing, findingsPerDetector: perDetector)
+    return merged
+}
+
+extension DetectionResult {
+    /// The results of runs over different nights as one run over all of them would give them: findings of one key
+    /// merged, inputs lacked by either, findings counted again (zero for every detector either ran).
+    package init(merging results: [DetectionResult]) {
+        let findings = mergedByKey(results.flatMap(\.findings))
+        var missing: [DetectorID: [Wording]] = [:]
+        var perDetector: [DetectorID: Int] = [:]
+        for result in results {
+            for (id, wordings) in result.missingInputs {
+                for wording in wordings where !(missing[id] ?? []).contains(wording) { missing[id, default: []].append(wording) }
+            }
+            for id in result.findingsPerDetector.keys { perDetector[id] = 0 }
+        }
+        for finding in findings { perDetector[finding.detector, default: 0] += 1 }
+        self.init(findings: findings, missingInputs: missing, findingsPerDetector: perDetector)
+    }
 }
 
 /// The deterministic order of findings.

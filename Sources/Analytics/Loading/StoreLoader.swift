@@ -279,14 +279,17 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
 
     /// `loaders`: one or more loaders of the same store, each on its own connection and with the same symbols
     /// (slices name text by the first loader's). The venues of each night are listed once, here, so that every
-    /// loader walks the same list.
-    package init(loaders: [StoreLoader], onlyVenues: Set<String>? = nil) throws(StoreError) {
+    /// loader walks the same list. `nights`: only these nights (nil: every one).
+    package init(loaders: [StoreLoader], onlyVenues: Set<String>? = nil, nights only: Set<String>? = nil)
+        throws(StoreError)
+    {
         precondition(!loaders.isEmpty)
         self.loaders = loaders.map(LoaderBox.init)
         var lister = loaders[0]
         let nights = try lister.store.nightScopes()
         // A database from before nights (no file has one) is read whole, as it was.
-        let scoped = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
+        var scoped = nights.allSatisfy { $0.night == nil } ? [(nil, nil)] : nights.map { ($0.night, $0.fileIDs) }
+        if let only { scoped.removeAll { night, _ in night.map { !only.contains($0) } ?? true } }
         var scopes: [(night: String?, fileIDs: [Int64]?, venues: [Int64])] = []
         for (night, fileIDs) in scoped {
             try lister.scope(to: fileIDs)

@@ -60,9 +60,10 @@ package struct FindingRow: Sendable, Equatable {
 }
 
 extension Store {
-    /// Makes the finding table hold exactly `findings`: a case found again keeps its row (and first-seen
-    /// time), so re-running detection never multiplies findings (FORMATS.md §5).
-    package func replaceFindings(_ findings: [FindingRow]) throws(StoreError) {
+    /// Makes the finding table hold exactly `findings` (of the `nights` detected; nil: every night): a case found
+    /// again keeps its row (and first-seen time), so re-running detection never multiplies findings (FORMATS.md §5).
+    /// The findings of nights not detected stay as they are.
+    package func replaceFindings(_ findings: [FindingRow], nights: Set<String>? = nil) throws(StoreError) {
         try connection.execute("BEGIN IMMEDIATE")
         do throws(StoreError) {
             try connection.execute("CREATE TEMP TABLE IF NOT EXISTS currentFinding(key TEXT PRIMARY KEY)")
@@ -97,7 +98,13 @@ extension Store {
                 mark.bind(1, finding.key)
                 try mark.run()
             }
-            try connection.execute("DELETE FROM finding WHERE key NOT IN (SELECT key FROM currentFinding)")
+            if let nights {
+                try Self.fillNightTable(connection, nights)
+                try connection.execute(
+                    "DELETE FROM finding WHERE night IN (SELECT night FROM detectedNight) AND key NOT IN (SELECT key FROM currentFinding)")
+            } else {
+                try connection.execute("DELETE FROM finding WHERE key NOT IN (SELECT key FROM currentFinding)")
+            }
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
@@ -134,5 +141,15 @@ extension Store {
                     summaryZh: statement.optionalString(11), night: statement.optionalString(12), evidence: evidence))
         }
         return rows
+    }
+
+    /// `temp.detectedNight` holding `nights`.
+    static func fillNightTable(_ connection: SQLiteConnection, _ nights: Set<String>) throws(StoreError) {
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS detectedNight(night TEXT PRIMARY KEY); DELETE FROM detectedNight")
+        let insert = try connection.prepare("INSERT INTO detectedNight(night) VALUES(?)")
+        for night in nights {
+            insert.bind(1, night)
+            try insert.run()
+        }
     }
 }

@@ -102,6 +102,15 @@ extension Store {
         return scopes
     }
 
+    /// Files whose platform session (`realnameSession`) a later file's copy took over on this connection's writes.
+    package func movedRealnameFiles() throws(StoreError) -> Set<Int64> {
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS movedRealnameFile(id INTEGER NOT NULL)")
+        let statement = try connection.prepare("SELECT id FROM movedRealnameFile")
+        var files = Set<Int64>()
+        while try statement.step() { files.insert(statement.int64(0)) }
+        return files
+    }
+
     /// The night of every file that has one (registry files have none).
     package func nightOfFiles() throws(StoreError) -> [Int64: String] {
         let statement = try connection.prepare("SELECT id, night FROM ingestedFile WHERE night IS NOT NULL")
@@ -165,11 +174,17 @@ extension Store {
 
     // MARK: Venue rates
 
-    /// Makes the rate table hold exactly `rates` (rates are recomputed from all stored nights on every detection).
-    package func replaceVenueRates(_ rates: [VenueRateRow]) throws(StoreError) {
+    /// Makes `venueRate` hold `rates` for the `nights` detected (nil: every night, as `netbar detect` recomputes
+    /// them); other nights' rows stay.
+    package func replaceVenueRates(_ rates: [VenueRateRow], nights: Set<String>? = nil) throws(StoreError) {
         try connection.execute("BEGIN IMMEDIATE")
         do throws(StoreError) {
-            try connection.execute("DELETE FROM venueRate")
+            if let nights {
+                try Self.fillNightTable(connection, nights)
+                try connection.execute("DELETE FROM venueRate WHERE night IN (SELECT night FROM detectedNight)")
+            } else {
+                try connection.execute("DELETE FROM venueRate")
+            }
             let insert = try connection.prepare(
                 "INSERT OR REPLACE INTO venueRate(venue, night, rate, numerator, denominator) VALUES(?, ?, ?, ?, ?)")
             for rate in rates {

@@ -102,7 +102,14 @@ extension Store {
                     copy.exportSeconds == absentInt64 ? 0 : copy.exportSeconds,
                     old.exportSeconds == absentInt64 ? 0 : old.exportSeconds
                 )
-                if newClosed != oldClosed ? newClosed : newExport >= oldExport { copies.rows[Int(known)] = copy }
+                if newClosed != oldClosed ? newClosed : newExport >= oldExport {
+                    // A copy of the scope's files taking a session from another file's copy moves it out of that
+                    // file's night (which `movedFromFiles` tells detection to look at again).
+                    if scoped, let scope = scopeFileIDs, scope.contains(fileID), !scope.contains(old.fileID) {
+                        movedFromFiles.insert(old.fileID)
+                    }
+                    copies.rows[Int(known)] = copy
+                }
             }
         }
         if scoped, let scope = scopeFileIDs { copies.rows.removeAll { !scope.contains($0.fileID) } }

@@ -31,6 +31,9 @@ package final class Store {
     var scoped = false
     /// The same files, for reads done in Swift (`Store+Segments.swift`); nil while unscoped.
     var scopeFileIDs: Set<Int64>?
+    /// Files whose standing copy of a session a copy in the scope's files took over, as scoped reads met them:
+    /// their nights' sessions changed.
+    package var movedFromFiles = Set<Int64>()
     /// How this store was opened: only an exclusive store writes the run totals' cache.
     let access: Access
     /// Whether this run created the file (a run that fails on a usage error removes what it created).

@@ -95,6 +95,17 @@ package final class StoreWriter {
             """)
         upsertRegistryTerminal = try connection.prepare(
             "INSERT OR REPLACE INTO registryTerminal(venue, terminal, ip, mac, fileId, line) VALUES(?, ?, ?, ?, ?, ?)")
+        // A platform session that a later file's copy takes over leaves its file's night (see `movedFromFiles`).
+        // No key on the table: a trigger's `OR IGNORE` gives way to the upsert's own conflict rule (abort).
+        try connection.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS movedRealnameFile(id INTEGER NOT NULL);
+            CREATE TEMP TRIGGER IF NOT EXISTS realnameMoved AFTER UPDATE OF fileId ON main.realnameSession
+              WHEN old.fileId IS NOT new.fileId BEGIN
+                INSERT INTO movedRealnameFile(id) SELECT old.fileId
+                  WHERE NOT EXISTS (SELECT 1 FROM movedRealnameFile WHERE id = old.fileId);
+              END;
+            """)
     }
 
     /// Starts a file's transaction.

@@ -506,10 +506,11 @@ import Testing
     }
 
     /// The run totals' standing copies kept in parts of at most a few sessions (so that parts split, run after
-    /// run): keys counting up, old keys sent again open or closed, keys of other lengths and letters, empty 记录号
-    /// (derived keys). After every run the totals are the `session` view's, each venue's parts add up to its row,
+    /// run): keys counting up, old keys sent again open or closed, keys of other lengths and letters, files without
+    /// 记录号 (derived keys). After every run the totals are the `session` view's, each venue's parts add up to its row,
     /// hold no more than the limit, and each part holds only keys from its low key to the next part's; a run whose
-    /// keys all come after the stored ones rewrites only each venue's last part (and adds the parts it splits into).
+    /// keys all come after the stored ones (sessions without 记录号, starting later: their derived keys go by start)
+    /// rewrites only each venue's last part (and adds the parts it splits into).
     @Test(arguments: [1, 2, 3] as [UInt64])
     func runTotalsKeptInPartsAreTheViewsTotals(seed: UInt64) throws {
         let folder = TestSupport.temporaryDirectory("parts-\(seed)")
@@ -519,27 +520,33 @@ import Testing
         let store = try Store(path: database)
         store.standingPartSessions = 3 + generator.below(3)
         var counter = 100
+        // Past every start (< 400 minutes) and end (< 521) of the other rows, and within the day.
+        var laterStart = 530
         var sent: [String] = []
         func sessionsFile(_ name: String, onlyNewKeys: Bool) throws -> String {
-            var text = "上机记录查询,导出时间:\(time(600 + generator.below(3) * 30))\n" + Self.sessionHeader + "\n"
+            // A file without the 记录号 column now and then: its sessions are known by derived keys.
+            let derived = onlyNewKeys || generator.below(4) == 0
+            var text = "上机记录查询,导出时间:\(time(600 + generator.below(3) * 30))\n"
+                + (derived ? String(Self.sessionHeader.dropFirst("记录号,".count)) : Self.sessionHeader) + "\n"
             for _ in 0..<(3 + generator.below(25)) {
-                var key: String
-                switch onlyNewKeys ? -1 : generator.below(6) {
-                case -1:
-                    // After every key sent before in key order, derived keys (`@终端号|上机时间|证件号码`) included.
-                    counter += 1 + generator.below(3)
-                    key = String(repeating: "9", count: 40) + String(1_000_000_000 + counter)
-                case 0, 1:
-                    counter += 1 + generator.below(3)
-                    key = String(counter)
-                case 2, 3: key = sent.isEmpty ? "7" : sent[generator.below(sent.count)]
-                case 4: key = ["W", "0", "A-", "99999999999"][generator.below(4)] + String(generator.below(30))
-                default: key = ""
+                var key = ""
+                var start = generator.below(400)
+                if onlyNewKeys {
+                    // A later start than any before: a derived key after every key sent before.
+                    laterStart += 1 + generator.below(2)
+                    start = laterStart
+                } else if !derived {
+                    switch generator.below(5) {
+                    case 0, 1:
+                        counter += 1 + generator.below(3)
+                        key = String(counter)
+                    case 2, 3: key = sent.isEmpty ? "7" : sent[generator.below(sent.count)]
+                    default: key = ["W", "0", "A-", "99999999999"][generator.below(4)] + String(generator.below(30))
+                    }
+                    sent.append(key)
                 }
-                if !key.isEmpty { sent.append(key) }
-                let start = generator.below(400)
-                let end = generator.below(2) == 0 ? time(start + 1 + generator.below(120)) : ""
-                text += "\(key),\(Self.venues[generator.below(2)]),C1,会员,111,33010619910511507X,张三,"
+                let end = onlyNewKeys ? time(start + 1) : generator.below(2) == 0 ? time(start + 1 + generator.below(120)) : ""
+                text += (derived ? "" : "\(key),") + "\(Self.venues[generator.below(2)]),C1,会员,111,33010619910511507X,张三,"
                     + "0\(generator.below(3)),192.168.1.2,\(time(start)),\(end),1小时,\(generator.below(900)).50,收银员1,正常,\n"
             }
             let path = folder + "/" + name
@@ -598,20 +605,49 @@ import Testing
             if onlyNew {
                 // Only each venue's last part (and the parts split from it) changed.
                 let after = try parts()
-                // Hex keeps the keys' order: longer, or the same length and bytes after.
+                func bytes(_ hex: String) -> [UInt8] {
+                    var bytes: [UInt8] = []
+                    var rest = Substring(hex)
+                    while !rest.isEmpty {
+                        bytes.append(UInt8(rest.prefix(2), radix: 16)!)
+                        rest = rest.dropFirst(2)
+                    }
+                    return bytes
+                }
                 var lastLow: [String: String] = [:]
                 for row in before {
-                    let low = row[1]
-                    if let known = lastLow[row[0]], known.count > low.count || (known.count == low.count && known >= low) {
+                    if let known = lastLow[row[0]],
+                        !bytes(known).withUnsafeBytes({ a in bytes(row[1]).withUnsafeBytes { b in PartedStanding.precedes(a, b) } })
+                    {
                         continue
                     }
-                    lastLow[row[0]] = low
+                    lastLow[row[0]] = row[1]
                 }
+                let derivedBefore = try store.textRows("SELECT count(*) FROM session WHERE recordNo LIKE '@%'")[0][0]
+                #expect(Int(derivedBefore)! > 20, "derived keys stored before")
                 let untouched = before.filter { $0[1] != lastLow[$0[0]] }
                 #expect(untouched.allSatisfy { after.contains($0) }, "seed \(seed) round \(round)")
                 #expect(untouched.count > 0, "parts other than the last")
             }
         }
+    }
+
+    /// The order of the standing's parts, key by key: 记录号 shorter first, then bytes; derived keys after them by
+    /// their start (a sign, up to 19 digits), then as the others; a key that only looks derived is a 记录号.
+    @Test func standingKeysGoInPartOrder() {
+        let ordered = [
+            "", "7", "99", "@x", "100", "A-1", "W12", "@a|5", "@a||X", "99999999999", "@a|99999999999999999999|X",
+            "@z|-5|X", "@a|0|X", "@b|0|X", "@a|9|Y", "@a|10|X", "@b|10|X", "@a|9223372036854775807|X",
+        ]
+        func precedes(_ a: String, _ b: String) -> Bool {
+            Array(a.utf8).withUnsafeBytes { a in Array(b.utf8).withUnsafeBytes { b in PartedStanding.precedes(a, b) } }
+        }
+        for (i, a) in ordered.enumerated() {
+            for (j, b) in ordered.enumerated() {
+                #expect(precedes(a, b) == (i < j), "\(a) before \(b)")
+            }
+        }
+        #expect(Array("@t|-42|C".utf8).withUnsafeBytes { PartedStanding.derivedStart($0) } == -42)
     }
 
     /// A platform session re-sent with its 下网时间 takes the row over (the copy with 下网时间 wins): the file of

@@ -140,11 +140,37 @@ struct PartedStanding {
         self.load = load
     }
 
-    /// Key order: shorter first, then bytes (so that numbers written without leading zeros go in numeric order).
+    /// Key order: 记录号 shorter first, then by bytes (so that numbers written without leading zeros go in numeric
+    /// order); after them the derived keys of exports without 记录号 (`@终端号|上机时间|证件号码`, FORMATS.md §3.6) by
+    /// their start, then as the others: a night's sessions come after the earlier nights' there too, where the
+    /// terminal first would have spread them over every part.
     static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let (startA, startB) = (derivedStart(a), derivedStart(b))
+        if (startA == nil) != (startB == nil) { return startA == nil }
+        if let startA, let startB, startA != startB { return startA < startB }
         if a.count != b.count { return a.count < b.count }
         guard a.count > 0, let left = a.baseAddress, let right = b.baseAddress else { return false }
         return memcmp(left, right, a.count) < 0
+    }
+
+    /// The 上机时间 of a derived key (`@终端号|上机时间|…`, the time in seconds), or nil for any other key.
+    static func derivedStart(_ key: UnsafeRawBufferPointer) -> Int64? {
+        guard key.count > 3, key[0] == UInt8(ascii: "@"), let bar = key.firstIndex(of: UInt8(ascii: "|")) else {
+            return nil
+        }
+        var at = bar + 1
+        let negative = at < key.count && key[at] == UInt8(ascii: "-")
+        if negative { at += 1 }
+        let digitsStart = at
+        var value: UInt64 = 0
+        while at < key.count, key[at] &- UInt8(ascii: "0") < 10, at - digitsStart < 19 {
+            value = value * 10 + UInt64(key[at] &- UInt8(ascii: "0"))
+            at += 1
+        }
+        guard at > digitsStart, at < key.count, key[at] == UInt8(ascii: "|"), value <= UInt64(Int64.max) else {
+            return nil
+        }
+        return negative ? -Int64(value) : Int64(value)
     }
 
     /// Whether `key` falls in part `index`: at or after its low key, before the next part's.

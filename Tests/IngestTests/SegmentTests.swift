@@ -443,6 +443,9 @@ import Testing
         #expect(try totals(store) == viewTotals(store))
         try store.connection.execute("UPDATE sessionStandingVenue SET throughSegment = 1000000")
         #expect(try totals(store) == viewTotals(store))
+        // Totals whose parts are gone are folded afresh.
+        try store.connection.execute("UPDATE sessionStandingVenue SET throughSegment = 1; DELETE FROM sessionStandingPart")
+        #expect(try totals(store) == viewTotals(store))
         // A cache behind its segments is read, then folded on: a damaged one stops the totals.
         try store.connection.execute(
             """

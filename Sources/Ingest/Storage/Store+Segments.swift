@@ -170,6 +170,8 @@ extension Store {
                     while try partList.step() {
                         stored.append(.init(lowKey: Array(partList.blob(0)), stored: (partList.int64(1), partList.int64(2))))
                     }
+                    // Totals without their parts (rows deleted by hand) are no cache: the venue is folded afresh.
+                    if stored.isEmpty { through = 0 }
                 }
                 var standing = PartedStanding(parts: stored) { lowKey throws(StoreError) in
                     defer { partCopies.reset() }

@@ -155,7 +155,7 @@ struct Analyze: ParsableCommand {
             try Wiring.emit(summary.text(language.lang), to: summaryOutput)
             throw error
         }
-        let detection = try Wiring.detect(store: database, settings: settings, night: ingested.night)
+        let detection = try Wiring.detect(store: database, settings: settings, nights: ingested.nightsToDetect)
         // The run's outputs are of its night (a database of many nights keeps the rest for `report`), each finding
         // marked new or recurring; a run that read only files already held names no night and reports them all.
         var cut = ReportFilter()

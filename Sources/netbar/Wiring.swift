@@ -212,6 +212,16 @@ enum Wiring {
         var reports: [FileReport]
         /// The night the run's files were given.
         var night: String?
+        /// The nights of the files the run found already held (duplicates).
+        var heldNights: Set<String> = []
+
+        /// The nights detection looks at again after this run: its own (and those its sessions moved out of,
+        /// `detect` finds them); a run of files all held already, theirs (its data changed nothing, but its settings
+        /// may have); nil, every night, when neither is known.
+        var nightsToDetect: Set<String>? {
+            if let night { return [night] }
+            return heldNights.isEmpty ? nil : heldNights
+        }
     }
 
     static func ingest(
@@ -232,7 +242,15 @@ enum Wiring {
             }
             // The run's files make one night (FORMATS.md §5); files already held keep theirs.
             let named = try store.assignNight(fileIDs: newFiles, given: night)
-            return IngestOutcome(reports: reports, night: named)
+            let nightOfFile = try store.nightOfFiles()
+            var held = Set<String>()
+            for report in reports {
+                guard let file = report.heldFileID else { continue }
+                // A held file of no night (a database from before nights) leaves every night to be detected.
+                guard let night = nightOfFile[file] else { return IngestOutcome(reports: reports, night: named) }
+                held.insert(night)
+            }
+            return IngestOutcome(reports: reports, night: named, heldNights: held)
         } catch {
             throw .storeFault("the database could not be written: \(error.description)")
         }
@@ -321,11 +339,11 @@ enum Wiring {
     }
 
     /// Runs every detector over the store's nights, keeps the findings in it, and returns what it found. With
-    /// `night` (an `analyze` run's), only that night and the nights it took sessions from (a session re-sent closed,
-    /// or with a later 导出时间, leaves the night of its earlier copy) are detected again: the other nights' findings
-    /// and rates stay as stored. Every night detected again on every run grew each run with the database (six
+    /// `nights` (an `analyze` run's, `IngestOutcome.nightsToDetect`), only those and the nights they took sessions
+    /// from (a session re-sent closed, or with a later 导出时间, leaves the night of its earlier copy) are detected
+    /// again: the other nights' findings and rates stay as stored. Every night detected again on every run grew each run with the database (six
     /// 300 MB nights: 0.73 s for the first, 1.57 s for the sixth).
-    static func detect(store: Store, settings: DetectionSettings, night: String? = nil) throws(RunError)
+    static func detect(store: Store, settings: DetectionSettings, nights only: Set<String>? = nil) throws(RunError)
         -> DetectionResult
     {
         do throws(StoreError) {
@@ -352,11 +370,11 @@ enum Wiring {
                 if let failure = venues.failure { throw failure }
                 return result
             }
-            var detected: Set<String>? = night.map { [$0] }
+            var detected = only
             store.movedFromFiles = []
             reader.movedFromFiles = []
             var result = try pass(detected)
-            if let night {
+            if let only {
                 // The nights this one's sessions moved out of; a file of no night (a database from before nights)
                 // has all of them detected again.
                 let moved = store.movedFromFiles.union(reader.movedFromFiles).union(try store.movedRealnameFiles())
@@ -365,7 +383,7 @@ enum Wiring {
                 for file in moved {
                     if let other = nightOfFile[file] { nights.insert(other) } else { unnamed = true }
                 }
-                nights.remove(night)
+                nights.subtract(only)
                 if unnamed {
                     rates = VenueRatesCollector()
                     detected = nil

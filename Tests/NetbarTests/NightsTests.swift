@@ -164,6 +164,30 @@ import Testing
         #expect(all.contains { $0.hasPrefix("minor|2026-11-27|006|") })
         #expect(all.contains { $0.hasPrefix("minor|2026-11-29|008|") })
         #expect(afterSecond.allSatisfy { all.contains($0) })
+
+        // Night 3 sent again (a retried job): only its night is detected again (its findings seen again, the
+        // others' untouched), and nothing changes.
+        func lastSeen() throws -> String {
+            String(
+                decoding: try TestSupport.shell(
+                    "sqlite3 '\(folder)/n.db' 'SELECT night, max(lastSeenAt) FROM finding GROUP BY night ORDER BY night'"
+                ).standardOutput, as: UTF8.self)
+        }
+        let before = try lastSeen()
+        Thread.sleep(forTimeInterval: 1.1)
+        let retry = try Self.netbar(["analyze", folder + "/n3", "--db", folder + "/n.db", "--quiet"])
+        #expect(retry.status == 0, "\(retry.standardError)")
+        #expect(try findings(folder + "/n.db") == all)
+        let after = try lastSeen()
+        func byNight(_ text: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: text.split(separator: "\n").map {
+                let fields = $0.split(separator: "|")
+                return (String(fields[0]), String(fields.last ?? ""))
+            })
+        }
+        let (seenBefore, seenAfter) = (byNight(before), byNight(after))
+        #expect(seenBefore["2026-11-27"] != nil && seenBefore["2026-11-27"] == seenAfter["2026-11-27"], "\(before) \(after)")
+        #expect(seenBefore["2026-11-29"] != nil && seenBefore["2026-11-29"] != seenAfter["2026-11-29"], "\(before) \(after)")
     }
 
     /// Two generated nights of one seed in one database: each night's findings are exactly those of that night

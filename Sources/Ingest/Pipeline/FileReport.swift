@@ -54,6 +54,8 @@ package struct FileReport: Sendable {
     package var warnings: [FileWarning] = []
     /// The store's id for the file, once written.
     package var fileID: Int64 = 0
+    /// For a duplicate: the stored file that holds the same content.
+    package var heldFileID: Int64?
 
     package init(path: String) { self.path = path }
 

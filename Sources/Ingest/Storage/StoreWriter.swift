@@ -379,14 +379,18 @@ package final class StoreWriter {
     package func endFile(_ report: FileReport) throws(StoreError) -> FileReport {
         var report = report
         defer { inFile = false }
-        var isDuplicate = try isStored(report.contentHash)
-        if !isDuplicate, let legacy = report.legacyContentHash { isDuplicate = try isStored(legacy) }
+        var held = try storedFile(report.contentHash)
+        if held == nil, let legacy = report.legacyContentHash { held = try storedFile(legacy) }
+        let isDuplicate = held != nil
         // A file with nothing usable is not remembered either, so that a run able to read it will.
         defer { foldedSessions.removeAll() }
         if isDuplicate || !report.keepsRows {
             try connection.execute("ROLLBACK")
             store.forgetUnpersistedSymbols()
-            if isDuplicate && report.keepsRows { report.status = .duplicate }
+            if isDuplicate && report.keepsRows {
+                report.status = .duplicate
+                report.heldFileID = held
+            }
             return report
         }
         try store.persistSymbols()
@@ -420,12 +424,12 @@ package final class StoreWriter {
         return report
     }
 
-    /// Whether a file other than the current one has this content hash.
-    private func isStored(_ hash: String) throws(StoreError) -> Bool {
+    /// The file other than the current one with this content hash, if any.
+    private func storedFile(_ hash: String) throws(StoreError) -> Int64? {
         findHash.bind(1, hash)
         findHash.bind(2, fileID)
         defer { findHash.reset() }
-        return try findHash.step()
+        return try findHash.step() ? findHash.int64(0) : nil
     }
 
     /// Gives up the current file's transaction (after a store error).

@@ -106,7 +106,9 @@ extension DetectionResult {
         var perDetector: [DetectorID: Int] = [:]
         for result in results {
             for (id, wordings) in result.missingInputs {
-                for wording in wordings where !(missing[id] ?? []).contains(wording) { missing[id, default: []].append(wording) }
+                for wording in wordings where !(missing[id] ?? []).contains(wording) {
+                    missing[id, default: []].append(wording)
+                }
             }
             for id in result.findingsPerDetector.keys { perDetector[id] = 0 }
         }

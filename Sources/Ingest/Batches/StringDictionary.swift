@@ -129,7 +129,8 @@ package struct StringDictionary: Sendable {
         /// The id in the first slot of `other`'s string `id` when its tag matches, else 0.
         func candidate(_ id: Int, _ slots: UnsafeBufferPointer<UInt32>) -> Int {
             let entry = slots[slot(id)]
-            return entry & ~UInt32(mask) == Self.tag(other.hashes[id], idMask: UInt32(mask)) ? Int(entry & UInt32(mask)) : 0
+            let tag = Self.tag(other.hashes[id], idMask: UInt32(mask))
+            return entry & ~UInt32(mask) == tag ? Int(entry & UInt32(mask)) : 0
         }
         for id in 1..<(count + 1) {
             slots.withUnsafeBufferPointer { slots in

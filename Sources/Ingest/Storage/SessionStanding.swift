@@ -189,7 +189,11 @@ struct PartedStanding {
             var high = parts.count - 1
             while low < high {
                 let middle = (low + high + 1) / 2
-                if parts[middle].lowKey.withUnsafeBytes({ Self.precedes(key, $0) }) { high = middle - 1 } else { low = middle }
+                if parts[middle].lowKey.withUnsafeBytes({ Self.precedes(key, $0) }) {
+                    high = middle - 1
+                } else {
+                    low = middle
+                }
             }
             last = low
         }
@@ -246,7 +250,8 @@ extension SessionStanding {
                 for id in order[start..<min(start + limit, order.count)] {
                     let key = UnsafeRawBufferPointer(rebasing: arena[keys.range(Int32(id))])
                     let copy = copies[id]
-                    piece.take(key: piece.keys.intern(key), closed: copy.closed, export: copy.export, amountFen: copy.amountFen)
+                    piece.take(
+                        key: piece.keys.intern(key), closed: copy.closed, export: copy.export, amountFen: copy.amountFen)
                 }
                 pieces.append((Array(UnsafeRawBufferPointer(rebasing: arena[keys.range(Int32(order[start]))])), piece))
             }

@@ -101,7 +101,8 @@ extension Store {
             if let nights {
                 try Self.fillNightTable(connection, nights)
                 try connection.execute(
-                    "DELETE FROM finding WHERE night IN (SELECT night FROM detectedNight) AND key NOT IN (SELECT key FROM currentFinding)")
+                    "DELETE FROM finding WHERE night IN (SELECT night FROM detectedNight) "
+                        + "AND key NOT IN (SELECT key FROM currentFinding)")
             } else {
                 try connection.execute("DELETE FROM finding WHERE key NOT IN (SELECT key FROM currentFinding)")
             }
@@ -145,7 +146,8 @@ extension Store {
 
     /// `temp.detectedNight` holding `nights`.
     static func fillNightTable(_ connection: SQLiteConnection, _ nights: Set<String>) throws(StoreError) {
-        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS detectedNight(night TEXT PRIMARY KEY); DELETE FROM detectedNight")
+        try connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS detectedNight(night TEXT PRIMARY KEY); DELETE FROM detectedNight")
         let insert = try connection.prepare("INSERT INTO detectedNight(night) VALUES(?)")
         for night in nights {
             insert.bind(1, night)

@@ -133,7 +133,8 @@ extension Store {
     /// missing, or ahead of its segments, is folded from its first segment.
     package func sessionTotals() throws(StoreError) -> (distinct: Int64, amountFen: Int64) {
         var cached: [Int64: (through: Int64, sessions: Int64, amountFen: Int64)] = [:]
-        let cache = try connection.prepare("SELECT venue, throughSegment, sessions, amountFen FROM sessionStandingVenue")
+        let cache = try connection.prepare(
+            "SELECT venue, throughSegment, sessions, amountFen FROM sessionStandingVenue")
         while try cache.step() { cached[cache.int64(0)] = (cache.int64(1), cache.int64(2), cache.int64(3)) }
         let last = try connection.prepare("SELECT venue, max(id) FROM sessionSegment GROUP BY venue ORDER BY venue")
         var venues: [(venue: Int64, lastSegment: Int64)] = []
@@ -143,7 +144,8 @@ extension Store {
         // Each venue's parts are saved as soon as it is folded, so that only one venue's keys are held at a time.
         let writes = access == .exclusive ? try StandingWrites(connection) : nil
         var writing = false
-        let partList = try connection.prepare("SELECT lowKey, sessions, amountFen FROM sessionStandingPart WHERE venue = ?")
+        let partList = try connection.prepare(
+            "SELECT lowKey, sessions, amountFen FROM sessionStandingPart WHERE venue = ?")
         let partCopies = try connection.prepare("SELECT standing FROM sessionStandingPart WHERE venue = ? AND lowKey = ?")
         // One statement for every venue's fold: preparing it venue by venue cost 1 % of a 400-venue export's ingest.
         let segments = try connection.prepare(

@@ -5,6 +5,15 @@ import Testing
 
 @testable import Ingest
 
+extension SegmentText {
+    /// Appends one row, its values written by `body` (`beginRow`, then `endRow`).
+    func row(values: Int, textBytes: Int = 0, _ body: (inout Row) -> Void) {
+        var row = beginRow(values: values, textBytes: textBytes)
+        body(&row)
+        endRow(row)
+    }
+}
+
 /// Billing sessions and transactions are stored in segments (schema 6): JSON cells written by `SegmentText`, read by
 /// `SegmentReader` and by SQLite's own JSON functions in the `session` and `billingTransaction` views. The views
 /// state FORMATS.md §6's copy rules in SQL; the Swift reader must give exactly their rows.

@@ -143,14 +143,6 @@ final class SegmentText {
         count += 1
     }
 
-    /// Appends one row, its values written by `body` (see `beginRow`).
-    @inline(__always)
-    func row(values: Int, textBytes: Int = 0, _ body: (inout Row) -> Void) {
-        var row = beginRow(values: values, textBytes: textBytes)
-        body(&row)
-        endRow(row)
-    }
-
     /// Starts a row: room for `values` values, strings included, and `textBytes` bytes of their strings is made
     /// once, and each value written through the `Row` returned checks it stays within it; `endRow` takes the row
     /// back, before any other row begins. The row is a value the caller keeps in registers (the class's count,

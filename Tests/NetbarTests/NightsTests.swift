@@ -151,6 +151,9 @@ import Testing
             TestSupport.write(text, to: folder + "/\(name)/sessions.csv")
             let outcome = try Self.netbar(["analyze", folder + "/" + name, "--db", folder + "/n.db", "--quiet"])
             #expect(outcome.status == 0, "\(outcome.standardError)")
+            // Every connection was closed: the database file alone holds the run (its copy below is whole). A
+            // loading thread once still held one at exit, under load.
+            #expect(!FileManager.default.fileExists(atPath: folder + "/n.db-wal"), "after night \(index + 1)")
             // Every night judged again gives what this run left.
             try? FileManager.default.removeItem(atPath: folder + "/all.db")
             try FileManager.default.copyItem(atPath: folder + "/n.db", toPath: folder + "/all.db")

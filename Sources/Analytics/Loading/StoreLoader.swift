@@ -304,9 +304,10 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
     package func makeIterator() -> AnyIterator<VenueSlice> {
         let channels = loaders.map { _ in Channel<VenueSlice?>(capacity: 2) }
         let count = loaders.count
+        var threads: [JoinableThread] = []
         for (which, channel) in channels.enumerated() {
             let box = loaders[which]
-            let thread = Thread { [self] in
+            threads.append(JoinableThread { [self] in
                 do throws(StoreError) {
                     var position = 0
                     for scope in scopes {
@@ -326,8 +327,7 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
                     failureLock.unlock()
                 }
                 channel.send(nil)
-            }
-            thread.start()
+            })
         }
         var ended = false
         var position = 0
@@ -337,11 +337,13 @@ package final class StoredVenues: Sequence, @unchecked Sendable {
                 position += 1
                 return slice
             }
-            // The end, or a loader's failure: wait for every loader's end, so that no thread still reads the store.
+            // The end, or a loader's failure: wait for every loader's end, and for its thread to let go of its
+            // loader, so that no thread still holds the store (a connection still held at exit is never closed).
             ended = true
             for (which, channel) in channels.enumerated() where which != position % count {
                 while channel.receive() != nil {}
             }
+            for thread in threads { thread.join() }
             return nil
         }
     }

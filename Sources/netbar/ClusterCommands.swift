@@ -118,6 +118,6 @@ struct IDOverlapCommand: ParsableCommand {
         var found = IDSharingDetector.overlapFindings(rows, context: context).map { Wiring.findingRow($0, night: night) }
         ReportData.sortMostSevereFirst(&found)
         let renderer = FindingsRenderer(findings: found, paths: paths, revealCerts: revealCerts, language: language.lang)
-        try Wiring.write(renderer.jsonLines(), to: findings)
+        try Wiring.write(to: findings) { put throws(RunError) in try renderer.jsonLines(put) }
     }
 }

@@ -163,7 +163,7 @@ struct Analyze: ParsableCommand {
         let data = try Wiring.reportData(
             store: database, cut: cut, revealCerts: revealCerts, language: language.lang, evidenceText: html != nil)
         let renderer = Wiring.renderer(data)
-        if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
+        if let findings { try Wiring.write(to: findings) { put throws(RunError) in try renderer.jsonLines(put) } }
         if let html { try Wiring.write(Wiring.htmlReport(data), to: html) }
         if let inspection { try Wiring.write(Wiring.inspectionSheets(data, cut: cut), to: inspection) }
         if let notice { try Wiring.write(Wiring.notices(data, legalBasis: articles), to: notice) }
@@ -233,7 +233,7 @@ struct Detect: ParsableCommand {
         let detection = try Wiring.detect(store: database, settings: settings)
         let renderer = Wiring.renderer(
             try Wiring.reportData(store: database, cut: ReportFilter(), revealCerts: revealCerts, language: language.lang))
-        if let findings { try Wiring.write(renderer.jsonLines(), to: findings) }
+        if let findings { try Wiring.write(to: findings) { put throws(RunError) in try renderer.jsonLines(put) } }
         var summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
         summary.night = try Wiring.latestNight(database)
         summary.newInLatest = renderer.findings.filter { $0.night == summary.night && $0.seenBefore == 0 }.count
@@ -352,8 +352,8 @@ struct Report: ParsableCommand {
             store: database, cut: filter, revealCerts: revealCerts, language: language.lang, evidenceText: kind == .html)
         let renderer = Wiring.renderer(data)
         switch kind {
-        case .jsonl: try Wiring.write(renderer.jsonLines(), to: output)
-        case .csv: try Wiring.write(renderer.csv(), to: output)
+        case .jsonl: try Wiring.write(to: output) { put throws(RunError) in try renderer.jsonLines(put) }
+        case .csv: try Wiring.write(to: output) { put throws(RunError) in try renderer.csv(put) }
         case .html: try Wiring.write(Wiring.htmlReport(data), to: output)
         case .text: try Wiring.write(TextReport.render(data), to: output)
         case .trend: try Wiring.write(TextReport.trend(data), to: output)

@@ -338,11 +338,12 @@ enum Wiring {
         return DetectionSettings(config: config, signatures: signatures)
     }
 
-    /// Runs every detector over the store's nights, keeps the findings in it, and returns what it found. With
-    /// `nights` (an `analyze` run's, `IngestOutcome.nightsToDetect`), only those and the nights they took sessions
-    /// from (a session re-sent closed, or with a later 导出时间, leaves the night of its earlier copy) are detected
-    /// again: the other nights' findings and rates stay as stored. (Every night detected on every run grew each run
-    /// with the database: the tenth of ten 300 MB nights took 2.74 s, now 0.87 s.)
+    /// Runs every detector over the store's nights and keeps the findings in it; returns the counts per detector and
+    /// the inputs lacked, without the findings (reports read them back from the store). With `nights` (an `analyze`
+    /// run's, `IngestOutcome.nightsToDetect`), only those and the nights they took sessions from (a session re-sent
+    /// closed, or with a later 导出时间, leaves the night of its earlier copy) are detected again: the other nights'
+    /// findings and rates stay as stored. (Every night detected on every run grew each run with the database: the
+    /// tenth of ten 300 MB nights took 2.74 s, now 0.87 s.)
     static func detect(store: Store, settings: DetectionSettings, nights only: Set<String>? = nil) throws(RunError)
         -> DetectionResult
     {
@@ -393,11 +394,14 @@ enum Wiring {
                     detected?.formUnion(nights)
                 }
             }
+            // Made one row at a time as they are stored, and then let go: what the run reports is read back from
+            // the store (a night of 1.45 M findings held them three times over).
             try store.replaceFindings(
-                result.findings.map {
+                result.findings.lazy.map {
                     findingRow($0, night: Nights.night(of: $0.evidence, nightOfFile: nightOfFile, latest: latest))
                 },
                 nights: detected)
+            result.findings = []
             try store.replaceVenueRates(rates.finish(), nights: detected)
             let missing = Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) })
             try store.finishDetectionRun(
@@ -445,8 +449,16 @@ enum Wiring {
     /// so a reader never sees half a report); a FIFO or device is written as it is, never replaced. A full disk or an
     /// I/O error is a run that could not finish (exit 3); a path that cannot be written is the analyst's (exit 1).
     static func write(_ text: String, to path: String) throws(RunError) {
+        try write(to: path) { (put: (String) throws(RunError) -> Void) throws(RunError) in try put(text) }
+    }
+
+    /// `write(_:to:)` of a report made piece by piece: `produce` hands each piece to `put` as it is made, so a report
+    /// of a million findings is never one string in memory (their JSON Lines were 667 MB, held twice).
+    static func write(
+        to path: String, _ produce: (_ put: (String) throws(RunError) -> Void) throws(RunError) -> Void
+    ) throws(RunError) {
         if path == "-" {
-            try writeAll(text, to: STDOUT_FILENO, name: "standard output")
+            try produce { (text: String) throws(RunError) in try writeAll(text, to: STDOUT_FILENO, name: "standard output") }
             return
         }
         var status = stat()
@@ -455,14 +467,14 @@ enum Wiring {
             let descriptor = open(path, O_WRONLY)
             guard descriptor >= 0 else { throw outputFault(path, errno) }
             defer { close(descriptor) }
-            try writeAll(text, to: descriptor, name: path)
+            try produce { (text: String) throws(RunError) in try writeAll(text, to: descriptor, name: path) }
             return
         }
         let temporary = path + ".netbar-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw outputFault(path, errno) }
         do {
-            try writeAll(text, to: descriptor, name: path)
+            try produce { (text: String) throws(RunError) in try writeAll(text, to: descriptor, name: path) }
         } catch {
             close(descriptor)
             unlink(temporary)
@@ -477,19 +489,19 @@ enum Wiring {
     }
 
     private static func writeAll(_ text: String, to descriptor: Int32, name: String) throws(RunError) {
-        var failure: Int32 = 0
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
+        var text = text
+        // A native string's bytes are written where they are (a copy of a 667 MB report doubled its memory).
+        let failure: Int32 = text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = errno
-                    return
+                    return errno
                 }
                 offset += written
             }
+            return 0
         }
         if failure != 0 { throw outputFault(name, failure) }
     }

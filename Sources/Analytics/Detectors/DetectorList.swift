@@ -77,12 +77,18 @@ package func runDetectors(
 
 /// `findings` in `findingPrecedes` order, those of one key merged into the first, their evidence united.
 func mergedByKey(_ findings: [Finding]) -> [Finding] {
-    var findings = findings
-    findings.sort(by: findingPrecedes)
+    // The order is found over indices: sorting the findings themselves moved each (a dozen references) ~20 times,
+    // a sixth of `detect`'s time on a night of 1.45 M findings.
+    var order = Array(findings.indices)
+    findings.withUnsafeBufferPointer { findings in
+        order.sort { findingPrecedes(findings[$0], findings[$1]) }
+    }
     var merged: [Finding] = []
     merged.reserveCapacity(findings.count)
     var indexByKey: [String: Int] = [:]
-    for finding in findings {
+    indexByKey.reserveCapacity(findings.count)
+    for index in order {
+        let finding = findings[index]
         let key = finding.key
         if let existing = indexByKey[key] {
             var first = merged[existing]

@@ -33,6 +33,16 @@ package struct FindingsRenderer {
     /// JSON Lines, one finding a line, keys in the contract's order.
     package func jsonLines() -> String {
         var output = ""
+        jsonLines { output += $0 }
+        return output
+    }
+
+    /// The JSON Lines handed to `put` a piece of about `pieceBytes` at a time (whole lines), so that a night of a
+    /// million findings is written out as it is made rather than held as one string.
+    package func jsonLines<Failure: Error>(
+        pieceBytes: Int = 1 << 20, _ put: (String) throws(Failure) -> Void
+    ) throws(Failure) {
+        var output = ""
         for finding in findings {
             var line = "{\"detector\":\(JSONText.quoted(finding.detector)),\"severity\":\(JSONText.quoted(finding.severity))"
             line += ",\"venue\":\(JSONText.quoted(finding.venue))"
@@ -46,8 +56,12 @@ package struct FindingsRenderer {
                 .joined(separator: ",")
             line += "],\"id\":\(JSONText.quoted(Self.identifier(finding.key)))}\n"
             output += line
+            if output.utf8.count >= pieceBytes {
+                try put(output)
+                output = ""
+            }
         }
-        return output
+        if !output.isEmpty { try put(output) }
     }
 
     /// A short stable id of a finding's key, for analysts to refer to a case.
@@ -64,6 +78,13 @@ package struct FindingsRenderer {
 
     /// CSV with a header row, for spreadsheets (UTF-8 with BOM so that Excel reads the Chinese right).
     package func csv() -> String {
+        var output = ""
+        csv { output += $0 }
+        return output
+    }
+
+    /// The CSV handed to `put` a piece of about `pieceBytes` at a time (whole rows), as `jsonLines(pieceBytes:_:)`.
+    package func csv<Failure: Error>(pieceBytes: Int = 1 << 20, _ put: (String) throws(Failure) -> Void) throws(Failure) {
         var output = "\u{FEFF}detector,severity,venue,terminal,cert,address,start,end,night,seen_before,summary,evidence\r\n"
         for finding in findings {
             let evidence = finding.evidence.map { "\(paths[$0.fileID] ?? "?"):\($0.line)" }.joined(separator: " ")
@@ -73,8 +94,12 @@ package struct FindingsRenderer {
                 evidence,
             ]
             output += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
+            if output.utf8.count >= pieceBytes {
+                try put(output)
+                output = ""
+            }
         }
-        return output
+        if !output.isEmpty { try put(output) }
     }
 
     /// Text for HTML: markup characters as entities, and control characters other than tab and line breaks shown as

@@ -63,7 +63,7 @@ extension Store {
     /// Makes the finding table hold exactly `findings` (of the `nights` detected; nil: every night): a case found
     /// again keeps its row (and first-seen time), so re-running detection never multiplies findings (FORMATS.md §5).
     /// The findings of nights not detected stay as they are.
-    package func replaceFindings(_ findings: [FindingRow], nights: Set<String>? = nil) throws(StoreError) {
+    package func replaceFindings(_ findings: some Sequence<FindingRow>, nights: Set<String>? = nil) throws(StoreError) {
         try connection.execute("BEGIN IMMEDIATE")
         do throws(StoreError) {
             try connection.execute("CREATE TEMP TABLE IF NOT EXISTS currentFinding(key TEXT PRIMARY KEY)")

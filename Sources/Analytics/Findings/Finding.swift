@@ -69,7 +69,7 @@ package struct Finding: Sendable, Hashable {
         self.endSeconds = endSeconds
         self.summary = summary
         self.summaryZh = summaryZh
-        self.evidence = Array(Set(evidence)).sorted()
+        self.evidence = evidence.count < 2 ? evidence : Array(Set(evidence)).sorted()
     }
 
     /// The stable identity of the case (STYLE.md §3): the same case found again is the same finding.

@@ -178,7 +178,7 @@ struct Analyze: ParsableCommand {
         }
         var summary = try Wiring.summary(files: reports, store: database, detection: detection, renderer: renderer)
         summary.night = ingested.night
-        summary.newInLatest = renderer.findings.filter { $0.night == ingested.night && $0.seenBefore == 0 }.count
+        summary.newInLatest = renderer.findings.count { $0.night == ingested.night && $0.seenBefore == 0 }
         if let summaryJson { try Wiring.write(summary.json(), to: summaryJson) }
         try Wiring.emit(summary.text(language.lang), to: summaryOutput)
     }
@@ -236,7 +236,7 @@ struct Detect: ParsableCommand {
         if let findings { try Wiring.write(to: findings) { put throws(RunError) in try renderer.jsonLines(put) } }
         var summary = try Wiring.summary(files: [], store: database, detection: detection, renderer: renderer)
         summary.night = try Wiring.latestNight(database)
-        summary.newInLatest = renderer.findings.filter { $0.night == summary.night && $0.seenBefore == 0 }.count
+        summary.newInLatest = renderer.findings.count { $0.night == summary.night && $0.seenBefore == 0 }
         try Wiring.emit(summary.text(language.lang), to: findings == "-" ? .standardError : .standardOutput)
     }
 }

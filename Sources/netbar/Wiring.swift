@@ -402,6 +402,8 @@ enum Wiring {
                 },
                 nights: detected)
             result.findings = []
+            // What detection freed goes back to the system, so that the report's memory does not add to it.
+            releaseFreedMemory()
             try store.replaceVenueRates(rates.finish(), nights: detected)
             let missing = Dictionary(uniqueKeysWithValues: result.missingInputs.map { ($0.key.rawValue, $0.value) })
             try store.finishDetectionRun(

@@ -130,14 +130,13 @@ package struct FindingsRenderer {
     package func venuesWorstFirst() -> [(venue: String, high: Int, medium: Int, low: Int, detectors: [String: Int])] {
         var table: [String: (high: Int, medium: Int, low: Int, detectors: [String: Int])] = [:]
         for finding in findings {
-            var entry = table[finding.venue] ?? (0, 0, 0, [:])
+            // Changed where it lies: a copy taken out and put back copied the venue's table of detectors each time.
             switch finding.severity {
-            case "high": entry.high += 1
-            case "medium": entry.medium += 1
-            default: entry.low += 1
+            case "high": table[finding.venue, default: (0, 0, 0, [:])].high += 1
+            case "medium": table[finding.venue, default: (0, 0, 0, [:])].medium += 1
+            default: table[finding.venue, default: (0, 0, 0, [:])].low += 1
             }
-            entry.detectors[finding.detector, default: 0] += 1
-            table[finding.venue] = entry
+            table[finding.venue, default: (0, 0, 0, [:])].detectors[finding.detector, default: 0] += 1
         }
         return table.map { (venue: $0.key, high: $0.value.high, medium: $0.value.medium, low: $0.value.low, detectors: $0.value.detectors) }
             .sorted {

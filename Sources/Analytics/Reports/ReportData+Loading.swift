@@ -7,9 +7,9 @@ extension ReportData {
     package static func load(
         store: Store, filter: ReportFilter, revealCerts: Bool, language: Language, now: Int64 = Int64(time(nil))
     ) throws(StoreError) -> ReportData {
-        var findings = try store.findings()
+        var findings = try store.findings(summaries: language == .zh ? .chinese : .english)
         Nights.markSeenBefore(&findings)
-        findings = findings.filter(filter.keeps)
+        if filter.cuts { findings.removeAll { !filter.keeps($0) } }
         sortMostSevereFirst(&findings)
         let files = try store.storedFiles()
         var nightSet: Set<String> = []
@@ -30,7 +30,7 @@ extension ReportData {
 
     /// The order of every report: high severity first, then venue, detector, start.
     package static func sortMostSevereFirst(_ findings: inout [FindingRow]) {
-        findings.sort { a, b in
+        findings.sortByIndex { a, b in
             let aRank = Severity(rawValue: a.severity) ?? .low
             let bRank = Severity(rawValue: b.severity) ?? .low
             if aRank != bRank { return aRank > bRank }

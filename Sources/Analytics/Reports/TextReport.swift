@@ -8,7 +8,7 @@ package enum TextReport {
         let safe = TerminalText.safe
         var output = ""
         if data.filter.cuts { output += (zh ? "筛选: " : "Cut: ") + safe(data.filter.describe(data.language)) + "\n" }
-        let newCount = data.findings.filter { $0.seenBefore == 0 }.count
+        let newCount = data.findings.count { $0.seenBefore == 0 }
         output += zh
             ? "发现问题: \(data.findings.count) 条 (新发现 \(newCount) 条, 此前夜次已出现 \(data.findings.count - newCount) 条)\n"
             : "Findings: \(data.findings.count) (\(newCount) new, \(data.findings.count - newCount) seen on earlier nights)\n"

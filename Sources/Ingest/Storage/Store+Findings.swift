@@ -113,15 +113,38 @@ extension Store {
         }
     }
 
+    /// Which summaries `findings(summaries:)` reads: a report shows one language, and the other is ~100 bytes of
+    /// each finding held.
+    package enum SummaryChoice: Sendable {
+        case both
+        /// `summary` only; `summaryZh` nil.
+        case english
+        /// The Chinese summary (the English one where the database has none) as `summaryZh`; `summary` empty.
+        case chinese
+    }
+
     /// The stored findings, ordered by detector, venue, start, terminal, cert.
-    package func findings() throws(StoreError) -> [FindingRow] {
+    package func findings(summaries: SummaryChoice = .both) throws(StoreError) -> [FindingRow] {
+        let counter = try connection.prepare("SELECT count(*) FROM finding")
+        var rows: [FindingRow] = []
+        if try counter.step() { rows.reserveCapacity(Int(counter.int64(0))) }
+        counter.reset()
         let statement = try connection.prepare(
             """
             SELECT key, detector, severity, venue, terminal, cert, startTime, endTime, summary, evidence, address,
               summaryZh, night
             FROM finding ORDER BY detector, venue, startTime, terminal, cert, address, key
             """)
-        var rows: [FindingRow] = []
+        // Findings of one detector often share their summary word for word (a night's million invalid IDs, four
+        // texts): a summary equal to the one before is that one again, not another copy.
+        var previousSummary = "", previousSummaryZh: String? = nil
+        func shared(_ column: Int32, _ previous: String) -> String {
+            let bytes = statement.textBytes(column)
+            let same = previous.utf8.withContiguousStorageIfAvailable { text in
+                text.count == bytes.count && (bytes.isEmpty || memcmp(text.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            }
+            return same == true ? previous : statement.string(column)
+        }
         while try statement.step() {
             var evidence: [(fileID: Int64, line: Int64)] = []
             for pair in statement.string(9).split(separator: ",") {
@@ -134,12 +157,23 @@ extension Store {
                 }
                 evidence.append((file, line))
             }
+            var summary = "", summaryZh: String? = nil
+            switch summaries {
+            case .both:
+                summary = shared(8, previousSummary)
+                summaryZh = statement.isNull(11) ? nil : shared(11, previousSummaryZh ?? "")
+            case .english:
+                summary = shared(8, previousSummary)
+            case .chinese:
+                summaryZh = shared(statement.isNull(11) ? 8 : 11, previousSummaryZh ?? "")
+            }
+            (previousSummary, previousSummaryZh) = (summary, summaryZh)
             rows.append(
                 FindingRow(
                     key: statement.string(0), detector: statement.string(1), severity: statement.string(2),
                     venue: statement.string(3), terminal: statement.optionalString(4), cert: statement.optionalString(5),
-                    address: statement.optionalString(10), startSeconds: statement.int64(6), endSeconds: statement.int64(7), summary: statement.string(8),
-                    summaryZh: statement.optionalString(11), night: statement.optionalString(12), evidence: evidence))
+                    address: statement.optionalString(10), startSeconds: statement.int64(6), endSeconds: statement.int64(7),
+                    summary: summary, summaryZh: summaryZh, night: statement.optionalString(12), evidence: evidence))
         }
         return rows
     }

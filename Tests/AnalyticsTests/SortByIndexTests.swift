@@ -17,7 +17,7 @@ struct SortByIndexTests {
             Item(rank: Int(generator.next() % UInt64(1 + seed % 7)), tag: "item \(index) of a text past fifteen bytes")
         }
         var byIndex = items
-        byIndex.sortByIndex { $0.rank < $1.rank }
+        byIndex.sortByIndex { $0.pointee.rank < $1.pointee.rank }
         var sorted = items
         sorted.sort { $0.rank < $1.rank }
         #expect(byIndex == sorted)
@@ -25,12 +25,12 @@ struct SortByIndexTests {
 
     @Test func emptyAndSortedAndReversed() {
         var empty: [Item] = []
-        empty.sortByIndex { $0.rank < $1.rank }
+        empty.sortByIndex { $0.pointee.rank < $1.pointee.rank }
         #expect(empty.isEmpty)
         var ascending = (0..<10).map { Item(rank: $0, tag: "\($0)") }
-        ascending.sortByIndex { $0.rank < $1.rank }
+        ascending.sortByIndex { $0.pointee.rank < $1.pointee.rank }
         #expect(ascending.map(\.rank) == Array(0..<10))
-        ascending.sortByIndex { $0.rank > $1.rank }
+        ascending.sortByIndex { $0.pointee.rank > $1.pointee.rank }
         #expect(ascending.map(\.rank) == Array((0..<10).reversed()))
     }
 }

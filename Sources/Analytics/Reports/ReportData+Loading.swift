@@ -30,14 +30,15 @@ extension ReportData {
 
     /// The order of every report: high severity first, then venue, detector, start.
     package static func sortMostSevereFirst(_ findings: inout [FindingRow]) {
+        // Fields read where they lie (`sortByIndex`): a row taken whole is copied for every comparison.
         findings.sortByIndex { a, b in
-            let aRank = Severity(rawValue: a.severity) ?? .low
-            let bRank = Severity(rawValue: b.severity) ?? .low
+            let aRank = Severity(rawValue: a.pointee.severity) ?? .low
+            let bRank = Severity(rawValue: b.pointee.severity) ?? .low
             if aRank != bRank { return aRank > bRank }
-            if a.venue != b.venue { return a.venue < b.venue }
-            if a.detector != b.detector { return a.detector < b.detector }
-            if a.startSeconds != b.startSeconds { return a.startSeconds < b.startSeconds }
-            return a.key < b.key
+            if a.pointee.venue != b.pointee.venue { return a.pointee.venue < b.pointee.venue }
+            if a.pointee.detector != b.pointee.detector { return a.pointee.detector < b.pointee.detector }
+            if a.pointee.startSeconds != b.pointee.startSeconds { return a.pointee.startSeconds < b.pointee.startSeconds }
+            return a.pointee.key < b.pointee.key
         }
     }
 }

@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "LogFormatsTests", dependencies: ["LogFormats", "ShippedData", "NetbarTestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "LogFormats", "ShippedData", "NetbarTestSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "NetbarTestSupport"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats", "ShippedData"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Ingest", "LogFormats", "ShippedData", "NetbarTestSupport"]),
         .testTarget(name: "DumpGeneratorTests", dependencies: ["DumpGenerator", "LogFormats"]),
         .testTarget(name: "NetbarTests", dependencies: ["DumpGenerator", "LogFormats", "NetbarTestSupport"]),
     ],

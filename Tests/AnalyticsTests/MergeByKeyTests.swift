@@ -1,5 +1,6 @@
 @testable import Analytics
 import LogFormats
+import NetbarTestSupport
 import Testing
 
 /// Merging findings of one case (`mergeByKey`, in place, by the order's adjacency) gives what a table of keys gave:
@@ -24,8 +25,8 @@ struct MergeByKeyTests {
 
     @Test(arguments: 0..<60)
     func inPlaceMergeMatchesTheKeyTable(seed: Int) {
-        var generator = NightsMarkTests.SplitMix(seed: UInt64(seed) &* 7919)
-        func pick<T>(_ values: [T]) -> T { values[Int(generator.next() % UInt64(values.count))] }
+        var generator = SeededGenerator(state: UInt64(seed) &* 7919 &+ 101)
+        func pick<T>(_ values: [T]) -> T { values[generator.below(values.count)] }
         var findings: [Finding] = []
         // Few values per field, so that keys repeat with other ends, summaries and evidence.
         for _ in 0..<Int(generator.next() % 300) {

@@ -1,5 +1,6 @@
 import Analytics
 import Ingest
+import NetbarTestSupport
 import Testing
 
 /// `seen_before` (FORMATS.md §5): earlier nights with a finding of the same detector at the venue for the same
@@ -93,10 +94,10 @@ struct NightsMarkTests {
     /// nights on few venues, terminals and certs (so that subjects recur), nil nights and venue-level rows among them.
     @Test(arguments: 0..<40)
     func bitsAndSetsAgree(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(state: UInt64(seed))
         let nightCount = 2 + Int(generator.next() % 8)
         let nights = (0..<nightCount).map { "2026-11-\(10 + $0)" }
-        func pick<T>(_ values: [T]) -> T { values[Int(generator.next() % UInt64(values.count))] }
+        func pick<T>(_ values: [T]) -> T { values[generator.below(values.count)] }
         var rows: [FindingRow] = []
         for _ in 0..<(20 + Int(generator.next() % 200)) {
             rows.append(
@@ -111,18 +112,5 @@ struct NightsMarkTests {
         #expect(bits.contains { $0.seenBefore > 0 }, "some finding recurs")
         // Every finding of the first night is new.
         #expect(bits.filter { $0.night == nights[0] }.allSatisfy { $0.seenBefore == 0 })
-    }
-
-    /// A deterministic generator for the property test.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -1,4 +1,5 @@
 @testable import Analytics
+import NetbarTestSupport
 import Testing
 
 /// `sortByIndex(by:)` leaves an array as `sort(by:)` does, ties included, for any permutation (cycles of every
@@ -11,7 +12,7 @@ struct SortByIndexTests {
 
     @Test(arguments: 0..<50)
     func sameAsSort(seed: Int) {
-        var generator = NightsMarkTests.SplitMix(seed: UInt64(seed) &+ 101)
+        var generator = SeededGenerator(state: UInt64(seed) &* 7919 &+ 101)
         let count = Int(generator.next() % 400)
         let items = (0..<count).map { index in
             Item(rank: Int(generator.next() % UInt64(1 + seed % 7)), tag: "item \(index) of a text past fifteen bytes")

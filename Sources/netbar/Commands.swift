@@ -126,11 +126,13 @@ struct Analyze: ParsableCommand {
         var temporaryFolder: String?
         if db == nil {
             let folder = NSTemporaryDirectory() + "netbar-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+            // Watched before it exists: a signal between making the folder and watching it left the folder behind
+            // (seen under load in CI).
+            TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm", "netbar.db-journal"])
             guard mkdir(folder, 0o700) == 0 else {
                 throw RunError.storeFault("cannot create a temporary folder '\(folder)': \(String(cString: strerror(errno)))")
             }
             temporaryFolder = folder
-            TemporaryFiles.removeOnSignal(folder: folder, files: ["netbar.db", "netbar.db-wal", "netbar.db-shm", "netbar.db-journal"])
         }
         defer { TemporaryFiles.remove() }  // nothing to do with --db
         let databasePath = db ?? temporaryFolder! + "/netbar.db"

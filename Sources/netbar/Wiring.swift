@@ -348,9 +348,7 @@ enum Wiring {
         -> DetectionResult
     {
         let result = try detectAndStore(store: store, settings: settings, nights: only)
-        // What detection freed (its loaders, symbol texts and findings are gone with `detectAndStore`'s scope) goes
-        // back to the system, so that the report's memory does not add to it: glibc keeps freed memory for the
-        // process otherwise, and a night of 1.45 M findings held 740 MB of detection's through its report.
+        // After `detectAndStore`'s scope, where its loaders, symbol texts and findings went (`releaseFreedMemory`).
         releaseFreedMemory()
         return result
     }

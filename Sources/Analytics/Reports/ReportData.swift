@@ -145,7 +145,10 @@ package enum Nights {
     /// of the same detector at the venue. `maskNights`: up to how many nights each subject's nights are kept as bits
     /// of one word (a set of strings each took a third of loading a night of 1.45 M findings); more go the slow way.
     package static func markSeenBefore(_ findings: inout [FindingRow], maskNights: Int = 64) {
-        let nights = Set(findings.lazy.compactMap(\.night)).sorted()
+        // The nights findings belong to; a finding of no night is marked 0 below (it recurs on none).
+        var nightSet = Set<String>()
+        for finding in findings { if let night = finding.night { nightSet.insert(night) } }
+        let nights = nightSet.sorted()
         // One night (the usual database of one run): nothing is earlier than anything.
         guard nights.count > 1 else {
             for index in findings.indices { findings[index].seenBefore = 0 }
